@@ -1,0 +1,67 @@
+from partnership.permissions import holds_role_in_organisation, holds_role_in_partnership, register, via
+from partnership.scopes import Kind
+from programmes.permissions import can_change_programme, can_view_programme
+
+from .models import Bid, BiddingRound
+
+
+def _partnership_id(bid: Bid) -> int:
+    return bid.bidding_round.budget_line.programme.partnership_id
+
+
+def can_view_round(user, bidding_round: BiddingRound | None = None) -> bool:
+    return can_view_programme(user, bidding_round.budget_line.programme if bidding_round else None)
+
+
+def can_change_round(user, bidding_round: BiddingRound | None = None) -> bool:
+    return can_change_programme(
+        user, bidding_round.budget_line.programme if bidding_round else None
+    )
+
+
+def can_view_bid(user, bid: Bid | None = None) -> bool:
+    """Officers see their own council's bids; the partnership's programme managers and
+    board members see every bid once it is submitted."""
+    if bid is None:
+        return holds_role_in_organisation(user, None, Kind.OFFICER) or holds_role_in_partnership(
+            user, None, Kind.PROGRAMME_MANAGER, Kind.BOARD_MEMBER
+        )
+    if holds_role_in_organisation(user, bid.sponsor_id, Kind.OFFICER):
+        return True
+    return bid.status != Bid.Status.DRAFT and holds_role_in_partnership(
+        user, _partnership_id(bid), Kind.PROGRAMME_MANAGER, Kind.BOARD_MEMBER
+    )
+
+
+def can_change_bid(user, bid: Bid | None = None) -> bool:
+    """The sponsoring council's officers edit their bid; programme managers record
+    scores, recommendations and decisions on it."""
+    if bid is None:
+        return holds_role_in_organisation(user, None, Kind.OFFICER) or holds_role_in_partnership(
+            user, None, Kind.PROGRAMME_MANAGER
+        )
+    return holds_role_in_organisation(
+        user, bid.sponsor_id, Kind.OFFICER
+    ) or holds_role_in_partnership(user, _partnership_id(bid), Kind.PROGRAMME_MANAGER)
+
+
+def can_score_bid(user, bid: Bid | None = None) -> bool:
+    if bid is None:
+        return holds_role_in_partnership(user, None, Kind.PROGRAMME_MANAGER)
+    return bid.status != Bid.Status.DRAFT and holds_role_in_partnership(
+        user, _partnership_id(bid), Kind.PROGRAMME_MANAGER
+    )
+
+
+register("bids", "biddinground", view=can_view_round, change=can_change_round)
+of_round = lambda obj: obj.bidding_round  # noqa: E731
+register(
+    "bids",
+    "criterion",
+    view=via(can_view_round, of_round),
+    change=via(can_change_round, of_round),
+)
+register("bids", "bid", view=can_view_bid, change=can_change_bid)
+of_bid = lambda obj: obj.bid  # noqa: E731
+for model_name in ("score", "interestdeclaration"):
+    register("bids", model_name, view=via(can_view_bid, of_bid), change=via(can_score_bid, of_bid))

@@ -1,0 +1,31 @@
+from django.db import models
+from django.db.models import Q
+
+from partnership.scopes import scope_of
+from programmes.querysets import programme_visibility
+
+
+class BiddingRoundQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(programme_visibility(user, via="budget_line__programme__"))
+
+
+class BidQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Programme managers and board members of the partnership see every bid but
+        drafts are their authors' own business until submitted; officers see their
+        own council's bids, drafts included."""
+        scope = scope_of(user)
+        if scope.is_administrator:
+            return self.all()
+        partnership = "bidding_round__budget_line__programme__partnership__in"
+        return self.filter(
+            Q(sponsor__in=scope.officer_organisation_ids)
+            | (
+                Q(**{partnership: scope.partnership_ids("programme_manager", "board_member")})
+                & ~Q(status="draft")
+            )
+        )
+
+    def submitted(self):
+        return self.exclude(status__in=["draft", "withdrawn"])

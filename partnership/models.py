@@ -1,0 +1,340 @@
+"""Partnerships, their member organisations and sub-regions, roles, and board meetings."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from .querysets import MeetingQuerySet, OrganisationQuerySet, PartnershipQuerySet
+from .scopes import Kind as RoleKind
+
+
+class Partnership(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=40, unique=True, help_text="For example EM IEP")
+    slug = models.SlugField(unique=True)
+    region = models.CharField(max_length=100, blank=True)
+    description = models.TextField(blank=True)
+    members = models.ManyToManyField(
+        "Organisation", related_name="partnerships", blank=True
+    )
+    board_size = models.PositiveSmallIntegerField(
+        default=15, help_text="Voting members of the board"
+    )
+    quorum = models.PositiveSmallIntegerField(
+        default=5, help_text="Members who must be present for a quorate meeting"
+    )
+
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quorum__gte=1) & Q(quorum__lte=models.F("board_size")),
+                name="partnership_quorum_within_board",
+                violation_error_message="The quorum must be between 1 and the board size.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnership:partnership-detail", kwargs={"slug": self.slug})
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        COUNTY = "county", "County council"
+        UNITARY = "unitary", "Unitary or city council"
+        DISTRICT = "district", "District or borough council"
+        FIRE = "fire", "Fire and rescue authority"
+        POLICE = "police", "Police authority"
+        NHS = "nhs", "NHS body"
+        NATIONAL_PARK = "national_park", "National park authority"
+        OTHER = "other", "Other public body"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(
+        max_length=100, blank=True, help_text="As written in board papers, e.g. Derbyshire CC"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    gss_code = models.CharField(
+        "GSS code",
+        max_length=9,
+        blank=True,
+        help_text="ONS Government Statistical Service code, e.g. E07000121",
+    )
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gss_code"],
+                condition=~Q(gss_code=""),
+                name="organisation_gss_code_unique",
+                violation_error_message="Another organisation already has this GSS code.",
+            ),
+            models.CheckConstraint(
+                condition=Q(gss_code="") | Q(gss_code__regex=r"^[EWSN][0-9]{8}$"),
+                name="organisation_gss_code_format",
+                violation_error_message="A GSS code is a letter and eight digits, e.g. E07000121.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnership:organisation-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_council(self) -> bool:
+        return self.kind in {self.Kind.COUNTY, self.Kind.UNITARY, self.Kind.DISTRICT}
+
+
+class SubRegion(models.Model):
+    """A cluster of member organisations inside a partnership (an SRP, a cluster)."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="sub_regions"
+    )
+    name = models.CharField(max_length=200)
+    slug = models.SlugField()
+    members = models.ManyToManyField(Organisation, related_name="sub_regions", blank=True)
+    accountable_body = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="accountable_for_sub_regions",
+        null=True,
+        blank=True,
+        help_text="The organisation that receives and accounts for the sub-region's grant",
+    )
+
+    class Meta:
+        ordering = ["partnership", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "slug"], name="sub_region_slug_unique_in_partnership"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnership:sub-region-detail", kwargs={"pk": self.pk})
+
+
+class Theme(models.Model):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["partnership", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="theme_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.Model):
+    """What a user may do, and where: an officer of one organisation, a board member
+    of one partnership, and so on. A user may hold several roles."""
+
+    Kind = RoleKind
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portal_roles"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="roles"
+    )
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, null=True, blank=True, related_name="roles"
+    )
+    title = models.CharField(
+        max_length=200, blank=True, help_text="Job title, e.g. Finance officer, Derbyshire CC"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["user", "kind"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="officer", organisation__isnull=False, partnership__isnull=True)
+                    | Q(
+                        kind__in=["programme_manager", "board_member"],
+                        partnership__isnull=False,
+                        organisation__isnull=True,
+                    )
+                    | (
+                        Q(kind="finance")
+                        & (
+                            Q(organisation__isnull=False, partnership__isnull=True)
+                            | Q(organisation__isnull=True, partnership__isnull=False)
+                        )
+                    )
+                    | Q(kind="administrator", organisation__isnull=True, partnership__isnull=True)
+                ),
+                name="role_scope_matches_kind",
+                violation_error_message=(
+                    "An officer belongs to an organisation; a programme manager or board "
+                    "member to a partnership; finance to an accountable body or a "
+                    "partnership; an administrator to neither."
+                ),
+            ),
+            # Three partial constraints, because SQLite cannot treat NULLs as equal.
+            models.UniqueConstraint(
+                fields=["user", "kind", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="role_unique_per_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind", "partnership"],
+                condition=Q(partnership__isnull=False),
+                name="role_unique_per_partnership",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                condition=Q(organisation__isnull=True, partnership__isnull=True),
+                name="role_unique_unscoped",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.organisation or self.partnership
+        return f"{self.get_kind_display()}, {scope}" if scope else self.get_kind_display()
+
+
+class Meeting(models.Model):
+    class MinutesStatus(models.TextChoices):
+        NONE = "none", "No minutes yet"
+        DRAFT = "draft", "Draft"
+        APPROVED = "approved", "Approved"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="meetings"
+    )
+    title = models.CharField(max_length=200, default="Board meeting")
+    held_on = models.DateField()
+    starts_at = models.TimeField(null=True, blank=True)
+    place = models.CharField(max_length=300, blank=True)
+    minutes_status = models.CharField(
+        max_length=10, choices=MinutesStatus.choices, default=MinutesStatus.NONE
+    )
+    minutes_approved_at = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="approved_minutes_of",
+        help_text="The later meeting that approved these minutes",
+    )
+
+    objects = MeetingQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-held_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "held_on", "title"], name="meeting_unique_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership} {self.title.lower()}, {self.held_on:%-d %B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnership:meeting-detail", kwargs={"pk": self.pk})
+
+
+class Attendance(models.Model):
+    class Kind(models.TextChoices):
+        MEMBER = "member", "Board member present"
+        OBSERVER = "observer", "Observer"
+        OFFICER = "officer", "Officer in attendance"
+        APOLOGIES = "apologies", "Apologies"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    role_as_recorded = models.CharField(
+        max_length=200, help_text="A role, never a name: e.g. Councillor, Derbyshire CC"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["meeting", "kind", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.role_as_recorded} ({self.get_kind_display()})"
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300)
+    presenter = models.CharField(max_length=200, blank=True)
+    report = models.FileField(upload_to="agenda/%Y/", blank=True)
+    page = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="agenda_item_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class Decision(models.Model):
+    """What the board resolved. Records that act on a decision (a bid, a project's
+    extension) point at it, so the minutes and the record agree."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
+    )
+    text = models.TextField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "agenda_item__number", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Action(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
+    text = models.TextField()
+    owner = models.CharField(max_length=200, help_text="A role or initials from the minutes")
+    due_on = models.DateField(null=True, blank=True)
+    done_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_on is not None

@@ -1,0 +1,124 @@
+"""Who may do what. Each app's ``permissions.py`` holds its own rules as
+``can_<verb>_<entity>(user, obj)`` functions and registers them with django-rules, so
+pages, the admin and the API all ask ``user.has_perm("app.verb_model", obj)`` and get
+the same answer. Called without an object, a rule answers whether the user could do
+it to some object (the admin uses that to show or hide a whole model).
+
+The helpers here read the user's roles (``scope_of``) and are shared by every app.
+"""
+
+import rules
+
+from .models import Meeting, Organisation, Partnership
+from .scopes import Kind, scope_of
+
+
+def is_administrator(user) -> bool:
+    return scope_of(user).is_administrator
+
+
+def holds_role_in_partnership(user, partnership_id: int | None, *kinds: str) -> bool:
+    """True for an administrator, or a holder of one of ``kinds`` in the partnership
+    (in any partnership when ``partnership_id`` is None)."""
+    scope = scope_of(user)
+    if scope.is_administrator:
+        return True
+    if partnership_id is None:
+        return bool(scope.partnership_ids(*kinds))
+    return partnership_id in scope.partnership_ids(*kinds)
+
+
+def holds_role_in_organisation(user, organisation_id: int | None, *kinds: str) -> bool:
+    scope = scope_of(user)
+    if scope.is_administrator:
+        return True
+    if organisation_id is None:
+        return bool(scope.organisation_ids(*kinds))
+    return organisation_id in scope.organisation_ids(*kinds)
+
+
+def is_member_organisation_user(user, partnership: Partnership) -> bool:
+    """An officer or finance officer of an organisation that belongs to the partnership."""
+    organisations = scope_of(user).organisation_ids(Kind.OFFICER, Kind.FINANCE)
+    return bool(organisations) and partnership.members.filter(pk__in=organisations).exists()
+
+
+def can_view_partnership(user, partnership: Partnership | None = None) -> bool:
+    if not user.is_authenticated:
+        return False
+    if partnership is None:
+        return True
+    return holds_role_in_partnership(
+        user, partnership.pk, Kind.PROGRAMME_MANAGER, Kind.BOARD_MEMBER, Kind.FINANCE
+    ) or is_member_organisation_user(user, partnership)
+
+
+def can_change_partnership(user, partnership: Partnership | None = None) -> bool:
+    return holds_role_in_partnership(
+        user, partnership.pk if partnership else None, Kind.PROGRAMME_MANAGER
+    )
+
+
+def can_change_organisation(user, organisation: Organisation | None = None) -> bool:
+    return is_administrator(user)
+
+
+def can_view_organisation(user, organisation: Organisation | None = None) -> bool:
+    return user.is_authenticated
+
+
+def can_view_meeting(user, meeting: Meeting | None = None) -> bool:
+    return can_view_partnership(user, meeting.partnership if meeting else None)
+
+
+def can_change_meeting(user, meeting: Meeting | None = None) -> bool:
+    return can_change_partnership(user, meeting.partnership if meeting else None)
+
+
+def can_manage_roles(user, obj=None) -> bool:
+    return is_administrator(user)
+
+
+def via(rule, parent):
+    """The same rule, asked of the object's parent: ``via(can_view_meeting,
+    lambda item: item.meeting)`` for an agenda item."""
+
+    def rule_of_child(user, obj=None) -> bool:
+        return rule(user, parent(obj) if obj is not None else None)
+
+    rule_of_child.__name__ = f"{rule.__name__}_via_parent"
+    return rule_of_child
+
+
+def register(app_label: str, model_name: str, *, view, change, add=None, delete=None) -> None:
+    """Register one model's rules with django-rules; ``add`` and ``delete`` default to
+    ``change``."""
+    for verb, rule in (
+        ("view", view),
+        ("change", change),
+        ("add", add or change),
+        ("delete", delete or change),
+    ):
+        rules.set_perm(f"{app_label}.{verb}_{model_name}", rules.predicate(rule))
+
+
+register("partnership", "partnership", view=can_view_partnership, change=can_change_partnership)
+for model_name in ("subregion", "theme"):
+    of_partnership = lambda obj: obj.partnership  # noqa: E731
+    register(
+        "partnership",
+        model_name,
+        view=via(can_view_partnership, of_partnership),
+        change=via(can_change_partnership, of_partnership),
+    )
+register("partnership", "organisation", view=can_view_organisation, change=can_change_organisation)
+register("partnership", "role", view=can_manage_roles, change=can_manage_roles)
+register("partnership", "meeting", view=can_view_meeting, change=can_change_meeting)
+for model_name in ("attendance", "agendaitem", "decision", "action"):
+    of_meeting = lambda obj: obj.meeting  # noqa: E731
+    register(
+        "partnership",
+        model_name,
+        view=via(can_view_meeting, of_meeting),
+        change=via(can_change_meeting, of_meeting),
+    )

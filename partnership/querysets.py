@@ -1,0 +1,34 @@
+from django.db import models
+from django.db.models import Q
+
+from .scopes import scope_of
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        scope = scope_of(user)
+        if scope.is_administrator:
+            return self.all()
+        return self.filter(
+            Q(pk__in=scope.readable_partnership_ids)
+            | Q(members__in=scope.organisation_ids(*_ORGANISATION_KINDS))
+        ).distinct()
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def councils(self):
+        return self.filter(kind__in=["county", "unitary", "district"])
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        scope = scope_of(user)
+        if scope.is_administrator:
+            return self.all()
+        return self.filter(
+            Q(partnership__in=scope.readable_partnership_ids)
+            | Q(partnership__members__in=scope.organisation_ids(*_ORGANISATION_KINDS))
+        ).distinct()
+
+
+_ORGANISATION_KINDS = ("officer", "finance")

@@ -1,0 +1,330 @@
+"""Projects, their outcome milestones and grant payments, progress reports and
+invest-to-save repayments."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from bids.models import Bid
+from partnership.financial_years import QUARTER_CHOICES, label
+from partnership.models import Organisation, Theme
+from programmes.models import MONEY, BudgetLine, LedgerEntry, Programme
+
+from .querysets import ProjectChildQuerySet, ProjectQuerySet
+
+
+class Rag(models.TextChoices):
+    GREEN = "green", "Green"
+    AMBER = "amber", "Amber"
+    RED = "red", "Red"
+
+
+class Project(models.Model):
+    class Status(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        IN_DELIVERY = "in_delivery", "In delivery"
+        COMPLETED = "completed", "Completed"
+        CLOSED = "closed", "Closed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    reference = models.CharField(max_length=30, unique=True)
+    title = models.CharField(max_length=300)
+    outline = models.TextField(blank=True)
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="projects")
+    budget_line = models.ForeignKey(
+        BudgetLine, on_delete=models.PROTECT, related_name="projects"
+    )
+    lead_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="led_projects",
+        help_text="The accountable body: receives the grant",
+    )
+    partners = models.ManyToManyField(Organisation, related_name="partner_projects", blank=True)
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, null=True, blank=True)
+    bid = models.OneToOneField(
+        Bid, on_delete=models.PROTECT, null=True, blank=True, related_name="project"
+    )
+    grant_awarded = models.DecimalField(**MONEY)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.APPROVED)
+    invest_to_save = models.BooleanField(
+        default=False, help_text="Grant to be repaid from the savings it produces"
+    )
+    savings_claimed = models.DecimalField(**MONEY, null=True, blank=True)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    ledger_entries = GenericRelation(
+        LedgerEntry, content_type_field="subject_type", object_id_field="subject_id"
+    )
+
+    objects = ProjectQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(grant_awarded__gte=0),
+                name="project_grant_awarded_not_negative",
+                violation_error_message="The grant awarded cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="project_ends_after_it_starts",
+                violation_error_message="A project cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:project-detail", kwargs={"pk": self.pk})
+
+
+class Milestone(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        ACHIEVED = "achieved", "Achieved, awaiting verification"
+        RETURNED = "returned", "Returned to the officer"
+        VERIFIED = "verified", "Verified"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    position = models.PositiveSmallIntegerField(default=1)
+    title = models.CharField(max_length=300, help_text="The outcome to be delivered")
+    description = models.TextField(blank=True)
+    due_on = models.DateField(help_text="Baseline date agreed at approval")
+    forecast_on = models.DateField(help_text="Latest forecast; changed only by a re-profile")
+    achieved_on = models.DateField(null=True, blank=True)
+    delivered = models.TextField(blank=True, help_text="What was delivered")
+    verified_on = models.DateField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="verified_milestones",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    payment_amount = models.DecimalField(
+        **MONEY, default=0, help_text="Grant released when this milestone is verified"
+    )
+
+    objects = ProjectChildQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "position"], name="milestone_position_unique_in_project"
+            ),
+            models.CheckConstraint(
+                condition=Q(payment_amount__gte=0),
+                name="milestone_payment_not_negative",
+                violation_error_message="A milestone's payment cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(verified_on__isnull=True)
+                | (Q(achieved_on__isnull=False) & Q(verified_on__gte=F("achieved_on"))),
+                name="milestone_verified_after_achieved",
+                violation_error_message="A milestone is verified only after it is achieved.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["achieved", "verified"]) | Q(achieved_on__isnull=False),
+                name="milestone_achieved_has_date",
+                violation_error_message="Give the date the milestone was achieved.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="verified") | Q(verified_on__isnull=False),
+                name="milestone_verified_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:milestone-detail", kwargs={"pk": self.pk})
+
+
+class MilestoneReprofile(models.Model):
+    """One change of a milestone's forecast date; all are kept to show the slippage."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="reprofiles")
+    previous_forecast_on = models.DateField()
+    new_forecast_on = models.DateField()
+    reason = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["milestone", "at"]
+
+    def __str__(self) -> str:
+        return f"{self.previous_forecast_on} → {self.new_forecast_on}"
+
+
+class GrantPayment(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        DUE = "due", "Due"
+        APPROVED = "approved", "Approved for release"
+        PAID = "paid", "Paid"
+        WITHHELD = "withheld", "Withheld"
+        CANCELLED = "cancelled", "Cancelled"
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="payments")
+    milestone = models.OneToOneField(
+        Milestone, on_delete=models.PROTECT, null=True, blank=True, related_name="payment"
+    )
+    amount = models.DecimalField(**MONEY)
+    due_on = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approved_payments",
+    )
+    approved_on = models.DateField(null=True, blank=True)
+    paid_on = models.DateField(null=True, blank=True)
+    reference = models.CharField("remittance reference", max_length=100, blank=True)
+    withheld_reason = models.TextField(blank=True)
+    ledger_entry = models.OneToOneField(
+        LedgerEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="grant_payment"
+    )
+
+    objects = ProjectChildQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="payment_amount_positive",
+                violation_error_message="A payment must be more than zero.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="paid")
+                | (Q(paid_on__isnull=False) & ~Q(reference="") & Q(ledger_entry__isnull=False)),
+                name="payment_paid_has_date_reference_and_entry",
+                violation_error_message="A paid payment needs its date and remittance reference.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="paid") | Q(paid_on__isnull=True),
+                name="payment_paid_on_only_when_paid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withheld") | ~Q(withheld_reason=""),
+                name="payment_withheld_has_reason",
+                violation_error_message="Say why the payment is withheld.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["approved", "paid"]) | Q(approved_on__isnull=False),
+                name="payment_released_has_approval",
+                violation_error_message="A payment is released only once approved.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"£{self.amount:,.2f} to {self.project.lead_organisation} due {self.due_on}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:payment-detail", kwargs={"pk": self.pk})
+
+
+class ProgressReport(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_reports")
+    financial_year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField(choices=QUARTER_CHOICES)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    rag = models.CharField("overall RAG", max_length=5, choices=Rag.choices)
+    rag_schedule = models.CharField(max_length=5, choices=Rag.choices, blank=True)
+    rag_budget = models.CharField(max_length=5, choices=Rag.choices, blank=True)
+    rag_benefits = models.CharField(max_length=5, choices=Rag.choices, blank=True)
+    narrative = models.TextField(blank=True)
+    risks_and_issues = models.TextField(blank=True)
+    spend_to_date = models.DecimalField(**MONEY, default=0)
+    savings_to_date = models.DecimalField(**MONEY, default=0)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ProjectChildQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "-financial_year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "financial_year", "quarter"],
+                name="progress_report_once_per_quarter",
+                violation_error_message="This project already has a report for that quarter.",
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1) & Q(quarter__lte=4),
+                name="progress_report_quarter_1_to_4",
+                violation_error_message="A financial quarter is 1 to 4.",
+            ),
+            models.CheckConstraint(
+                condition=Q(financial_year__gte=2000) & Q(financial_year__lte=2100),
+                name="progress_report_financial_year_sane",
+            ),
+            models.CheckConstraint(
+                condition=Q(spend_to_date__gte=0) & Q(savings_to_date__gte=0),
+                name="progress_report_figures_not_negative",
+                violation_error_message="Spend and savings to date cannot be negative.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.reference} {label(self.financial_year)} Q{self.quarter}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:progress-report-detail", kwargs={"pk": self.pk})
+
+
+class Repayment(models.Model):
+    """One instalment of an invest-to-save repayment schedule."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="repayments")
+    due_on = models.DateField()
+    amount = models.DecimalField(**MONEY)
+    received_on = models.DateField(null=True, blank=True)
+    reference = models.CharField(max_length=100, blank=True)
+    ledger_entry = models.OneToOneField(
+        LedgerEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="repayment"
+    )
+
+    objects = ProjectChildQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "due_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="repayment_amount_positive",
+                violation_error_message="A repayment must be more than zero.",
+            ),
+            models.CheckConstraint(
+                condition=Q(received_on__isnull=True) | Q(ledger_entry__isnull=False),
+                name="repayment_received_is_in_ledger",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"£{self.amount:,.2f} due {self.due_on}"

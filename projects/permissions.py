@@ -1,0 +1,75 @@
+from partnership.permissions import holds_role_in_organisation, holds_role_in_partnership, register, via
+from partnership.scopes import Kind, scope_of
+
+from .models import GrantPayment, Project, Repayment
+
+
+def can_view_project(user, project: Project | None = None) -> bool:
+    scope = scope_of(user)
+    if project is None:
+        return user.is_authenticated and bool(scope.kinds)
+    if scope.is_administrator:
+        return True
+    if project.programme.partnership_id in scope.readable_partnership_ids:
+        return True
+    if project.lead_organisation_id in scope.organisation_ids(Kind.OFFICER, Kind.FINANCE):
+        return True
+    officer_of = scope.officer_organisation_ids
+    return bool(officer_of) and project.partners.filter(pk__in=officer_of).exists()
+
+
+def can_change_project(user, project: Project | None = None) -> bool:
+    """The lead council's officers and the partnership's programme managers; partner
+    councils read only."""
+    if project is None:
+        return holds_role_in_organisation(user, None, Kind.OFFICER) or holds_role_in_partnership(
+            user, None, Kind.PROGRAMME_MANAGER
+        )
+    return holds_role_in_organisation(
+        user, project.lead_organisation_id, Kind.OFFICER
+    ) or holds_role_in_partnership(user, project.programme.partnership_id, Kind.PROGRAMME_MANAGER)
+
+
+def can_approve_payment(user, payment: GrantPayment | Repayment | None = None) -> bool:
+    return holds_role_in_partnership(
+        user,
+        payment.project.programme.partnership_id if payment else None,
+        Kind.PROGRAMME_MANAGER,
+    )
+
+
+def can_record_payment(user, payment: GrantPayment | Repayment | None = None) -> bool:
+    """Finance staff of the accountable body, or of the partnership, record payments."""
+    if payment is None:
+        return holds_role_in_organisation(user, None, Kind.FINANCE) or holds_role_in_partnership(
+            user, None, Kind.FINANCE
+        )
+    return holds_role_in_organisation(
+        user, payment.project.lead_organisation_id, Kind.FINANCE
+    ) or holds_role_in_partnership(user, payment.project.programme.partnership_id, Kind.FINANCE)
+
+
+def can_change_payment(user, payment: GrantPayment | Repayment | None = None) -> bool:
+    return can_approve_payment(user, payment) or can_record_payment(user, payment)
+
+
+register("projects", "project", view=can_view_project, change=can_change_project)
+of_project = lambda obj: obj.project  # noqa: E731
+for model_name in ("milestone", "progressreport"):
+    register(
+        "projects",
+        model_name,
+        view=via(can_view_project, of_project),
+        change=via(can_change_project, of_project),
+    )
+register(
+    "projects",
+    "milestonereprofile",
+    view=via(can_view_project, lambda obj: obj.milestone.project),
+    change=via(can_change_project, lambda obj: obj.milestone.project),
+)
+register("projects", "grantpayment", view=via(can_view_project, of_project), change=can_change_payment)
+# Finance records repayments received; the schedule itself is agreed at approval.
+register(
+    "projects", "repayment", view=via(can_view_project, of_project), change=can_change_payment
+)

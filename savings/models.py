@@ -1,0 +1,272 @@
+"""Efficiency savings: entries, councils' quarterly returns, targets, RAG forecasts
+and benefits counted in other units."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from partnership.financial_years import QUARTER_CHOICES, label
+from partnership.models import Organisation
+from programmes.models import MONEY, PENNY, Programme
+from projects.models import Project, Rag
+
+from .querysets import OrganisationOwnedQuerySet
+
+FINANCIAL_YEAR_SANE = Q(financial_year__gte=2000) & Q(financial_year__lte=2100)
+
+
+class SavingsCategory(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "savings categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SavingsReturn(models.Model):
+    """One council's savings return for one financial quarter. Re-submitting the
+    quarter makes a new version; earlier versions stay for the record."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        AWAITING_SIGN_OFF = "awaiting_sign_off", "Awaiting sign-off"
+        RETURNED = "returned", "Changes requested"
+        CERTIFIED = "certified", "Certified"
+        SUPERSEDED = "superseded", "Superseded"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="savings_returns"
+    )
+    financial_year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField(choices=QUARTER_CHOICES)
+    version = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submitted_savings_returns",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    certified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certified_savings_returns",
+    )
+    certified_at = models.DateTimeField(null=True, blank=True)
+    certifier_comment = models.TextField(blank=True)
+
+    objects = OrganisationOwnedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "-financial_year", "-quarter", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "financial_year", "quarter", "version"],
+                name="savings_return_version_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "financial_year", "quarter"],
+                condition=~Q(status="superseded"),
+                name="savings_return_one_current_per_quarter",
+                violation_error_message="This council already has a current return for that quarter.",
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1) & Q(quarter__lte=4),
+                name="savings_return_quarter_1_to_4",
+                violation_error_message="A financial quarter is 1 to 4.",
+            ),
+            models.CheckConstraint(condition=FINANCIAL_YEAR_SANE, name="savings_return_year_sane"),
+            models.CheckConstraint(
+                condition=~Q(status="certified")
+                | (Q(certified_by__isnull=False) & Q(certified_at__isnull=False)),
+                name="savings_return_certified_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {label(self.financial_year)} Q{self.quarter} v{self.version}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("savings:return-detail", kwargs={"pk": self.pk})
+
+
+class SavingsEntry(models.Model):
+    class Status(models.TextChoices):
+        DELIVERED = "delivered", "Delivered"
+        FORECAST = "forecast", "Forecast"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="savings_entries"
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, null=True, blank=True, related_name="savings_entries"
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="savings_entries",
+        help_text="The programme the saving is credited to (e.g. a sub-region's programme)",
+    )
+    savings_return = models.ForeignKey(
+        SavingsReturn, on_delete=models.CASCADE, null=True, blank=True, related_name="entries"
+    )
+    category = models.ForeignKey(
+        SavingsCategory, on_delete=models.PROTECT, related_name="entries"
+    )
+    financial_year = models.PositiveSmallIntegerField(help_text="The year the saving falls in")
+    quarter = models.PositiveSmallIntegerField(choices=QUARTER_CHOICES, null=True, blank=True)
+    amount = models.DecimalField(**MONEY)
+    cashable = models.BooleanField(default=True)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    description = models.CharField(max_length=500, blank=True)
+
+    objects = OrganisationOwnedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "financial_year", "quarter", "id"]
+        verbose_name_plural = "savings entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="savings_entry_amount_not_negative",
+                violation_error_message="A saving cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__isnull=True) | (Q(quarter__gte=1) & Q(quarter__lte=4)),
+                name="savings_entry_quarter_1_to_4",
+                violation_error_message="A financial quarter is 1 to 4.",
+            ),
+            models.CheckConstraint(condition=FINANCIAL_YEAR_SANE, name="savings_entry_year_sane"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {label(self.financial_year)} £{self.amount:,.2f}"
+
+
+class SavingsTarget(models.Model):
+    """A council's efficiency target for one financial year: a percentage of a
+    baseline (NI 179: 3% of net revenue expenditure) or a plain amount."""
+
+    class Basis(models.TextChoices):
+        PERCENTAGE = "percentage", "Percentage of a baseline"
+        AMOUNT = "amount", "Amount"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="savings_targets"
+    )
+    financial_year = models.PositiveSmallIntegerField()
+    basis = models.CharField(max_length=10, choices=Basis.choices)
+    percentage = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    baseline = models.DecimalField(**MONEY, null=True, blank=True)
+    baseline_description = models.CharField(
+        max_length=200, blank=True, help_text="e.g. Net revenue expenditure 2007/08"
+    )
+    amount = models.DecimalField(**MONEY, null=True, blank=True)
+
+    objects = OrganisationOwnedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "financial_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "financial_year"],
+                name="savings_target_once_per_year",
+                violation_error_message="This council already has a target for that year.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        basis="percentage",
+                        percentage__gt=0,
+                        percentage__lte=100,
+                        baseline__gt=0,
+                        amount__isnull=True,
+                    )
+                    | Q(basis="amount", amount__gt=0, percentage__isnull=True)
+                ),
+                name="savings_target_matches_basis",
+                violation_error_message=(
+                    "A percentage target needs a percentage (up to 100) and a baseline; an "
+                    "amount target needs an amount above zero."
+                ),
+            ),
+            models.CheckConstraint(condition=FINANCIAL_YEAR_SANE, name="savings_target_year_sane"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {label(self.financial_year)} target"
+
+    @property
+    def target_amount(self) -> Decimal:
+        if self.basis == self.Basis.AMOUNT:
+            return self.amount
+        return (self.baseline * self.percentage / 100).quantize(PENNY)
+
+
+class ForecastReturn(models.Model):
+    """A council's RAG forecast of meeting its savings in a future year."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="forecast_returns"
+    )
+    financial_year = models.PositiveSmallIntegerField(help_text="The year forecast")
+    rag = models.CharField("RAG", max_length=5, choices=Rag.choices)
+    comment = models.TextField(blank=True)
+    returned_on = models.DateField()
+
+    objects = OrganisationOwnedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "financial_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "financial_year"], name="forecast_return_once_per_year"
+            ),
+            models.CheckConstraint(condition=FINANCIAL_YEAR_SANE, name="forecast_return_year_sane"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {label(self.financial_year)}: {self.get_rag_display()}"
+
+
+class OtherBenefit(models.Model):
+    """A benefit counted in its own unit: tonnes of CO2 a year, people trained, homes."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="other_benefits")
+    unit = models.CharField(max_length=100)
+    quantity = models.DecimalField(max_digits=14, decimal_places=2)
+    financial_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    description = models.CharField(max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "unit"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gte=0),
+                name="other_benefit_quantity_not_negative",
+                violation_error_message="A benefit cannot be negative.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} {self.unit}"

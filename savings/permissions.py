@@ -1,0 +1,51 @@
+from partnership.permissions import holds_role_in_organisation, holds_role_in_partnership, register
+from partnership.scopes import Kind, scope_of
+from projects.permissions import can_change_project, can_view_project
+
+
+def can_view_savings_record(user, record=None) -> bool:
+    """A council's savings records: its own officers and finance staff, and the
+    managers, board and finance of any partnership it belongs to."""
+    scope = scope_of(user)
+    if record is None:
+        return user.is_authenticated and bool(scope.kinds)
+    if scope.is_administrator:
+        return True
+    if record.organisation_id in scope.organisation_ids(Kind.OFFICER, Kind.FINANCE):
+        return True
+    readable = scope.readable_partnership_ids
+    return bool(readable) and record.organisation.partnerships.filter(pk__in=readable).exists()
+
+
+def can_change_savings_record(user, record=None) -> bool:
+    """Only the council's own officers enter its savings."""
+    return holds_role_in_organisation(
+        user, record.organisation_id if record else None, Kind.OFFICER
+    )
+
+
+def can_certify_savings_return(user, savings_return=None) -> bool:
+    """The council's finance officer (s151 or deputy) signs off its return."""
+    return holds_role_in_organisation(
+        user, savings_return.organisation_id if savings_return else None, Kind.FINANCE
+    )
+
+
+def can_manage_categories(user, category=None) -> bool:
+    return holds_role_in_partnership(user, None, Kind.PROGRAMME_MANAGER)
+
+
+for model_name in ("savingsreturn", "savingsentry", "savingstarget", "forecastreturn"):
+    register("savings", model_name, view=can_view_savings_record, change=can_change_savings_record)
+register(
+    "savings",
+    "savingscategory",
+    view=lambda user, obj=None: user.is_authenticated,
+    change=can_manage_categories,
+)
+register(
+    "savings",
+    "otherbenefit",
+    view=lambda user, obj=None: can_view_project(user, obj.project if obj else None),
+    change=lambda user, obj=None: can_change_project(user, obj.project if obj else None),
+)

@@ -1,0 +1,24 @@
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from partnership.models import Partnership
+from partnership.scopes import scope_of
+
+
+class OrganisationOwnedQuerySet(models.QuerySet):
+    """Savings records belong to one organisation: its officers and finance staff see
+    them, and so does anyone who manages, sits on the board of or does finance for a
+    partnership the organisation is a member of."""
+
+    def visible_to(self, user):
+        scope = scope_of(user)
+        if scope.is_administrator:
+            return self.all()
+        in_partnership = Partnership.members.through.objects.filter(
+            organisation_id=OuterRef("organisation_id"),
+            partnership_id__in=scope.readable_partnership_ids,
+        )
+        return self.filter(
+            Q(organisation__in=scope.organisation_ids("officer", "finance"))
+            | Q(Exists(in_partnership))
+        )
