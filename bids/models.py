@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from partnership.models import Decision, Organisation
 from programmes.models import MONEY, PENNY, BudgetLine
 
-from .querysets import BidQuerySet, BiddingRoundQuerySet
+from .querysets import BiddingRoundQuerySet, BidQuerySet
 
 
 class BiddingRound(models.Model):
@@ -145,9 +145,7 @@ class Bid(models.Model):
     agreed_points = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="The steering group's agreed total score"
     )
-    recommendation = models.CharField(
-        max_length=20, choices=Recommendation.choices, blank=True
-    )
+    recommendation = models.CharField(max_length=20, choices=Recommendation.choices, blank=True)
     recommendation_note = models.TextField(blank=True)
     grant_allocated = models.DecimalField(**MONEY, null=True, blank=True)
     decision = models.ForeignKey(
@@ -194,7 +192,7 @@ class Bid(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(savings_basis="over_years", savings_years__gte=1)
+                    Q(savings_basis="over_years", savings_years__isnull=False, savings_years__gte=1)
                     | (~Q(savings_basis="over_years") & Q(savings_years__isnull=True))
                 ),
                 name="bid_savings_years_only_over_years",
@@ -212,7 +210,8 @@ class Bid(models.Model):
                 ),
             ),
             models.CheckConstraint(
-                condition=~Q(status="approved") | Q(grant_allocated__gt=0),
+                condition=~Q(status="approved")
+                | Q(grant_allocated__isnull=False, grant_allocated__gt=0),
                 name="bid_approved_has_allocation",
                 violation_error_message="An approved bid must have a grant allocated.",
             ),

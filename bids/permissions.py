@@ -1,4 +1,9 @@
-from partnership.permissions import holds_role_in_organisation, holds_role_in_partnership, register, via
+from partnership.permissions import (
+    holds_role_in_organisation,
+    holds_role_in_partnership,
+    register,
+    via,
+)
 from partnership.scopes import Kind
 from programmes.permissions import can_change_programme, can_view_programme
 

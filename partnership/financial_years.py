@@ -57,4 +57,9 @@ def choices(first: int = 2007, last: int = 2030) -> list[tuple[int, str]]:
     return [(year, label(year)) for year in range(first, last + 1)]
 
 
-QUARTER_CHOICES = [(1, "Q1 (Apr-Jun)"), (2, "Q2 (Jul-Sep)"), (3, "Q3 (Oct-Dec)"), (4, "Q4 (Jan-Mar)")]
+QUARTER_CHOICES = [
+    (1, "Q1 (Apr-Jun)"),
+    (2, "Q2 (Jul-Sep)"),
+    (3, "Q3 (Oct-Dec)"),
+    (4, "Q4 (Jan-Mar)"),
+]

@@ -16,9 +16,7 @@ class Partnership(models.Model):
     slug = models.SlugField(unique=True)
     region = models.CharField(max_length=100, blank=True)
     description = models.TextField(blank=True)
-    members = models.ManyToManyField(
-        "Organisation", related_name="partnerships", blank=True
-    )
+    members = models.ManyToManyField("Organisation", related_name="partnerships", blank=True)
     board_size = models.PositiveSmallIntegerField(
         default=15, help_text="Voting members of the board"
     )
@@ -223,9 +221,7 @@ class Meeting(models.Model):
         DRAFT = "draft", "Draft"
         APPROVED = "approved", "Approved"
 
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.PROTECT, related_name="meetings"
-    )
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="meetings")
     title = models.CharField(max_length=200, default="Board meeting")
     held_on = models.DateField()
     starts_at = models.TimeField(null=True, blank=True)
@@ -272,9 +268,7 @@ class Attendance(models.Model):
     role_as_recorded = models.CharField(
         max_length=200, help_text="A role, never a name: e.g. Councillor, Derbyshire CC"
     )
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True)
 
     class Meta:
         ordering = ["meeting", "kind", "id"]

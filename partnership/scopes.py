@@ -39,7 +39,9 @@ class Scope:
     @property
     def kinds(self) -> list[str]:
         held = [Kind.ADMINISTRATOR.value] if self.is_administrator else []
-        return held + [kind.value for kind in Kind if kind != Kind.ADMINISTRATOR and self.has_kind(kind)]
+        return held + [
+            kind.value for kind in Kind if kind != Kind.ADMINISTRATOR and self.has_kind(kind)
+        ]
 
     # The partnerships whose records a user may read, whatever their role there.
     @property

@@ -180,9 +180,7 @@ class LedgerEntry(models.Model):
     )
     # What the money moved for (a project, a bid, a repayment), without this low-level
     # app importing the apps above it.
-    subject_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, null=True, blank=True
-    )
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = GenericForeignKey("subject_type", "subject_id")
     memo = models.CharField(max_length=300, blank=True)
@@ -214,7 +212,11 @@ class LedgerEntry(models.Model):
                         kind__in=["allocation", "commitment", "release", "payment", "clawback"],
                         budget_line__isnull=False,
                     )
-                    | Q(kind="reallocation", budget_line__isnull=False, from_budget_line__isnull=False)
+                    | Q(
+                        kind="reallocation",
+                        budget_line__isnull=False,
+                        from_budget_line__isnull=False,
+                    )
                 ),
                 name="ledger_budget_line_matches_kind",
                 violation_error_message=(

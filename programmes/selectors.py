@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from .models import BudgetLine, LedgerEntry, Programme
+from .models import BudgetLine, FundingSource, LedgerEntry, Programme
 
 ZERO = Decimal("0.00")
 Kind = LedgerEntry.Kind
@@ -25,7 +25,9 @@ def _ledger_sum(kinds: list[str], *, line_field: str = "budget_line") -> Coalesc
         .annotate(total=Sum("amount"))
         .values("total")
     )
-    return Coalesce(Subquery(entries, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD)
+    return Coalesce(
+        Subquery(entries, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD
+    )
 
 
 def budget_lines_with_balances(lines: models.QuerySet[BudgetLine] | None = None):
@@ -111,13 +113,13 @@ class SubjectBalance:
         return self.committed - self.paid
 
 
-def subject_balance(subject: models.Model) -> SubjectBalance:
-    """What the ledger holds for one project (or bid): committed, paid and repaid."""
-    sums = _sums_by_kind(
-        LedgerEntry.objects.filter(
-            subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
-        )
-    )
+def subject_balance(*subjects: models.Model) -> SubjectBalance:
+    """What the ledger holds for the given subjects together (a project and the bid
+    it came from): committed, paid and repaid."""
+    matches = Q(pk__in=[])
+    for subject in subjects:
+        matches |= Q(subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk)
+    sums = _sums_by_kind(LedgerEntry.objects.filter(matches))
     get = lambda kind: sums.get(kind, ZERO)  # noqa: E731
     return SubjectBalance(
         committed=get(Kind.COMMITMENT) - get(Kind.RELEASE) - get(Kind.CLAWBACK),
@@ -146,4 +148,54 @@ def funding_source_receipts(programme: Programme) -> models.QuerySet:
             Value(ZERO),
             output_field=MONEY_FIELD,
         )
+    )
+
+
+@dataclass(frozen=True)
+class ProgrammeOverview:
+    balance: ProgrammeBalance
+    budget_lines: list[BudgetLine]
+    funding_sources: list[FundingSource]
+    projects: list[models.Model]
+
+
+def programme_overview(programme: Programme, *, user) -> ProgrammeOverview:
+    """The programme page: its money, each budget line's balances, what each funding
+    source has brought in, and the projects the user may open (five queries).
+
+    Projects are reached through the reverse relation so this app does not import the
+    projects app above it."""
+    return ProgrammeOverview(
+        balance=programme_balance(programme),
+        budget_lines=list(budget_lines_with_balances(programme.budget_lines.all())),
+        funding_sources=list(funding_source_receipts(programme)),
+        projects=list(
+            programme.projects.visible_to(user).select_related("lead_organisation", "budget_line")
+        ),
+    )
+
+
+def programme_ledger(programme: Programme, *, user) -> list[LedgerEntry]:
+    """The programme's ledger entries that the user may read, oldest first."""
+    return list(
+        LedgerEntry.objects.visible_to(user)
+        .filter(programme=programme)
+        .select_related("budget_line", "from_budget_line", "funding_source")
+    )
+
+
+@dataclass(frozen=True)
+class BudgetLineOverview:
+    balance: BudgetLine
+    bidding_rounds: list[models.Model]
+    projects: list[models.Model]
+
+
+def budget_line_overview(budget_line: BudgetLine, *, user) -> BudgetLineOverview:
+    """One budget line's balances with the bidding rounds drawing on it and the projects
+    funded from it that the user may open (three queries)."""
+    return BudgetLineOverview(
+        balance=budget_line_balance(budget_line),
+        bidding_rounds=list(budget_line.bidding_rounds.visible_to(user)),
+        projects=list(budget_line.projects.visible_to(user).select_related("lead_organisation")),
     )

@@ -34,9 +34,7 @@ class Project(models.Model):
     title = models.CharField(max_length=300)
     outline = models.TextField(blank=True)
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="projects")
-    budget_line = models.ForeignKey(
-        BudgetLine, on_delete=models.PROTECT, related_name="projects"
-    )
+    budget_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="projects")
     lead_organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,

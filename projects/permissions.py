@@ -1,4 +1,9 @@
-from partnership.permissions import holds_role_in_organisation, holds_role_in_partnership, register, via
+from partnership.permissions import (
+    holds_role_in_organisation,
+    holds_role_in_partnership,
+    register,
+    via,
+)
 from partnership.scopes import Kind, scope_of
 
 from .models import GrantPayment, Project, Repayment
@@ -68,8 +73,8 @@ register(
     view=via(can_view_project, lambda obj: obj.milestone.project),
     change=via(can_change_project, lambda obj: obj.milestone.project),
 )
-register("projects", "grantpayment", view=via(can_view_project, of_project), change=can_change_payment)
-# Finance records repayments received; the schedule itself is agreed at approval.
 register(
-    "projects", "repayment", view=via(can_view_project, of_project), change=can_change_payment
+    "projects", "grantpayment", view=via(can_view_project, of_project), change=can_change_payment
 )
+# Finance records repayments received; the schedule itself is agreed at approval.
+register("projects", "repayment", view=via(can_view_project, of_project), change=can_change_payment)

@@ -81,7 +81,9 @@ class SavingsReturn(models.Model):
                 fields=["organisation", "financial_year", "quarter"],
                 condition=~Q(status="superseded"),
                 name="savings_return_one_current_per_quarter",
-                violation_error_message="This council already has a current return for that quarter.",
+                violation_error_message=(
+                    "This council already has a current return for that quarter."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(quarter__gte=1) & Q(quarter__lte=4),
@@ -125,9 +127,7 @@ class SavingsEntry(models.Model):
     savings_return = models.ForeignKey(
         SavingsReturn, on_delete=models.CASCADE, null=True, blank=True, related_name="entries"
     )
-    category = models.ForeignKey(
-        SavingsCategory, on_delete=models.PROTECT, related_name="entries"
-    )
+    category = models.ForeignKey(SavingsCategory, on_delete=models.PROTECT, related_name="entries")
     financial_year = models.PositiveSmallIntegerField(help_text="The year the saving falls in")
     quarter = models.PositiveSmallIntegerField(choices=QUARTER_CHOICES, null=True, blank=True)
     amount = models.DecimalField(**MONEY)
@@ -194,12 +194,14 @@ class SavingsTarget(models.Model):
                 condition=(
                     Q(
                         basis="percentage",
+                        percentage__isnull=False,
                         percentage__gt=0,
                         percentage__lte=100,
+                        baseline__isnull=False,
                         baseline__gt=0,
                         amount__isnull=True,
                     )
-                    | Q(basis="amount", amount__gt=0, percentage__isnull=True)
+                    | Q(basis="amount", amount__isnull=False, amount__gt=0, percentage__isnull=True)
                 ),
                 name="savings_target_matches_basis",
                 violation_error_message=(

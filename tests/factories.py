@@ -16,15 +16,9 @@ from savings.models import SavingsCategory, SavingsEntry
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
-
-    @factory.post_generation
-    def save_password(obj, create, extracted, **kwargs):
-        if create:
-            obj.save()
+    password = factory.django.Password("correct-horse-battery")
 
 
 class PartnershipFactory(factory.django.DjangoModelFactory):
@@ -39,6 +33,7 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"District Council {n}")
     kind = Organisation.Kind.DISTRICT
@@ -99,11 +94,17 @@ def funded_budget_line(amount: Decimal = Decimal("750000.00"), **line_fields) ->
     source = FundingSourceFactory(programme=line.programme)
     on = datetime.date(2011, 4, 1)
     LedgerEntry.objects.create(
-        programme=line.programme, kind="funding", amount=amount, occurred_on=on,
+        programme=line.programme,
+        kind="funding",
+        amount=amount,
+        occurred_on=on,
         funding_source=source,
     )
     LedgerEntry.objects.create(
-        programme=line.programme, kind="allocation", amount=amount, occurred_on=on,
+        programme=line.programme,
+        kind="allocation",
+        amount=amount,
+        occurred_on=on,
         budget_line=line,
     )
     return line
