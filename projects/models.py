@@ -3,6 +3,7 @@ invest-to-save repayments."""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -14,6 +15,20 @@ from partnership.models import Organisation, Theme
 from programmes.models import MONEY, BudgetLine, LedgerEntry, Programme
 
 from .querysets import ProjectChildQuerySet, ProjectQuerySet
+
+EVIDENCE_EXTENSIONS = [
+    "pdf",
+    "doc",
+    "docx",
+    "xls",
+    "xlsx",
+    "csv",
+    "odt",
+    "ods",
+    "png",
+    "jpg",
+    "jpeg",
+]
 
 
 class Rag(models.TextChoices):
@@ -109,6 +124,9 @@ class Milestone(models.Model):
         related_name="verified_milestones",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    review_comment = models.TextField(
+        blank=True, help_text="The programme manager's comment when returning the milestone"
+    )
     payment_amount = models.DecimalField(
         **MONEY, default=0, help_text="Grant released when this milestone is verified"
     )
@@ -149,6 +167,35 @@ class Milestone(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:milestone-detail", kwargs={"pk": self.pk})
+
+
+class MilestoneEvidence(models.Model):
+    """A file or a link that shows a milestone was delivered."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(
+        upload_to="milestones/evidence/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
+    )
+    link = models.URLField(blank=True)
+    description = models.CharField(max_length=300, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["milestone", "added_at"]
+        verbose_name_plural = "milestone evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(file="") | ~Q(link=""),
+                name="milestone_evidence_has_file_or_link",
+                violation_error_message="Evidence is a file or a link.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description or self.link or self.file.name
 
 
 class MilestoneReprofile(models.Model):

@@ -1,0 +1,347 @@
+"""State changes of projects, milestones and grant payments.
+
+Milestones and payments move only along the transitions listed here. Money moves only
+through the ledger (``programmes.services.ledger_record``), so programme balances and
+project balances always agree.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from bids.models import Bid
+from partnership.errors import PortalError
+from programmes.models import LedgerEntry
+from programmes.services import ledger_record
+
+from .models import GrantPayment, Milestone, MilestoneEvidence, MilestoneReprofile, Project
+from .selectors import project_money
+
+PaymentStatus = GrantPayment.Status
+MilestoneStatus = Milestone.Status
+
+PAYMENT_TRANSITIONS: dict[str, set[str]] = {
+    PaymentStatus.SCHEDULED: {PaymentStatus.DUE, PaymentStatus.WITHHELD, PaymentStatus.CANCELLED},
+    PaymentStatus.DUE: {PaymentStatus.APPROVED, PaymentStatus.WITHHELD, PaymentStatus.CANCELLED},
+    PaymentStatus.APPROVED: {PaymentStatus.PAID, PaymentStatus.WITHHELD},
+    PaymentStatus.WITHHELD: {PaymentStatus.DUE, PaymentStatus.CANCELLED},
+    PaymentStatus.PAID: set(),
+    PaymentStatus.CANCELLED: set(),
+}
+
+MILESTONE_TRANSITIONS: dict[str, set[str]] = {
+    MilestoneStatus.PLANNED: {MilestoneStatus.ACHIEVED},
+    MilestoneStatus.RETURNED: {MilestoneStatus.ACHIEVED},
+    MilestoneStatus.ACHIEVED: {MilestoneStatus.VERIFIED, MilestoneStatus.RETURNED},
+    MilestoneStatus.VERIFIED: set(),
+}
+
+
+class ProjectError(PortalError):
+    pass
+
+
+def _gbp(amount: Decimal) -> str:
+    return f"£{amount:,.2f}"
+
+
+def _move(record, status: str, transitions: dict[str, set[str]], labels, by: User | None):
+    """Set a new status if the lifecycle allows it, tagging the audit history."""
+    if status not in transitions[record.status]:
+        raise ProjectError(
+            f"A {record._meta.verbose_name} that is {record.get_status_display().lower()} "
+            f"cannot become {labels(status).label.lower()}."
+        )
+    record.status = status
+    record._change_reason = f"Status changed to {labels(status).label}"
+    record._history_user = by
+
+
+# Projects ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def project_create_from_bid(
+    *,
+    bid: Bid,
+    reference: str,
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+    by: User | None,
+) -> Project:
+    """Turn an approved bid into its project: the sponsor leads and receives the grant
+    (the accountable body), its partners and budget line carry over, and the grant
+    awarded is the grant the board allocated. The bid's commitment in the ledger is
+    the project's commitment."""
+    bid = (
+        Bid.objects.select_for_update().select_related("bidding_round__budget_line").get(pk=bid.pk)
+    )
+    if bid.status != Bid.Status.APPROVED:
+        raise ProjectError("Only an approved bid becomes a project.")
+    if Project.objects.filter(bid=bid).exists():
+        raise ProjectError(f"Bid {bid.number} already has its project.")
+    budget_line = bid.bidding_round.budget_line
+    project = Project(
+        reference=reference,
+        title=bid.title,
+        outline=bid.description,
+        programme_id=budget_line.programme_id,
+        budget_line=budget_line,
+        lead_organisation_id=bid.sponsor_id,
+        bid=bid,
+        grant_awarded=bid.grant_allocated,
+        savings_claimed=bid.savings_claimed,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    project._history_user = by
+    _save_valid(project)
+    project.partners.set(bid.partners.all())
+    return project
+
+
+def _save_valid(record) -> None:
+    try:
+        record.full_clean()
+    except ValidationError as error:
+        raise ProjectError(" ".join(error.messages)) from error
+    record.save()
+
+
+# Milestones -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def milestone_add(
+    *,
+    project: Project,
+    title: str,
+    due_on: datetime.date,
+    payment_amount: Decimal = Decimal("0.00"),
+    description: str = "",
+    by: User | None,
+) -> Milestone:
+    """Add a milestone to the project's profile, with the grant payment its delivery
+    releases. The payments scheduled can never add up to more than the award."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    position = (project.milestones.count() or 0) + 1
+    milestone = Milestone(
+        project=project,
+        position=position,
+        title=title,
+        description=description,
+        due_on=due_on,
+        forecast_on=due_on,
+        payment_amount=payment_amount,
+    )
+    milestone._history_user = by
+    _save_valid(milestone)
+    if payment_amount > 0:
+        payment_schedule(
+            project=project, amount=payment_amount, due_on=due_on, milestone=milestone, by=by
+        )
+    return milestone
+
+
+@transaction.atomic
+def payment_schedule(
+    *,
+    project: Project,
+    amount: Decimal,
+    due_on: datetime.date,
+    milestone: Milestone | None = None,
+    by: User | None,
+) -> GrantPayment:
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    scheduled = project.payments.exclude(status=PaymentStatus.CANCELLED).aggregate(
+        total=Sum("amount")
+    )["total"] or Decimal("0.00")
+    if scheduled + amount > project.grant_awarded:
+        raise ProjectError(
+            f"The payments would add up to {_gbp(scheduled + amount)}, more than the "
+            f"{_gbp(project.grant_awarded)} awarded.",
+            field="payment_amount",
+        )
+    payment = GrantPayment(project=project, milestone=milestone, amount=amount, due_on=due_on)
+    payment._history_user = by
+    _save_valid(payment)
+    return payment
+
+
+def _locked_milestone(milestone: Milestone) -> Milestone:
+    return Milestone.objects.select_for_update().get(pk=milestone.pk)
+
+
+@transaction.atomic
+def milestone_log_achieved(
+    *,
+    milestone: Milestone,
+    achieved_on: datetime.date,
+    delivered: str,
+    by: User | None,
+) -> Milestone:
+    """The officer records that the milestone was delivered; it then waits for the
+    programme manager to verify it."""
+    milestone = _locked_milestone(milestone)
+    if achieved_on > timezone.localdate():
+        raise ProjectError("The date achieved cannot be in the future.", field="achieved_on")
+    if not delivered.strip():
+        raise ProjectError("Say what was delivered.", field="delivered")
+    _move(milestone, MilestoneStatus.ACHIEVED, MILESTONE_TRANSITIONS, MilestoneStatus, by)
+    milestone.achieved_on = achieved_on
+    milestone.delivered = delivered
+    milestone.save(update_fields=["status", "achieved_on", "delivered"])
+    return milestone
+
+
+def milestone_add_evidence(
+    *,
+    milestone: Milestone,
+    file: UploadedFile | None = None,
+    link: str = "",
+    description: str = "",
+    by: User,
+) -> MilestoneEvidence:
+    if milestone.status == MilestoneStatus.VERIFIED:
+        raise ProjectError("A verified milestone's evidence cannot change.")
+    evidence = MilestoneEvidence(
+        milestone=milestone, file=file or "", link=link, description=description, added_by=by
+    )
+    _save_valid(evidence)
+    return evidence
+
+
+@transaction.atomic
+def milestone_reprofile(
+    *, milestone: Milestone, new_forecast_on: datetime.date, reason: str, by: User
+) -> Milestone:
+    """Move the milestone's forecast date. The baseline stays; every re-profile is
+    kept so the slippage can be shown."""
+    milestone = _locked_milestone(milestone)
+    if milestone.status in (MilestoneStatus.ACHIEVED, MilestoneStatus.VERIFIED):
+        raise ProjectError("A milestone already achieved cannot be re-profiled.")
+    if not reason.strip():
+        raise ProjectError("Give the reason for the new date.", field="reason")
+    if new_forecast_on == milestone.forecast_on:
+        raise ProjectError(
+            "The new forecast date is the same as the current one.", field="new_forecast_on"
+        )
+    MilestoneReprofile.objects.create(
+        milestone=milestone,
+        previous_forecast_on=milestone.forecast_on,
+        new_forecast_on=new_forecast_on,
+        reason=reason,
+        by=by,
+    )
+    milestone.forecast_on = new_forecast_on
+    milestone._history_user = by
+    milestone._change_reason = f"Re-profiled: {reason}"
+    milestone.save(update_fields=["forecast_on"])
+    return milestone
+
+
+@transaction.atomic
+def milestone_verify(
+    *, milestone: Milestone, by: User, verified_on: datetime.date | None = None
+) -> Milestone:
+    """The programme manager confirms delivery; the linked grant payment becomes due."""
+    milestone = _locked_milestone(milestone)
+    _move(milestone, MilestoneStatus.VERIFIED, MILESTONE_TRANSITIONS, MilestoneStatus, by)
+    milestone.verified_on = verified_on or timezone.localdate()
+    milestone.verified_by = by
+    milestone.review_comment = ""
+    milestone.save(update_fields=["status", "verified_on", "verified_by", "review_comment"])
+    payment = GrantPayment.objects.select_for_update().filter(milestone=milestone).first()
+    if payment is not None and payment.status == PaymentStatus.SCHEDULED:
+        _move(payment, PaymentStatus.DUE, PAYMENT_TRANSITIONS, PaymentStatus, by)
+        payment.save(update_fields=["status"])
+    return milestone
+
+
+@transaction.atomic
+def milestone_return(*, milestone: Milestone, comment: str, by: User) -> Milestone:
+    """Send a logged milestone back to the officer with what is missing."""
+    if not comment.strip():
+        raise ProjectError("Say what the officer needs to change.", field="comment")
+    milestone = _locked_milestone(milestone)
+    _move(milestone, MilestoneStatus.RETURNED, MILESTONE_TRANSITIONS, MilestoneStatus, by)
+    milestone.review_comment = comment
+    milestone.save(update_fields=["status", "review_comment"])
+    return milestone
+
+
+# Grant payments ---------------------------------------------------------------------
+
+
+def _locked_payment(payment: GrantPayment) -> GrantPayment:
+    return GrantPayment.objects.select_for_update().get(pk=payment.pk)
+
+
+@transaction.atomic
+def payment_approve(*, payment: GrantPayment, by: User, approved_on: datetime.date | None = None):
+    payment = _locked_payment(payment)
+    _move(payment, PaymentStatus.APPROVED, PAYMENT_TRANSITIONS, PaymentStatus, by)
+    payment.approved_by = by
+    payment.approved_on = approved_on or timezone.localdate()
+    payment.save(update_fields=["status", "approved_by", "approved_on"])
+    return payment
+
+
+@transaction.atomic
+def payment_withhold(*, payment: GrantPayment, reason: str, by: User) -> GrantPayment:
+    if not reason.strip():
+        raise ProjectError("Say why the payment is withheld.", field="reason")
+    payment = _locked_payment(payment)
+    _move(payment, PaymentStatus.WITHHELD, PAYMENT_TRANSITIONS, PaymentStatus, by)
+    payment.withheld_reason = reason
+    payment.save(update_fields=["status", "withheld_reason"])
+    return payment
+
+
+@transaction.atomic
+def payment_record_paid(
+    *, payment: GrantPayment, paid_on: datetime.date, reference: str, by: User
+) -> GrantPayment:
+    """Finance records that an approved payment was made. The project is locked
+    first, so a second "record payment" on the same payment — replayed or sent at the
+    same moment — finds it already paid and is refused; and the project's payments
+    can never add up to more than its award."""
+    project = Project.objects.select_for_update().get(pk=payment.project_id)
+    payment = _locked_payment(payment)
+    if payment.status == PaymentStatus.PAID:
+        raise ProjectError(
+            f"This payment was already recorded as paid on {payment.paid_on:%-d %B %Y} "
+            f"(reference {payment.reference})."
+        )
+    if not reference.strip():
+        raise ProjectError("Give the remittance reference.", field="reference")
+    if paid_on > timezone.localdate():
+        raise ProjectError("The date paid cannot be in the future.", field="paid_on")
+    money = project_money(project)
+    if money.paid + payment.amount > project.grant_awarded:
+        raise ProjectError(
+            f"Paying {_gbp(payment.amount)} would take payments to "
+            f"{_gbp(money.paid + payment.amount)}, above the {_gbp(project.grant_awarded)} "
+            "awarded."
+        )
+    _move(payment, PaymentStatus.PAID, PAYMENT_TRANSITIONS, PaymentStatus, by)
+    payment.ledger_entry = ledger_record(
+        programme=project.programme,
+        kind=LedgerEntry.Kind.PAYMENT,
+        amount=payment.amount,
+        occurred_on=paid_on,
+        budget_line=project.budget_line,
+        subject=project,
+        memo=f"Grant payment to {project.lead_organisation} ({reference})",
+        by=by,
+    )
+    payment.paid_on = paid_on
+    payment.reference = reference
+    payment.save(update_fields=["status", "paid_on", "reference", "ledger_entry"])
+    return payment
