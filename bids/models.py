@@ -35,6 +35,12 @@ class BiddingRound(models.Model):
     minimum_points = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Bids below this score are not funded"
     )
+    scorers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="rounds_to_score",
+        help_text="Steering-group members named to score this round's bids",
+    )
 
     objects = BiddingRoundQuerySet.as_manager()
     history = HistoricalRecords()
@@ -155,6 +161,14 @@ class Bid(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    carried_from = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carried_into",
+        help_text="The referred-back bid this one carries into a further round",
+    )
     version = models.PositiveIntegerField(default=1, help_text="Guards against lost updates")
 
     objects = BidQuerySet.as_manager()

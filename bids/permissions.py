@@ -1,6 +1,9 @@
+import rules
+
 from partnership.permissions import (
     holds_role_in_organisation,
     holds_role_in_partnership,
+    is_administrator,
     register,
     via,
 )
@@ -24,23 +27,29 @@ def can_change_round(user, bidding_round: BiddingRound | None = None) -> bool:
     )
 
 
+def _is_scorer(user, bid: Bid) -> bool:
+    return user.is_authenticated and bid.bidding_round.scorers.filter(pk=user.pk).exists()
+
+
 def can_view_bid(user, bid: Bid | None = None) -> bool:
     """Officers see their own council's bids; the partnership's programme managers and
-    board members see every bid once it is submitted."""
+    board members, and the round's named scorers, see every bid once it is submitted."""
     if bid is None:
         return holds_role_in_organisation(user, None, Kind.OFFICER) or holds_role_in_partnership(
             user, None, Kind.PROGRAMME_MANAGER, Kind.BOARD_MEMBER
         )
     if holds_role_in_organisation(user, bid.sponsor_id, Kind.OFFICER):
         return True
-    return bid.status != Bid.Status.DRAFT and holds_role_in_partnership(
+    if bid.status == Bid.Status.DRAFT:
+        return is_administrator(user)
+    return holds_role_in_partnership(
         user, _partnership_id(bid), Kind.PROGRAMME_MANAGER, Kind.BOARD_MEMBER
-    )
+    ) or _is_scorer(user, bid)
 
 
 def can_change_bid(user, bid: Bid | None = None) -> bool:
     """The sponsoring council's officers edit their bid; programme managers record
-    scores, recommendations and decisions on it."""
+    recommendations and decisions on it."""
     if bid is None:
         return holds_role_in_organisation(user, None, Kind.OFFICER) or holds_role_in_partnership(
             user, None, Kind.PROGRAMME_MANAGER
@@ -51,11 +60,19 @@ def can_change_bid(user, bid: Bid | None = None) -> bool:
 
 
 def can_score_bid(user, bid: Bid | None = None) -> bool:
+    """Programme managers and the round's named scorers score submitted bids, except
+    where they have declared an interest."""
     if bid is None:
-        return holds_role_in_partnership(user, None, Kind.PROGRAMME_MANAGER)
-    return bid.status != Bid.Status.DRAFT and holds_role_in_partnership(
+        return holds_role_in_partnership(user, None, Kind.PROGRAMME_MANAGER) or (
+            user.is_authenticated and user.rounds_to_score.exists()
+        )
+    if bid.status != Bid.Status.SUBMITTED:
+        return False
+    if bid.declarations.filter(user_id=user.pk).exists():
+        return False
+    return holds_role_in_partnership(
         user, _partnership_id(bid), Kind.PROGRAMME_MANAGER
-    )
+    ) or _is_scorer(user, bid)
 
 
 register("bids", "biddinground", view=can_view_round, change=can_change_round)
@@ -68,5 +85,11 @@ register(
 )
 register("bids", "bid", view=can_view_bid, change=can_change_bid)
 of_bid = lambda obj: obj.bid  # noqa: E731
-for model_name in ("score", "interestdeclaration"):
-    register("bids", model_name, view=via(can_view_bid, of_bid), change=via(can_score_bid, of_bid))
+register("bids", "score", view=via(can_view_bid, of_bid), change=via(can_score_bid, of_bid))
+register(
+    "bids",
+    "interestdeclaration",
+    view=via(can_view_bid, of_bid),
+    change=via(can_view_bid, of_bid),
+)
+rules.set_perm("bids.score_bid", rules.predicate(can_score_bid))

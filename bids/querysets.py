@@ -12,9 +12,9 @@ class BiddingRoundQuerySet(models.QuerySet):
 
 class BidQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Programme managers and board members of the partnership see every bid but
-        drafts are their authors' own business until submitted; officers see their
-        own council's bids, drafts included."""
+        """Programme managers and board members of the partnership, and the named
+        scorers of a round, see every bid once submitted (drafts are their authors'
+        own business); officers see their own council's bids, drafts included."""
         scope = scope_of(user)
         if scope.is_administrator:
             return self.all()
@@ -22,7 +22,10 @@ class BidQuerySet(models.QuerySet):
         return self.filter(
             Q(sponsor__in=scope.officer_organisation_ids)
             | (
-                Q(**{partnership: scope.partnership_ids("programme_manager", "board_member")})
+                (
+                    Q(**{partnership: scope.partnership_ids("programme_manager", "board_member")})
+                    | Q(bidding_round__scorers=user)
+                )
                 & ~Q(status="draft")
             )
         )

@@ -68,3 +68,60 @@ def round_overview(bidding_round: BiddingRound, *, user) -> RoundOverview:
 def bid_scores(bid: Bid) -> list[Score]:
     """Each scorer's points on each criterion, in criterion order. One query."""
     return list(bid.scores.select_related("criterion", "scorer"))
+
+
+def ranked_bids(bidding_round: BiddingRound, bids=None):
+    """The round's submitted and decided bids, best first: agreed points, then the
+    smaller grant (more can be funded), then bid number. Sponsor, partners, scores and
+    declarations come in a fixed number of queries."""
+    bids = Bid.objects.all() if bids is None else bids
+    return (
+        bids.filter(bidding_round=bidding_round)
+        .submitted()
+        .select_related("sponsor", "decision__meeting")
+        .prefetch_related("partners", "scores__criterion", "declarations")
+        .order_by(F("agreed_points").desc(nulls_last=True), "grant_requested", "number")
+    )
+
+
+@dataclass(frozen=True)
+class PlannedBid:
+    bid: Bid
+    funded: bool
+    reason: str
+    cumulative: Decimal
+
+
+@dataclass(frozen=True)
+class FundingPlan:
+    available: Decimal
+    rows: list[PlannedBid]
+
+    @property
+    def funded_total(self) -> Decimal:
+        return sum((row.bid.grant_requested for row in self.rows if row.funded), ZERO)
+
+    @property
+    def left(self) -> Decimal:
+        return self.available - self.funded_total
+
+
+def round_funding_plan(
+    bidding_round: BiddingRound, *, minimum_points: int | None = None
+) -> FundingPlan:
+    """Draft a recommendation: fund bids best to worst while the pot lasts, skipping
+    any below the minimum score and any that would overspend (a cheaper bid further
+    down may still fit). The programme manager adjusts it before the board sees it."""
+    minimum = minimum_points if minimum_points is not None else bidding_round.minimum_points
+    available = round_money(bidding_round).remaining
+    rows, cumulative = [], ZERO
+    for bid in ranked_bids(bidding_round).filter(status=Bid.Status.SUBMITTED):
+        points = bid.agreed_points
+        if minimum is not None and (points is None or points < minimum):
+            rows.append(PlannedBid(bid, False, f"Scored below {minimum}", cumulative))
+        elif cumulative + bid.grant_requested > available:
+            rows.append(PlannedBid(bid, False, "Not enough left in the round", cumulative))
+        else:
+            cumulative += bid.grant_requested
+            rows.append(PlannedBid(bid, True, "", cumulative))
+    return FundingPlan(available=available, rows=rows)

@@ -1,20 +1,49 @@
-"""Every change of a bid's status goes through :func:`bid_set_status`, which refuses
+"""Rounds, bids, scores and decisions on bids.
+
+Every change of a bid's status goes through :func:`bid_set_status`, which refuses
 moves the lifecycle does not allow; board decisions that commit money go through
-:func:`bid_approve`, which never lets a round or its budget line go below zero."""
+:func:`bid_approve`, which never lets a round or its budget line go below zero.
+"""
 
 import datetime
+from decimal import Decimal
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from partnership.errors import PortalError
-from partnership.models import Decision
-from programmes.models import LedgerEntry
+from partnership.models import Decision, Organisation
+from programmes.models import BudgetLine, LedgerEntry
+from programmes.selectors import budget_line_balance
 from programmes.services import ledger_record
 
-from .models import Bid, BiddingRound
+from .models import Bid, BiddingRound, Criterion, InterestDeclaration, Score
 from .selectors import round_money
+
+# The April 2011 EM IEP criteria (item 11, para 2.4). The paper scores bids 0-7 but
+# does not split the points; 3 + 2 + 2 is this portal's default, for the manager to change.
+DEFAULT_CRITERIA = [
+    ("Involves other councils", 3),
+    ("Generates cashable savings and breaks even within 2 years", 2),
+    ("Proven track record", 2),
+]
+
+# What an officer may type into a bid; everything else is set by the process.
+BID_FIELDS = (
+    "title",
+    "description",
+    "grant_requested",
+    "savings_claimed",
+    "savings_claimed_high",
+    "savings_basis",
+    "savings_years",
+    "is_partnership",
+    "builds_on_good_practice",
+    "expected_breakeven",
+    "business_case",
+)
 
 Status = Bid.Status
 
@@ -30,6 +59,271 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
 
 class BidError(PortalError):
     pass
+
+
+def _save_valid(record, **save_kwargs) -> None:
+    try:
+        record.full_clean()
+    except ValidationError as error:
+        field = next(iter(error.message_dict), None) if hasattr(error, "error_dict") else None
+        raise BidError(" ".join(error.messages), field=field) from error
+    record.save(**save_kwargs)
+
+
+# Rounds -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def round_open(
+    *,
+    budget_line: BudgetLine,
+    name: str,
+    amount_available: Decimal,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    guidance: str = "",
+    criteria: list[tuple[str, int]] | None = None,
+    previous_round: BiddingRound | None = None,
+    minimum_points: int | None = None,
+    by: User | None,
+) -> BiddingRound:
+    """Open a call for bids against a budget line. The amount available can be no
+    more than the line has uncommitted."""
+    BudgetLine.objects.select_for_update().get(pk=budget_line.pk)
+    available = budget_line_balance(budget_line).available
+    if amount_available > available:
+        raise BidError(
+            f"{budget_line.name} has only £{available:,.2f} uncommitted.",
+            field="amount_available",
+        )
+    bidding_round = BiddingRound(
+        budget_line=budget_line,
+        name=name,
+        amount_available=amount_available,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        guidance=guidance,
+        previous_round=previous_round,
+        minimum_points=minimum_points,
+    )
+    bidding_round._history_user = by
+    _save_valid(bidding_round)
+    for position, (criterion, max_points) in enumerate(criteria or DEFAULT_CRITERIA, start=1):
+        Criterion.objects.create(
+            bidding_round=bidding_round, name=criterion, max_points=max_points, position=position
+        )
+    return bidding_round
+
+
+@transaction.atomic
+def round_reopen(
+    *,
+    previous_round: BiddingRound,
+    name: str,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    carry: list[Bid] = (),
+    by: User | None,
+) -> BiddingRound:
+    """Open a further round for what is left of the budget line, carrying the chosen
+    referred-back bids into it as drafts their councils can rework and resubmit."""
+    if opens_on <= previous_round.closes_on:
+        raise BidError("A further round opens after the previous one closed.", field="opens_on")
+    further = round_open(
+        budget_line=previous_round.budget_line,
+        name=name,
+        amount_available=budget_line_balance(previous_round.budget_line).available,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        guidance=previous_round.guidance,
+        criteria=list(previous_round.criteria.values_list("name", "max_points")),
+        previous_round=previous_round,
+        minimum_points=previous_round.minimum_points,
+        by=by,
+    )
+    carried_bids = list(
+        Bid.objects.filter(
+            pk__in=[bid.pk for bid in carry],
+            bidding_round=previous_round,
+            status=Status.REFERRED_BACK,
+        ).prefetch_related("partners")
+    )
+    if len(carried_bids) != len(carry):
+        raise BidError(f"Only referred-back bids of {previous_round} can be carried.")
+    for number, bid in enumerate(carried_bids, start=1):
+        carried = Bid(
+            bidding_round=further,
+            number=number,
+            sponsor_id=bid.sponsor_id,
+            carried_from=bid,
+            created_by=by,
+            **{field: getattr(bid, field) for field in BID_FIELDS},
+        )
+        _save_valid(carried)
+        carried.partners.set(bid.partners.all())
+    return further
+
+
+# Bids -------------------------------------------------------------------------------
+
+
+def _refuse_after_close(bidding_round: BiddingRound, today: datetime.date | None = None) -> None:
+    today = today or timezone.localdate()
+    if today > bidding_round.closes_on:
+        raise BidError(f"The round closed on {bidding_round.closes_on:%-d %B %Y}.")
+    if today < bidding_round.opens_on:
+        raise BidError(f"The round opens on {bidding_round.opens_on:%-d %B %Y}.")
+
+
+@transaction.atomic
+def bid_create(
+    *,
+    bidding_round: BiddingRound,
+    sponsor: Organisation,
+    partners: list[Organisation] = (),
+    by: User | None,
+    **fields,
+) -> Bid:
+    """Start a draft bid for the sponsoring council while the round is open."""
+    bidding_round = BiddingRound.objects.select_for_update().get(pk=bidding_round.pk)
+    _refuse_after_close(bidding_round)
+    number = (
+        bidding_round.bids.order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
+    bid = Bid(
+        bidding_round=bidding_round,
+        number=number,
+        sponsor=sponsor,
+        created_by=by,
+        **{field: value for field, value in fields.items() if field in BID_FIELDS},
+    )
+    bid._history_user = by
+    _save_valid(bid)
+    bid.partners.set([partner for partner in partners if partner.pk != sponsor.pk])
+    return bid
+
+
+@transaction.atomic
+def bid_update(
+    *, bid: Bid, version: int, partners: list[Organisation] | None = None, by: User | None, **fields
+) -> Bid:
+    """Change a draft bid. ``version`` is the one the officer's form was built from:
+    if someone saved the bid since, the change is refused rather than overwriting."""
+    bid = _locked(bid)
+    if bid.version != version:
+        raise BidError(
+            "Someone else changed this bid since you opened it. Reload it to see their "
+            "changes, then make yours again."
+        )
+    if bid.status != Status.DRAFT:
+        raise BidError(f"A {bid.get_status_display().lower()} bid cannot be changed.")
+    _refuse_after_close(bid.bidding_round)
+    for field, value in fields.items():
+        if field in BID_FIELDS:
+            setattr(bid, field, value)
+    bid.version += 1
+    bid._history_user = by
+    _save_valid(bid)
+    if partners is not None:
+        bid.partners.set([partner for partner in partners if partner.pk != bid.sponsor_id])
+    return bid
+
+
+@transaction.atomic
+def bid_submit(*, bid: Bid, by: User | None) -> Bid:
+    """Send a draft to the programme manager. It needs a description and an outline
+    business case, and the round must still be open."""
+    bid = _locked(bid)
+    _refuse_after_close(bid.bidding_round)
+    if not bid.description.strip():
+        raise BidError("Describe the project before submitting the bid.", field="description")
+    if not bid.business_case:
+        raise BidError("Attach the outline business case.", field="business_case")
+    bid_set_status(bid=bid, status=Status.SUBMITTED, by=by)
+    bid.submitted_at = timezone.now()
+    bid.save()
+    return bid
+
+
+@transaction.atomic
+def bid_withdraw(*, bid: Bid, by: User | None) -> Bid:
+    """The sponsor withdraws its bid; allowed until the board decides it."""
+    bid = _locked(bid)
+    bid_set_status(bid=bid, status=Status.WITHDRAWN, by=by)
+    bid.save()
+    return bid
+
+
+# Scores -----------------------------------------------------------------------------
+
+
+def interest_declare(*, bid: Bid, user: User, reason: str) -> InterestDeclaration:
+    """A scorer declares an interest (their council sponsors the bid, say); from then
+    on they cannot score it, and the declaration shows on the ranked table."""
+    if not reason.strip():
+        raise BidError("Say what the interest is.", field="reason")
+    declaration, _ = InterestDeclaration.objects.get_or_create(
+        bid=bid, user=user, defaults={"reason": reason}
+    )
+    Score.objects.filter(bid=bid, scorer=user).delete()
+    return declaration
+
+
+@transaction.atomic
+def score_record(
+    *, bid: Bid, criterion: Criterion, scorer: User, points: int, comment: str = ""
+) -> Score:
+    """Record (or change) one scorer's points for one criterion of a submitted bid."""
+    bid = _locked(bid)
+    if bid.status != Status.SUBMITTED:
+        raise BidError(f"A {bid.get_status_display().lower()} bid cannot be scored.")
+    if criterion.bidding_round_id != bid.bidding_round_id:
+        raise BidError("That criterion belongs to another round.")
+    if InterestDeclaration.objects.filter(bid=bid, user=scorer).exists():
+        raise BidError("You declared an interest in this bid, so you cannot score it.")
+    if criterion.max_points is not None and not 0 <= points <= criterion.max_points:
+        raise BidError(
+            f"Give between 0 and {criterion.max_points} points for “{criterion.name}”.",
+            field="points",
+        )
+    score, _ = Score.objects.update_or_create(
+        bid=bid,
+        criterion=criterion,
+        scorer=scorer,
+        defaults={"points": points, "comment": comment},
+    )
+    return score
+
+
+@transaction.atomic
+def bid_agree_points(*, bid: Bid, points: int, by: User | None) -> Bid:
+    """The steering group's agreed total, which ranks the bid."""
+    bid = _locked(bid)
+    maximum = sum(
+        bid.bidding_round.criteria.values_list("max_points", flat=True).exclude(max_points=None)
+    )
+    if points < 0 or (maximum and points > maximum):
+        raise BidError(f"The agreed total is between 0 and {maximum} points.", field="points")
+    bid.agreed_points = points
+    bid._history_user = by
+    bid.save(update_fields=["agreed_points"])
+    return bid
+
+
+@transaction.atomic
+def bid_recommend(*, bid: Bid, recommendation: str, note: str = "", by: User | None) -> Bid:
+    """The steering group's recommendation to the board (approve / refer back with
+    the work needed / reject)."""
+    bid = _locked(bid)
+    if bid.status != Status.SUBMITTED:
+        raise BidError("Only a submitted bid can be recommended.")
+    if recommendation == Bid.Recommendation.REFER_BACK and not note.strip():
+        raise BidError("Say what further work the bid needs.", field="recommendation_note")
+    bid.recommendation = recommendation
+    bid.recommendation_note = note
+    bid._history_user = by
+    bid.save(update_fields=["recommendation", "recommendation_note"])
+    return bid
 
 
 def _locked(bid: Bid) -> Bid:

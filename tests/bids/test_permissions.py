@@ -1,6 +1,7 @@
 import pytest
 
 from bids.models import Bid
+from bids.services import interest_declare
 from tests.factories import (
     BiddingRoundFactory,
     BidFactory,
@@ -53,3 +54,19 @@ def test_programme_managers_score_submitted_bids_of_their_partnership(bidding_ro
     assert not manager.has_perm("bids.view_bid", elsewhere)
     assert manager.has_perm("bids.change_biddinground", bidding_round)
     assert not manager.has_perm("bids.change_biddinground", elsewhere.bidding_round)
+
+
+def test_a_named_scorer_sees_and_scores_the_rounds_bids_unless_they_declared_an_interest(
+    bidding_round,
+):
+    scorer = user_with_role("officer", organisation=OrganisationFactory())
+    bidding_round.scorers.add(scorer)
+    submitted = BidFactory(bidding_round=bidding_round, status="submitted")
+    conflicted = BidFactory(bidding_round=bidding_round, status="submitted")
+    draft = BidFactory(bidding_round=bidding_round)
+    assert set(Bid.objects.visible_to(scorer)) == {submitted, conflicted}
+    assert scorer.has_perm("bids.score_bid", submitted)
+    assert not scorer.has_perm("bids.view_bid", draft)
+    interest_declare(bid=conflicted, user=scorer, reason="My council is a partner")
+    assert not scorer.has_perm("bids.score_bid", conflicted)
+    assert not scorer.has_perm("bids.score_bid", BidFactory(status="submitted"))
