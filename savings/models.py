@@ -14,7 +14,7 @@ from partnership.models import Organisation
 from programmes.models import MONEY, PENNY, Programme
 from projects.models import Project, Rag
 
-from .querysets import OrganisationOwnedQuerySet
+from .querysets import OrganisationOwnedQuerySet, SavingsEntryQuerySet
 
 FINANCIAL_YEAR_SANE = Q(financial_year__gte=2000) & Q(financial_year__lte=2100)
 
@@ -135,7 +135,7 @@ class SavingsEntry(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices)
     description = models.CharField(max_length=500, blank=True)
 
-    objects = OrganisationOwnedQuerySet.as_manager()
+    objects = SavingsEntryQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -22,3 +22,10 @@ class OrganisationOwnedQuerySet(models.QuerySet):
             Q(organisation__in=scope.organisation_ids("officer", "finance"))
             | Q(Exists(in_partnership))
         )
+
+
+class SavingsEntryQuerySet(OrganisationOwnedQuerySet):
+    def counted(self):
+        """Savings that count in summaries: those recorded directly (e.g. a programme's
+        reported totals) and those of certified returns."""
+        return self.filter(Q(savings_return__isnull=True) | Q(savings_return__status="certified"))

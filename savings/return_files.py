@@ -1,0 +1,253 @@
+"""The published savings-return template, and reading a council's filled-in copy.
+
+A file is read whole and every problem is reported with its row and column; nothing
+is saved from a file with any problem (the caller saves only a clean result).
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from openpyxl import Workbook, load_workbook
+
+from partnership import financial_years
+from partnership.models import Organisation
+from projects.models import Project
+
+from .models import SavingsCategory
+
+COLUMNS = [
+    "organisation",
+    "financial_year",
+    "quarter",
+    "project_reference",
+    "category",
+    "cashable",
+    "status",
+    "amount",
+    "description",
+]
+REQUIRED = {"organisation", "financial_year", "category", "cashable", "status", "amount"}
+YES = {"yes", "y", "true", "cashable"}
+NO = {"no", "n", "false", "non-cashable", "non cashable"}
+MAX_ROWS = 5000
+MAX_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int  # as the spreadsheet numbers it: the header is row 1
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"Row {self.row}" if self.row else "The file"
+        return (
+            f"{where}, column “{self.column}”: {self.message}"
+            if self.column
+            else f"{where}: {self.message}"
+        )
+
+
+@dataclass(frozen=True)
+class SavingsRow:
+    organisation_id: int
+    financial_year: int
+    quarter: int | None
+    project_id: int | None
+    category_id: int
+    cashable: bool
+    status: str
+    amount: Decimal
+    description: str
+
+    def as_json(self) -> dict:
+        return {**self.__dict__, "amount": str(self.amount)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "SavingsRow":
+        return cls(**{**data, "amount": Decimal(data["amount"])})
+
+
+@dataclass
+class ReadResult:
+    rows: list[SavingsRow] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.problems and bool(self.rows)
+
+
+def template_csv() -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    writer.writerow(
+        [
+            "E07000139",
+            "2010/11",
+            "4",
+            "",
+            "Procurement",
+            "yes",
+            "delivered",
+            "12500.00",
+            "Joint stationery contract",
+        ]
+    )
+    return out.getvalue()
+
+
+def template_xlsx() -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Savings return"
+    sheet.append(COLUMNS)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _raw_rows(name: str, content: bytes) -> list[list[str]]:
+    if name.lower().endswith(".xlsx"):
+        try:
+            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+        except Exception as error:  # openpyxl raises many kinds for a broken file
+            raise ValidationError("The file is not a readable XLSX spreadsheet.") from error
+        return [
+            ["" if cell is None else str(cell).strip() for cell in row]
+            for row in sheet.iter_rows(values_only=True)
+        ]
+    if name.lower().endswith(".csv"):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ValidationError("The CSV file must be saved as UTF-8.") from error
+        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+    raise ValidationError("Upload the return as a CSV or XLSX file.")
+
+
+def read_return_file(*, name: str, content: bytes, organisation: Organisation) -> ReadResult:
+    """Check every row of an uploaded return for ``organisation``'s own savings."""
+    result = ReadResult()
+    if len(content) > MAX_BYTES:
+        result.problems.append(RowProblem(0, "", "The file is larger than 2 MB."))
+        return result
+    try:
+        raw = [row for row in _raw_rows(name, content) if any(row)]
+    except ValidationError as error:
+        result.problems.append(RowProblem(0, "", error.messages[0]))
+        return result
+    if not raw:
+        result.problems.append(RowProblem(0, "", "The file is empty."))
+        return result
+    header = [cell.lower().replace(" ", "_") for cell in raw[0]]
+    missing = [column for column in COLUMNS if column in REQUIRED and column not in header]
+    for column in missing:
+        result.problems.append(RowProblem(1, column, "This column is missing."))
+    if missing:
+        return result
+    if len(raw) - 1 > MAX_ROWS:
+        result.problems.append(RowProblem(0, "", f"A return has at most {MAX_ROWS} rows."))
+        return result
+
+    categories = {c.name.lower(): c.pk for c in SavingsCategory.objects.all()}
+    categories.update({c.slug: c.pk for c in SavingsCategory.objects.all()})
+    projects = dict(
+        Project.objects.filter(lead_organisation=organisation).values_list("reference", "pk")
+    )
+    seen: dict[tuple, int] = {}
+    for number, cells in enumerate(raw[1:], start=2):
+        values = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=False))
+        problems_before = len(result.problems)
+
+        def problem(column: str, message: str, number=number) -> None:
+            result.problems.append(RowProblem(number, column, message))
+
+        for column in sorted(REQUIRED):
+            if not values.get(column):
+                problem(column, "Enter a value.")
+        who = values.get("organisation", "")
+        if who and who.lower() not in {
+            organisation.name.lower(),
+            organisation.short_name.lower(),
+            organisation.gss_code.lower(),
+        } - {""}:
+            problem("organisation", f"“{who}” is not {organisation.name}.")
+        year = None
+        if values.get("financial_year"):
+            try:
+                year = financial_years.parse(values["financial_year"])
+            except ValidationError as error:
+                problem("financial_year", error.messages[0])
+        quarter = None
+        if values.get("quarter"):
+            try:
+                quarter = int(values["quarter"])
+            except ValueError:
+                quarter = 0
+            if not 1 <= quarter <= 4:
+                problem("quarter", "A financial quarter is 1, 2, 3 or 4.")
+        category = categories.get(values.get("category", "").lower())
+        if values.get("category") and category is None:
+            problem("category", f"“{values['category']}” is not a savings category.")
+        project = None
+        if values.get("project_reference"):
+            project = projects.get(values["project_reference"])
+            if project is None:
+                problem(
+                    "project_reference",
+                    f"“{values['project_reference']}” is not one of your projects.",
+                )
+        cashable = values.get("cashable", "").lower()
+        if cashable and cashable not in YES | NO:
+            problem("cashable", "Write yes or no.")
+        status = values.get("status", "").lower()
+        if status and status not in {"delivered", "forecast"}:
+            problem("status", "Write delivered or forecast.")
+        amount = None
+        if values.get("amount"):
+            try:
+                amount = Decimal(values["amount"].replace(",", "").replace("£", ""))
+            except InvalidOperation:
+                problem("amount", f"“{values['amount']}” is not an amount of money.")
+            else:
+                if not amount.is_finite() or amount < 0:
+                    problem("amount", "An amount cannot be negative.")
+                elif amount != amount.quantize(Decimal("0.01")):
+                    problem("amount", "Give the amount in pounds and pence.")
+        if len(result.problems) > problems_before:
+            continue
+        key = (
+            year,
+            quarter,
+            project,
+            category,
+            cashable in YES,
+            status,
+            amount,
+            values.get("description", ""),
+        )
+        if key in seen:
+            problem("", f"This row repeats row {seen[key]}.")
+            continue
+        seen[key] = number
+        result.rows.append(
+            SavingsRow(
+                organisation_id=organisation.pk,
+                financial_year=year,
+                quarter=quarter,
+                project_id=project,
+                category_id=category,
+                cashable=cashable in YES,
+                status=status,
+                amount=amount.quantize(Decimal("0.01")),
+                description=values.get("description", "")[:500],
+            )
+        )
+    if result.problems:
+        result.rows = []
+    return result
