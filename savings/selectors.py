@@ -3,15 +3,17 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce
 
-from partnership.models import Partnership, SubRegion
+from partnership.models import Organisation, Partnership, SubRegion
 from programmes.models import Programme
 from programmes.selectors import funds_received_by_sub_region
 
-from .models import SavingsEntry, SavingsReturn, SavingsTarget
+from .models import ForecastReturn, OtherBenefit, SavingsEntry, SavingsReturn, SavingsTarget
 
 ZERO = Decimal("0.00")
+ZERO_VALUE = Value(ZERO, output_field=DecimalField(max_digits=16, decimal_places=2))
 Status = SavingsEntry.Status
 
 
@@ -112,3 +114,67 @@ def savings_return_entries(savings_return: SavingsReturn) -> ReturnEntries:
     """The entries of one return with their total, in one query."""
     entries = list(savings_return.entries.select_related("category", "project"))
     return ReturnEntries(entries=entries, total=sum((entry.amount for entry in entries), ZERO))
+
+
+@dataclass(frozen=True)
+class RagCounts:
+    financial_year: int
+    green: int
+    amber: int
+    red: int
+    not_returned: list[Organisation]
+
+
+def forecast_rag_counts(*, partnership: Partnership, financial_year: int) -> RagCounts:
+    """How many member organisations forecast Green, Amber or Red for a year, and
+    which made no return at all (two queries)."""
+    members = list(partnership.members.order_by("name"))
+    rags = dict(
+        ForecastReturn.objects.filter(
+            organisation__in=members, financial_year=financial_year
+        ).values_list("organisation_id", "rag")
+    )
+    counted = {
+        rag: sum(1 for value in rags.values() if value == rag) for rag in ("green", "amber", "red")
+    }
+    return RagCounts(
+        financial_year=financial_year,
+        not_returned=[member for member in members if member.pk not in rags],
+        **counted,
+    )
+
+
+def savings_totals_by(
+    dimension: str, *, entries=None, financial_year: int | None = None
+) -> list[dict]:
+    """Delivered, forecast and potential savings grouped by ``dimension`` (a lookup
+    such as ``category__name`` or ``programme__name``), largest potential first."""
+    entries = SavingsEntry.objects.counted() if entries is None else entries
+    if financial_year is not None:
+        entries = entries.filter(financial_year=financial_year)
+    rows = (
+        entries.order_by()
+        .values(dimension)
+        .annotate(
+            delivered=Coalesce(Sum("amount", filter=Q(status=Status.DELIVERED)), ZERO_VALUE),
+            forecast=Coalesce(Sum("amount", filter=Q(status=Status.FORECAST)), ZERO_VALUE),
+        )
+    )
+    result = [
+        {
+            "name": row[dimension],
+            "delivered": row["delivered"],
+            "forecast": row["forecast"],
+            "potential": row["delivered"] + row["forecast"],
+        }
+        for row in rows
+    ]
+    return sorted(result, key=lambda row: (-row["potential"], str(row["name"])))
+
+
+def other_benefits_by_unit(*, projects=None) -> list[dict]:
+    """Non-cash benefits summed per unit (tonnes of CO2 a year, people trained...)."""
+    benefits = OtherBenefit.objects.all()
+    if projects is not None:
+        benefits = benefits.filter(project__in=projects)
+    return list(benefits.order_by("unit").values("unit").annotate(total=Sum("quantity")))
