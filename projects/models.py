@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from bids.models import Bid
 from partnership.financial_years import QUARTER_CHOICES, label
-from partnership.models import Organisation, Theme
+from partnership.models import Decision, Organisation, Theme
 from programmes.models import MONEY, BudgetLine, LedgerEntry, Programme
 
 from .querysets import ProjectChildQuerySet, ProjectQuerySet
@@ -287,13 +287,18 @@ class GrantPayment(models.Model):
 
 
 class ProgressReport(models.Model):
+    """A project's report for one financial quarter. Once submitted it is read-only;
+    a correction is a new version, and the one it corrects is kept, superseded."""
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
+        SUPERSEDED = "superseded", "Superseded by a correction"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_reports")
     financial_year = models.PositiveSmallIntegerField()
     quarter = models.PositiveSmallIntegerField(choices=QUARTER_CHOICES)
+    version = models.PositiveSmallIntegerField(default=1)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     rag = models.CharField("overall RAG", max_length=5, choices=Rag.choices)
     rag_schedule = models.CharField(max_length=5, choices=Rag.choices, blank=True)
@@ -303,6 +308,7 @@ class ProgressReport(models.Model):
     risks_and_issues = models.TextField(blank=True)
     spend_to_date = models.DecimalField(**MONEY, default=0)
     savings_to_date = models.DecimalField(**MONEY, default=0)
+    risks = models.ManyToManyField("ProjectRisk", blank=True, related_name="progress_reports")
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
     )
@@ -312,12 +318,17 @@ class ProgressReport(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["project", "-financial_year", "-quarter"]
+        ordering = ["project", "-financial_year", "-quarter", "-version"]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "financial_year", "quarter"],
+                condition=~Q(status="superseded"),
                 name="progress_report_once_per_quarter",
                 violation_error_message="This project already has a report for that quarter.",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "financial_year", "quarter", "version"],
+                name="progress_report_version_unique",
             ),
             models.CheckConstraint(
                 condition=Q(quarter__gte=1) & Q(quarter__lte=4),
@@ -340,6 +351,212 @@ class ProgressReport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:progress-report-detail", kwargs={"pk": self.pk})
+
+
+class ProgressReportSpend(models.Model):
+    """Forecast against actual spend for one financial quarter, as a report gives it."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="spend")
+    financial_year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField(choices=QUARTER_CHOICES)
+    forecast = models.DecimalField(**MONEY, default=0)
+    actual = models.DecimalField(**MONEY, null=True, blank=True)
+
+    class Meta:
+        ordering = ["report", "financial_year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "financial_year", "quarter"], name="report_spend_once_per_quarter"
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1) & Q(quarter__lte=4), name="report_spend_quarter_1_to_4"
+            ),
+            models.CheckConstraint(
+                condition=Q(forecast__gte=0) & (Q(actual__isnull=True) | Q(actual__gte=0)),
+                name="report_spend_not_negative",
+                violation_error_message="Spend cannot be negative.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{label(self.financial_year)} Q{self.quarter}"
+
+
+class ProjectRisk(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="risks")
+    risk = models.CharField(max_length=300)
+    likelihood = models.PositiveSmallIntegerField(help_text="1 (rare) to 5 (almost certain)")
+    impact = models.PositiveSmallIntegerField(help_text="1 (negligible) to 5 (severe)")
+    owner = models.CharField(max_length=200, help_text="A role, e.g. Head of ICT")
+    mitigation = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+
+    objects = ProjectChildQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "status", "-likelihood", "-impact"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(likelihood__gte=1, likelihood__lte=5) & Q(impact__gte=1, impact__lte=5),
+                name="risk_scores_1_to_5",
+                violation_error_message="Likelihood and impact are scored 1 to 5.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.risk
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+
+class ChangeRequest(models.Model):
+    """An officer's request to vary the project: grant, payment profile, scope or end
+    date. Approval amends the project through the ledger; the request keeps what was
+    there before, so the original stays visible."""
+
+    class Kind(models.TextChoices):
+        GRANT = "grant", "Change the grant"
+        PROFILE = "profile", "Re-profile payments"
+        SCOPE = "scope", "Change the scope"
+        END_DATE = "end_date", "Extend the end date"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting decision"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="change_requests")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    reason = models.TextField()
+    new_grant_awarded = models.DecimalField(**MONEY, null=True, blank=True)
+    new_ends_on = models.DateField(null=True, blank=True)
+    new_scope = models.TextField(blank=True)
+    previous_grant_awarded = models.DecimalField(**MONEY, null=True, blank=True)
+    previous_ends_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="change_requests"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decided_change_requests",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision = models.ForeignKey(
+        Decision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="change_requests",
+        help_text="The board decision that allowed it (required for an extension)",
+    )
+    decision_note = models.TextField(blank=True)
+
+    objects = ProjectChildQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="grant")
+                | Q(new_grant_awarded__isnull=False, new_grant_awarded__gte=0),
+                name="change_request_grant_has_amount",
+                violation_error_message="Give the new grant.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="end_date") | Q(new_ends_on__isnull=False),
+                name="change_request_end_date_has_date",
+                violation_error_message="Give the new end date.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="end_date", status="approved") | Q(decision__isnull=False),
+                name="change_request_extension_has_board_decision",
+                violation_error_message="An extension records the board decision that allowed it.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display().lower()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:change-request-detail", kwargs={"pk": self.pk})
+
+
+class ProjectClosure(models.Model):
+    """The benefits report that closes a project, and the unspent grant returned."""
+
+    project = models.OneToOneField(Project, on_delete=models.PROTECT, related_name="closure")
+    closed_on = models.DateField()
+    delivered = models.TextField(help_text="What the project delivered")
+    savings_realised = models.DecimalField(**MONEY)
+    lessons_learnt = models.TextField()
+    unspent_returned = models.DecimalField(**MONEY, default=0)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(savings_realised__gte=0) & Q(unspent_returned__gte=0),
+                name="closure_figures_not_negative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Closure of {self.project}"
+
+
+class Clawback(models.Model):
+    """A demand that the accountable body refund grant it was paid."""
+
+    class Status(models.TextChoices):
+        DEMANDED = "demanded", "Demanded"
+        RECEIVED = "received", "Refund received"
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="clawbacks")
+    amount = models.DecimalField(**MONEY)
+    reason = models.TextField()
+    demanded_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DEMANDED)
+    received_on = models.DateField(null=True, blank=True)
+    reference = models.CharField(max_length=100, blank=True)
+    ledger_entry = models.OneToOneField(
+        LedgerEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="clawback"
+    )
+
+    objects = ProjectChildQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "demanded_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="clawback_amount_positive",
+                violation_error_message="A clawback must be more than zero.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="received")
+                | Q(received_on__isnull=False, ledger_entry__isnull=False),
+                name="clawback_received_is_in_ledger",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Clawback of £{self.amount:,.2f} from {self.project.lead_organisation}"
 
 
 class Repayment(models.Model):

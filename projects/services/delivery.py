@@ -9,19 +9,18 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from bids.models import Bid
-from partnership.errors import PortalError
 from programmes.models import LedgerEntry
 from programmes.services import ledger_record
+from projects.models import GrantPayment, Milestone, MilestoneEvidence, MilestoneReprofile, Project
+from projects.selectors import project_money
 
-from .models import GrantPayment, Milestone, MilestoneEvidence, MilestoneReprofile, Project
-from .selectors import project_money
+from .base import ProjectError, gbp, move, save_valid
 
 PaymentStatus = GrantPayment.Status
 MilestoneStatus = Milestone.Status
@@ -41,26 +40,6 @@ MILESTONE_TRANSITIONS: dict[str, set[str]] = {
     MilestoneStatus.ACHIEVED: {MilestoneStatus.VERIFIED, MilestoneStatus.RETURNED},
     MilestoneStatus.VERIFIED: set(),
 }
-
-
-class ProjectError(PortalError):
-    pass
-
-
-def _gbp(amount: Decimal) -> str:
-    return f"£{amount:,.2f}"
-
-
-def _move(record, status: str, transitions: dict[str, set[str]], labels, by: User | None):
-    """Set a new status if the lifecycle allows it, tagging the audit history."""
-    if status not in transitions[record.status]:
-        raise ProjectError(
-            f"A {record._meta.verbose_name} that is {record.get_status_display().lower()} "
-            f"cannot become {labels(status).label.lower()}."
-        )
-    record.status = status
-    record._change_reason = f"Status changed to {labels(status).label}"
-    record._history_user = by
 
 
 # Projects ---------------------------------------------------------------------------
@@ -101,17 +80,9 @@ def project_create_from_bid(
         ends_on=ends_on,
     )
     project._history_user = by
-    _save_valid(project)
+    save_valid(project)
     project.partners.set(bid.partners.all())
     return project
-
-
-def _save_valid(record) -> None:
-    try:
-        record.full_clean()
-    except ValidationError as error:
-        raise ProjectError(" ".join(error.messages)) from error
-    record.save()
 
 
 # Milestones -------------------------------------------------------------------------
@@ -141,7 +112,7 @@ def milestone_add(
         payment_amount=payment_amount,
     )
     milestone._history_user = by
-    _save_valid(milestone)
+    save_valid(milestone)
     if payment_amount > 0:
         payment_schedule(
             project=project, amount=payment_amount, due_on=due_on, milestone=milestone, by=by
@@ -164,13 +135,13 @@ def payment_schedule(
     )["total"] or Decimal("0.00")
     if scheduled + amount > project.grant_awarded:
         raise ProjectError(
-            f"The payments would add up to {_gbp(scheduled + amount)}, more than the "
-            f"{_gbp(project.grant_awarded)} awarded.",
+            f"The payments would add up to {gbp(scheduled + amount)}, more than the "
+            f"{gbp(project.grant_awarded)} awarded.",
             field="payment_amount",
         )
     payment = GrantPayment(project=project, milestone=milestone, amount=amount, due_on=due_on)
     payment._history_user = by
-    _save_valid(payment)
+    save_valid(payment)
     return payment
 
 
@@ -193,7 +164,7 @@ def milestone_log_achieved(
         raise ProjectError("The date achieved cannot be in the future.", field="achieved_on")
     if not delivered.strip():
         raise ProjectError("Say what was delivered.", field="delivered")
-    _move(milestone, MilestoneStatus.ACHIEVED, MILESTONE_TRANSITIONS, MilestoneStatus, by)
+    move(milestone, MilestoneStatus.ACHIEVED, MILESTONE_TRANSITIONS, MilestoneStatus, by)
     milestone.achieved_on = achieved_on
     milestone.delivered = delivered
     milestone.save(update_fields=["status", "achieved_on", "delivered"])
@@ -213,7 +184,7 @@ def milestone_add_evidence(
     evidence = MilestoneEvidence(
         milestone=milestone, file=file or "", link=link, description=description, added_by=by
     )
-    _save_valid(evidence)
+    save_valid(evidence)
     return evidence
 
 
@@ -252,14 +223,14 @@ def milestone_verify(
 ) -> Milestone:
     """The programme manager confirms delivery; the linked grant payment becomes due."""
     milestone = _locked_milestone(milestone)
-    _move(milestone, MilestoneStatus.VERIFIED, MILESTONE_TRANSITIONS, MilestoneStatus, by)
+    move(milestone, MilestoneStatus.VERIFIED, MILESTONE_TRANSITIONS, MilestoneStatus, by)
     milestone.verified_on = verified_on or timezone.localdate()
     milestone.verified_by = by
     milestone.review_comment = ""
     milestone.save(update_fields=["status", "verified_on", "verified_by", "review_comment"])
     payment = GrantPayment.objects.select_for_update().filter(milestone=milestone).first()
     if payment is not None and payment.status == PaymentStatus.SCHEDULED:
-        _move(payment, PaymentStatus.DUE, PAYMENT_TRANSITIONS, PaymentStatus, by)
+        move(payment, PaymentStatus.DUE, PAYMENT_TRANSITIONS, PaymentStatus, by)
         payment.save(update_fields=["status"])
     return milestone
 
@@ -270,7 +241,7 @@ def milestone_return(*, milestone: Milestone, comment: str, by: User) -> Milesto
     if not comment.strip():
         raise ProjectError("Say what the officer needs to change.", field="comment")
     milestone = _locked_milestone(milestone)
-    _move(milestone, MilestoneStatus.RETURNED, MILESTONE_TRANSITIONS, MilestoneStatus, by)
+    move(milestone, MilestoneStatus.RETURNED, MILESTONE_TRANSITIONS, MilestoneStatus, by)
     milestone.review_comment = comment
     milestone.save(update_fields=["status", "review_comment"])
     return milestone
@@ -286,7 +257,7 @@ def _locked_payment(payment: GrantPayment) -> GrantPayment:
 @transaction.atomic
 def payment_approve(*, payment: GrantPayment, by: User, approved_on: datetime.date | None = None):
     payment = _locked_payment(payment)
-    _move(payment, PaymentStatus.APPROVED, PAYMENT_TRANSITIONS, PaymentStatus, by)
+    move(payment, PaymentStatus.APPROVED, PAYMENT_TRANSITIONS, PaymentStatus, by)
     payment.approved_by = by
     payment.approved_on = approved_on or timezone.localdate()
     payment.save(update_fields=["status", "approved_by", "approved_on"])
@@ -298,7 +269,7 @@ def payment_withhold(*, payment: GrantPayment, reason: str, by: User) -> GrantPa
     if not reason.strip():
         raise ProjectError("Say why the payment is withheld.", field="reason")
     payment = _locked_payment(payment)
-    _move(payment, PaymentStatus.WITHHELD, PAYMENT_TRANSITIONS, PaymentStatus, by)
+    move(payment, PaymentStatus.WITHHELD, PAYMENT_TRANSITIONS, PaymentStatus, by)
     payment.withheld_reason = reason
     payment.save(update_fields=["status", "withheld_reason"])
     return payment
@@ -326,11 +297,11 @@ def payment_record_paid(
     money = project_money(project)
     if money.paid + payment.amount > project.grant_awarded:
         raise ProjectError(
-            f"Paying {_gbp(payment.amount)} would take payments to "
-            f"{_gbp(money.paid + payment.amount)}, above the {_gbp(project.grant_awarded)} "
+            f"Paying {gbp(payment.amount)} would take payments to "
+            f"{gbp(money.paid + payment.amount)}, above the {gbp(project.grant_awarded)} "
             "awarded."
         )
-    _move(payment, PaymentStatus.PAID, PAYMENT_TRANSITIONS, PaymentStatus, by)
+    move(payment, PaymentStatus.PAID, PAYMENT_TRANSITIONS, PaymentStatus, by)
     payment.ledger_entry = ledger_record(
         programme=project.programme,
         kind=LedgerEntry.Kind.PAYMENT,

@@ -1,0 +1,62 @@
+"""Every state change of projects, milestones, payments, reports and variations.
+
+Import services from here: ``from projects.services import milestone_verify``.
+"""
+
+from .base import ProjectError
+from .delivery import (
+    milestone_add,
+    milestone_add_evidence,
+    milestone_log_achieved,
+    milestone_reprofile,
+    milestone_return,
+    milestone_verify,
+    payment_approve,
+    payment_record_paid,
+    payment_schedule,
+    payment_withhold,
+    project_create_from_bid,
+)
+from .reporting import (
+    progress_report_correct,
+    progress_report_save,
+    progress_report_submit,
+    risk_record,
+)
+from .variations import (
+    change_request_approve,
+    change_request_refuse,
+    change_request_submit,
+    clawback_demand,
+    clawback_record_received,
+    project_close,
+    repayment_record_received,
+    repayment_schedule,
+)
+
+__all__ = [
+    "ProjectError",
+    "project_create_from_bid",
+    "milestone_add",
+    "payment_schedule",
+    "milestone_log_achieved",
+    "milestone_add_evidence",
+    "milestone_reprofile",
+    "milestone_verify",
+    "milestone_return",
+    "payment_approve",
+    "payment_withhold",
+    "payment_record_paid",
+    "progress_report_save",
+    "progress_report_submit",
+    "progress_report_correct",
+    "risk_record",
+    "change_request_submit",
+    "change_request_approve",
+    "change_request_refuse",
+    "project_close",
+    "repayment_schedule",
+    "repayment_record_received",
+    "clawback_demand",
+    "clawback_record_received",
+]

@@ -1,0 +1,248 @@
+"""Changes to an approved project: variations, closure, invest-to-save repayments and
+clawback. Each one that moves money does so through the ledger."""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from partnership.models import Decision
+from programmes.models import LedgerEntry
+from programmes.services import ledger_record
+from projects.models import (
+    ChangeRequest,
+    Clawback,
+    GrantPayment,
+    Project,
+    ProjectClosure,
+    Repayment,
+)
+from projects.selectors import project_money
+
+from .base import ProjectError, gbp, save_valid
+
+Kind = ChangeRequest.Kind
+OPEN_PAYMENTS = [
+    GrantPayment.Status.SCHEDULED,
+    GrantPayment.Status.DUE,
+    GrantPayment.Status.WITHHELD,
+]
+
+
+def change_request_submit(*, project: Project, kind: str, reason: str, by: User, **fields):
+    """An officer asks to vary the project."""
+    if project.status in (Project.Status.CLOSED, Project.Status.WITHDRAWN):
+        raise ProjectError("A closed project cannot be varied.")
+    if not reason.strip():
+        raise ProjectError("Give the reason for the change.", field="reason")
+    request = ChangeRequest(project=project, kind=kind, reason=reason, requested_by=by, **fields)
+    if kind == Kind.END_DATE and project.ends_on and request.new_ends_on <= project.ends_on:
+        raise ProjectError("The new end date must be later than the current one.")
+    save_valid(request)
+    return request
+
+
+@transaction.atomic
+def change_request_approve(
+    *, request: ChangeRequest, by: User, decision: Decision | None = None, note: str = ""
+) -> ChangeRequest:
+    """Approve a variation and amend the project. More grant is committed from the
+    budget line (refused if the line has not enough left); less grant releases the
+    difference (refused below what is already paid or scheduled)."""
+    request = ChangeRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != ChangeRequest.Status.PENDING:
+        raise ProjectError(f"This request was already {request.get_status_display().lower()}.")
+    project = Project.objects.select_for_update().get(pk=request.project_id)
+    today = timezone.localdate()
+    if request.kind == Kind.GRANT:
+        request.previous_grant_awarded = project.grant_awarded
+        difference = request.new_grant_awarded - project.grant_awarded
+        if difference < 0:
+            paid = project_money(project).paid
+            if request.new_grant_awarded < paid:
+                raise ProjectError(f"{gbp(paid)} is already paid; the grant cannot go below it.")
+        if difference:
+            ledger_record(
+                programme=project.programme,
+                kind=LedgerEntry.Kind.COMMITMENT if difference > 0 else LedgerEntry.Kind.RELEASE,
+                amount=abs(difference),
+                occurred_on=today,
+                budget_line=project.budget_line,
+                subject=project,
+                memo=(
+                    f"Variation: grant {gbp(project.grant_awarded)} "
+                    f"to {gbp(request.new_grant_awarded)}"
+                ),
+                by=by,
+            )
+        project.grant_awarded = request.new_grant_awarded
+    elif request.kind == Kind.END_DATE:
+        if decision is None:
+            raise ProjectError("Record the board decision that allowed the extension.")
+        request.previous_ends_on = project.ends_on
+        project.ends_on = request.new_ends_on
+    elif request.kind == Kind.SCOPE:
+        project.outline = request.new_scope
+    project._history_user = by
+    project._change_reason = f"Change request approved: {request.get_kind_display()}"
+    project.save()
+    request.status = ChangeRequest.Status.APPROVED
+    request.decided_by, request.decided_at = by, timezone.now()
+    request.decision, request.decision_note = decision, note
+    save_valid(request)
+    return request
+
+
+@transaction.atomic
+def change_request_refuse(*, request: ChangeRequest, by: User, note: str) -> ChangeRequest:
+    if not note.strip():
+        raise ProjectError("Say why the request is refused.", field="note")
+    request = ChangeRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != ChangeRequest.Status.PENDING:
+        raise ProjectError(f"This request was already {request.get_status_display().lower()}.")
+    request.status = ChangeRequest.Status.REFUSED
+    request.decided_by, request.decided_at, request.decision_note = by, timezone.now(), note
+    request.save()
+    return request
+
+
+@transaction.atomic
+def project_close(
+    *,
+    project: Project,
+    delivered: str,
+    savings_realised: Decimal,
+    lessons_learnt: str,
+    by: User,
+    closed_on: datetime.date | None = None,
+) -> ProjectClosure:
+    """Close the project with its benefits report. Payments not yet approved are
+    cancelled and the grant committed but unpaid goes back to the budget line."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if project.status in (Project.Status.CLOSED, Project.Status.WITHDRAWN):
+        raise ProjectError("This project is already closed.")
+    if not delivered.strip() or not lessons_learnt.strip():
+        raise ProjectError("The benefits report needs what was delivered and lessons learnt.")
+    if project.payments.filter(status=GrantPayment.Status.APPROVED).exists():
+        raise ProjectError("A payment approved for release is still to be paid or withheld.")
+    closed_on = closed_on or timezone.localdate()
+    for payment in project.payments.select_for_update().filter(status__in=OPEN_PAYMENTS):
+        payment.status = GrantPayment.Status.CANCELLED
+        payment._change_reason = "Cancelled at closure"
+        payment._history_user = by
+        payment.save(update_fields=["status"])
+    unspent = project_money(project).unpaid
+    if unspent > 0:
+        ledger_record(
+            programme=project.programme,
+            kind=LedgerEntry.Kind.RELEASE,
+            amount=unspent,
+            occurred_on=closed_on,
+            budget_line=project.budget_line,
+            subject=project,
+            memo=f"Unspent grant returned at closure of {project.reference}",
+            by=by,
+        )
+    project.status = Project.Status.CLOSED
+    project._history_user = by
+    project.save(update_fields=["status"])
+    closure = ProjectClosure(
+        project=project,
+        closed_on=closed_on,
+        delivered=delivered,
+        savings_realised=savings_realised,
+        lessons_learnt=lessons_learnt,
+        unspent_returned=unspent,
+        closed_by=by,
+    )
+    save_valid(closure)
+    return closure
+
+
+def repayment_schedule(
+    *, project: Project, due_on: datetime.date, amount: Decimal, by: User | None
+) -> Repayment:
+    if not project.invest_to_save:
+        raise ProjectError("Only an invest-to-save project repays its grant.")
+    repayment = Repayment(project=project, due_on=due_on, amount=amount)
+    repayment._history_user = by
+    save_valid(repayment)
+    return repayment
+
+
+@transaction.atomic
+def repayment_record_received(
+    *, repayment: Repayment, received_on: datetime.date, reference: str, by: User
+) -> Repayment:
+    """Finance records an instalment received; the money flows back into the
+    programme's funds."""
+    repayment = Repayment.objects.select_for_update().select_related("project").get(pk=repayment.pk)
+    if repayment.received_on is not None:
+        raise ProjectError(f"This repayment was received on {repayment.received_on:%-d %B %Y}.")
+    if not reference.strip():
+        raise ProjectError("Give the receipt reference.", field="reference")
+    project = repayment.project
+    repayment.ledger_entry = ledger_record(
+        programme=project.programme,
+        kind=LedgerEntry.Kind.REPAYMENT,
+        amount=repayment.amount,
+        occurred_on=received_on,
+        subject=project,
+        memo=f"Invest-to-save repayment from {project.lead_organisation} ({reference})",
+        by=by,
+    )
+    repayment.received_on, repayment.reference = received_on, reference
+    repayment._history_user = by
+    repayment.save(update_fields=["received_on", "reference", "ledger_entry"])
+    return repayment
+
+
+@transaction.atomic
+def clawback_demand(
+    *, project: Project, amount: Decimal, reason: str, by: User, demanded_on: datetime.date
+) -> Clawback:
+    """Demand a refund of grant paid (the savings were not implemented, say)."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if not reason.strip():
+        raise ProjectError("Give the reason for the clawback.", field="reason")
+    outstanding = sum(
+        project.clawbacks.filter(status=Clawback.Status.DEMANDED).values_list("amount", flat=True),
+        Decimal("0"),
+    )
+    paid = project_money(project).paid
+    if amount + outstanding > paid:
+        raise ProjectError(
+            f"Only {gbp(paid - outstanding)} of the grant paid can still be clawed back.",
+            field="amount",
+        )
+    clawback = Clawback(project=project, amount=amount, reason=reason, demanded_on=demanded_on)
+    clawback._history_user = by
+    save_valid(clawback)
+    return clawback
+
+
+@transaction.atomic
+def clawback_record_received(
+    *, clawback: Clawback, received_on: datetime.date, reference: str, by: User
+) -> Clawback:
+    clawback = Clawback.objects.select_for_update().select_related("project").get(pk=clawback.pk)
+    if clawback.status == Clawback.Status.RECEIVED:
+        raise ProjectError(f"This refund was received on {clawback.received_on:%-d %B %Y}.")
+    project = clawback.project
+    clawback.ledger_entry = ledger_record(
+        programme=project.programme,
+        kind=LedgerEntry.Kind.CLAWBACK,
+        amount=clawback.amount,
+        occurred_on=received_on,
+        budget_line=project.budget_line,
+        subject=project,
+        memo=f"Clawback refunded by {project.lead_organisation} ({reference})",
+        by=by,
+    )
+    clawback.status = Clawback.Status.RECEIVED
+    clawback.received_on, clawback.reference = received_on, reference
+    clawback._history_user = by
+    clawback.save(update_fields=["status", "received_on", "reference", "ledger_entry"])
+    return clawback
