@@ -58,14 +58,44 @@ def can_change_payment(user, payment: GrantPayment | Repayment | None = None) ->
     return can_approve_payment(user, payment) or can_record_payment(user, payment)
 
 
-register("projects", "project", view=can_view_project, change=can_change_project)
+def can_add_project(user, project: Project | None = None) -> bool:
+    """Projects come from approved bids or the programme manager's own awards."""
+    return holds_role_in_partnership(
+        user, project.programme.partnership_id if project else None, Kind.PROGRAMME_MANAGER
+    )
+
+
+register(
+    "projects",
+    "project",
+    view=can_view_project,
+    change=can_change_project,
+    add=can_add_project,
+    delete=can_add_project,
+)
 of_project = lambda obj: obj.project  # noqa: E731
-for model_name in ("milestone", "progressreport"):
+for model_name in (
+    "milestone",
+    "progressreport",
+    "projectrisk",
+    "changerequest",
+    "projectclosure",
+):
     register(
         "projects",
         model_name,
         view=via(can_view_project, of_project),
         change=via(can_change_project, of_project),
+    )
+for model_name, parent in (
+    ("milestoneevidence", lambda obj: obj.milestone.project),
+    ("progressreportspend", lambda obj: obj.report.project),
+):
+    register(
+        "projects",
+        model_name,
+        view=via(can_view_project, parent),
+        change=via(can_change_project, parent),
     )
 register(
     "projects",
@@ -76,5 +106,6 @@ register(
 register(
     "projects", "grantpayment", view=via(can_view_project, of_project), change=can_change_payment
 )
+register("projects", "clawback", view=via(can_view_project, of_project), change=can_change_payment)
 # Finance records repayments received; the schedule itself is agreed at approval.
 register("projects", "repayment", view=via(can_view_project, of_project), change=can_change_payment)

@@ -15,6 +15,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from bids.models import Bid
+from partnership.models import Theme
 from programmes.models import LedgerEntry
 from programmes.services import ledger_record
 from projects.models import GrantPayment, Milestone, MilestoneEvidence, MilestoneReprofile, Project
@@ -52,6 +53,7 @@ def project_create_from_bid(
     reference: str,
     starts_on: datetime.date | None = None,
     ends_on: datetime.date | None = None,
+    theme: Theme | None = None,
     by: User | None,
 ) -> Project:
     """Turn an approved bid into its project: the sponsor leads and receives the grant
@@ -76,6 +78,7 @@ def project_create_from_bid(
         bid=bid,
         grant_awarded=bid.grant_allocated,
         savings_claimed=bid.savings_claimed,
+        theme=theme,
         starts_on=starts_on,
         ends_on=ends_on,
     )

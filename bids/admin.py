@@ -1,0 +1,195 @@
+from django.contrib import admin
+from django.contrib.admin import RelatedOnlyFieldListFilter
+
+from partnership.admin_base import PortalAdmin, PortalInline, money
+
+from .models import Bid, BiddingRound, Criterion, InterestDeclaration, Score
+
+PARTNERSHIP = "budget_line__programme__partnership"
+
+
+class CriterionInline(PortalInline):
+    model = Criterion
+    fields = ["position", "name", "max_points"]
+
+
+@admin.register(BiddingRound)
+class BiddingRoundAdmin(PortalAdmin):
+    list_display = [
+        "name",
+        "budget_line",
+        money("amount_available"),
+        "opens_on",
+        "closes_on",
+        "minimum_points",
+    ]
+    list_select_related = ["budget_line__programme"]
+    list_filter = [
+        (PARTNERSHIP, RelatedOnlyFieldListFilter),
+        ("budget_line__programme", RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["name", "budget_line__name", "budget_line__programme__name"]
+    date_hierarchy = "opens_on"
+    autocomplete_fields = ["budget_line", "previous_round"]
+    inlines = [CriterionInline]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(PortalAdmin):
+    visible_via = "bidding_round"
+    list_display = ["name", "bidding_round", "max_points", "position"]
+    list_select_related = ["bidding_round"]
+    list_filter = [
+        (f"bidding_round__{PARTNERSHIP}", RelatedOnlyFieldListFilter),
+        ("bidding_round", RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["name", "bidding_round__name"]
+    autocomplete_fields = ["bidding_round"]
+
+
+class ScoreInline(PortalInline):
+    model = Score
+    fields = ["criterion", "points", "comment", "scorer", "scored_at"]
+    readonly_fields = ["scorer", "scored_at"]
+    recorded_by_field = "scorer"
+
+
+class InterestDeclarationInline(PortalInline):
+    model = InterestDeclaration
+    fields = ["reason", "user", "declared_at"]
+    readonly_fields = ["user", "declared_at"]
+    recorded_by_field = "user"
+    show_change_link = False
+
+
+@admin.display(description="payback (years)")
+def payback_years(bid: Bid):
+    return bid.payback_years
+
+
+DERIVED = [
+    money("annual_saving", "cashable saving a year", sortable=False),
+    payback_years,
+    money("five_year_return", "five-year return", sortable=False),
+]
+
+
+@admin.register(Bid)
+class BidAdmin(PortalAdmin):
+    list_display = [
+        "number",
+        "title",
+        "sponsor",
+        "bidding_round",
+        money("grant_requested"),
+        money("savings_claimed"),
+        "savings_basis",
+        *DERIVED,
+        "status",
+        money("grant_allocated"),
+    ]
+    list_select_related = ["bidding_round", "sponsor"]
+    list_filter = [
+        "status",
+        (f"bidding_round__{PARTNERSHIP}", RelatedOnlyFieldListFilter),
+        ("bidding_round__budget_line__programme", RelatedOnlyFieldListFilter),
+        ("bidding_round", RelatedOnlyFieldListFilter),
+        "savings_basis",
+        "is_partnership",
+    ]
+    search_fields = ["title", "sponsor__name", "sponsor__short_name"]
+    autocomplete_fields = ["bidding_round", "sponsor", "partners"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "bidding_round",
+                    "number",
+                    "title",
+                    "description",
+                    "sponsor",
+                    "partners",
+                    "is_partnership",
+                    "builds_on_good_practice",
+                    "business_case",
+                ]
+            },
+        ),
+        (
+            "Grant and savings claimed",
+            {
+                "fields": [
+                    "grant_requested",
+                    "savings_claimed",
+                    "savings_claimed_high",
+                    "savings_claimed_as_written",
+                    "savings_basis",
+                    "savings_years",
+                    "expected_breakeven",
+                    *DERIVED,
+                ]
+            },
+        ),
+        ("Assessment", {"fields": ["agreed_points", "recommendation", "recommendation_note"]}),
+        (
+            "Decision",
+            {
+                "description": "Set by the bid's lifecycle: submission and the board's decision.",
+                "fields": [
+                    "status",
+                    "grant_allocated",
+                    "decision",
+                    "submitted_at",
+                    "created_by",
+                    "version",
+                ],
+            },
+        ),
+    ]
+    # Status and allocation move only through bids.services, which commit the grant
+    # in the ledger and refuse moves the lifecycle does not allow.
+    readonly_fields = [
+        *DERIVED,
+        "status",
+        "grant_allocated",
+        "decision",
+        "submitted_at",
+        "created_by",
+        "version",
+    ]
+    recorded_by_field = "created_by"
+    inlines = [ScoreInline, InterestDeclarationInline]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # A portal form opened before this edit is then refused, not applied over it.
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
+class BidChildAdmin(PortalAdmin):
+    visible_via = "bid"
+    list_filter = [
+        (f"bid__bidding_round__{PARTNERSHIP}", RelatedOnlyFieldListFilter),
+        ("bid__bidding_round", RelatedOnlyFieldListFilter),
+    ]
+    autocomplete_fields = ["bid"]
+
+
+@admin.register(Score)
+class ScoreAdmin(BidChildAdmin):
+    list_display = ["bid", "criterion", "points", "scorer", "scored_at"]
+    list_select_related = ["bid__sponsor", "criterion", "scorer"]
+    search_fields = ["bid__title", "criterion__name", "comment"]
+    readonly_fields = ["scorer", "scored_at"]
+    recorded_by_field = "scorer"
+
+
+@admin.register(InterestDeclaration)
+class InterestDeclarationAdmin(BidChildAdmin):
+    list_display = ["bid", "user", "reason", "declared_at"]
+    list_select_related = ["bid__sponsor", "user"]
+    search_fields = ["bid__title", "reason"]
+    readonly_fields = ["user", "declared_at"]
+    recorded_by_field = "user"

@@ -1,0 +1,171 @@
+from django.contrib import admin
+from django.contrib.admin import RelatedOnlyFieldListFilter
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+
+from .admin_base import PortalAdmin, PortalInline
+from .models import (
+    Action,
+    AgendaItem,
+    Attendance,
+    Decision,
+    Meeting,
+    Organisation,
+    Partnership,
+    Role,
+    SubRegion,
+    Theme,
+)
+
+
+class SubRegionInline(PortalInline):
+    model = SubRegion
+    fields = ["name", "slug", "accountable_body"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["accountable_body"]
+
+
+class ThemeInline(PortalInline):
+    model = Theme
+    fields = ["name", "position"]
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(PortalAdmin):
+    list_display = ["short_name", "name", "region", "board_size", "quorum"]
+    list_select_related = ()
+    list_filter = ["region"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["short_name"]}
+    autocomplete_fields = ["members"]
+    inlines = [SubRegionInline, ThemeInline]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(PortalAdmin):
+    # Organisations are public bodies: anyone signed in may read them.
+    visible_to_all = True
+    list_display = ["name", "short_name", "kind", "gss_code"]
+    list_select_related = ()
+    list_filter = ["kind", ("partnerships", RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "short_name", "gss_code"]
+
+
+@admin.register(SubRegion)
+class SubRegionAdmin(PortalAdmin):
+    visible_via = "partnership"
+    list_display = ["name", "partnership", "accountable_body"]
+    list_select_related = ["partnership", "accountable_body"]
+    list_filter = [("partnership", RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "partnership__short_name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["accountable_body", "members"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(PortalAdmin):
+    visible_via = "partnership"
+    list_display = ["name", "partnership", "position"]
+    list_select_related = ["partnership"]
+    list_filter = [("partnership", RelatedOnlyFieldListFilter)]
+    search_fields = ["name"]
+
+
+@admin.register(Role)
+class RoleAdmin(PortalAdmin):
+    # Only administrators may view roles at all (partnership.permissions).
+    visible_to_all = True
+    list_display = ["user", "kind", "organisation", "partnership", "title"]
+    list_select_related = ["user", "organisation", "partnership"]
+    list_filter = [
+        "kind",
+        ("partnership", RelatedOnlyFieldListFilter),
+        ("organisation", RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["user__username", "title", "organisation__name", "partnership__short_name"]
+    autocomplete_fields = ["user", "organisation"]
+
+
+class RoleInline(PortalInline):
+    model = Role
+    fields = ["kind", "organisation", "partnership", "title"]
+    autocomplete_fields = ["organisation"]
+    show_change_link = False
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    """Django's user pages, with the person's portal roles on them."""
+
+    inlines = [RoleInline]
+
+
+class AgendaItemInline(PortalInline):
+    model = AgendaItem
+    fields = ["number", "title", "presenter", "report", "page"]
+
+
+class DecisionInline(PortalInline):
+    model = Decision
+    fields = ["agenda_item", "text"]
+
+
+class ActionInline(PortalInline):
+    model = Action
+    fields = ["text", "owner", "due_on", "done_on"]
+
+
+class AttendanceInline(PortalInline):
+    model = Attendance
+    fields = ["kind", "role_as_recorded", "organisation"]
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(PortalAdmin):
+    list_display = ["held_on", "title", "partnership", "place", "minutes_status"]
+    list_select_related = ["partnership"]
+    list_filter = [("partnership", RelatedOnlyFieldListFilter), "minutes_status"]
+    search_fields = ["title", "place"]
+    date_hierarchy = "held_on"
+    autocomplete_fields = ["minutes_approved_at"]
+    inlines = [AgendaItemInline, AttendanceInline, DecisionInline, ActionInline]
+
+
+class MeetingChildAdmin(PortalAdmin):
+    visible_via = "meeting"
+    list_select_related = ["meeting__partnership"]
+    list_filter = [("meeting__partnership", RelatedOnlyFieldListFilter)]
+    autocomplete_fields = ["meeting"]
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(MeetingChildAdmin):
+    list_display = ["meeting", "number", "title", "presenter"]
+    search_fields = ["title", "presenter"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(MeetingChildAdmin):
+    list_display = ["text", "meeting", "agenda_item"]
+    list_select_related = ["meeting__partnership", "agenda_item"]
+    search_fields = ["text"]
+
+
+@admin.register(Action)
+class ActionAdmin(MeetingChildAdmin):
+    list_display = ["text", "owner", "due_on", "done_on", "meeting"]
+    list_filter = [*MeetingChildAdmin.list_filter, "due_on", "done_on"]
+    search_fields = ["text", "owner"]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(MeetingChildAdmin):
+    list_display = ["role_as_recorded", "kind", "organisation", "meeting"]
+    list_select_related = ["meeting__partnership", "organisation"]
+    list_filter = [*MeetingChildAdmin.list_filter, "kind"]
+    search_fields = ["role_as_recorded", "organisation__name"]
+    autocomplete_fields = ["meeting", "organisation"]

@@ -1,0 +1,266 @@
+"""What every admin page of the portal shares: rows scoped to the user's roles,
+permissions answered by the rules in each app's ``permissions.py``, and the audit
+history django-simple-history keeps (who changed what, when).
+
+Each app's ``admin.py`` builds on :class:`PortalAdmin` and :class:`PortalInline`, and
+on the column helpers :func:`money` and :func:`financial_year`.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.sites import NotRegistered
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.http import Http404
+from simple_history.admin import SimpleHistoryAdmin
+
+from .financial_years import label
+from .templatetags.portal import gbp
+
+
+def allows(request, verb: str, model, obj=None) -> bool:
+    """Ask the rule registered for ``model`` and ``verb`` (``projects.change_project``).
+    Without an object, the rule says whether the user may do it to some row."""
+    opts = model._meta
+    return request.user.has_perm(f"{opts.app_label}.{get_permission_codename(verb, opts)}", obj)
+
+
+def has_history(model) -> bool:
+    return hasattr(model._meta, "simple_history_manager_attribute")
+
+
+def stamped_form(form_class, field: str, user):
+    """``form_class`` recording ``user`` in ``field`` on a new row: a scorer, the
+    author of a bid. The admin shows the field read-only, so nobody can name
+    someone else."""
+
+    class StampedForm(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if self.instance._state.adding:
+                setattr(self.instance, field, user)
+
+        def _get_validation_exclusions(self):
+            # Django skips the constraints of fields missing from the form, which
+            # would leave "one score per scorer" to fail in the database instead.
+            return super()._get_validation_exclusions() - {field}
+
+    return StampedForm
+
+
+class ScopedChoicesMixin:
+    """A drop-down of related rows lists only those the user may see, as that
+    model's own admin page would, naming each row with the same joins as that page's
+    list (a budget line's name includes its programme's)."""
+
+    def get_field_queryset(self, db, db_field, request):
+        queryset = super().get_field_queryset(db, db_field, request)
+        try:
+            related_admin = self.admin_site.get_model_admin(db_field.remote_field.model)
+        except NotRegistered:
+            return queryset
+        if not isinstance(related_admin, PortalAdmin):
+            return queryset
+        if queryset is None:
+            queryset = db_field.remote_field.model._default_manager.using(db).all()
+        joins = related_admin.list_select_related
+        if joins is True:
+            queryset = queryset.select_related()
+        elif joins:
+            queryset = queryset.select_related(*joins)
+        return related_admin.visible(queryset, request)
+
+
+class PortalAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
+    """The base of every ModelAdmin in the portal.
+
+    Rows are those ``visible_to(request.user)`` on the model's queryset or, for a
+    model without one, on its parent's, named by ``visible_via`` (``"meeting"`` for
+    an agenda item). ``visible_to_all`` marks models whose every row anyone allowed
+    to view the model may see (organisations are public bodies).
+
+    ``fixed_after_creation`` lists fields set when a row is added that only a
+    service changes afterwards (a project's grant is a commitment in the ledger).
+    ``recorded_by_field`` is stamped with the signed-in user on a new row.
+    """
+
+    visible_via: str | None = None
+    visible_to_all: bool = False
+    fixed_after_creation: tuple[str, ...] = ()
+    recorded_by_field: str | None = None
+    list_per_page = 50
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        if not has_history(model):
+            # Django's own log of admin changes is the history of such a model.
+            self.object_history_template = None
+
+    # Rows
+
+    def visible(self, queryset, request):
+        """The rows of ``queryset`` the user may see: this page's list, and the
+        choices other pages offer for a link to this model."""
+        if hasattr(queryset, "visible_to"):
+            return queryset.visible_to(request.user)
+        if self.visible_via:
+            parent = queryset.model._meta.get_field(self.visible_via).related_model
+            parents = parent._default_manager.visible_to(request.user)
+            return queryset.filter(**{f"{self.visible_via}__in": parents})
+        if self.visible_to_all:
+            return queryset
+        raise ImproperlyConfigured(
+            f"{type(self).__name__}: {queryset.model.__name__} has no visible_to(); "
+            "set visible_via to its parent, or visible_to_all"
+        )
+
+    def get_queryset(self, request):
+        return self.visible(super().get_queryset(request), request)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            # Django would redirect, saying the row may have been deleted; a row
+            # outside the user's scope is not found, as on the portal's pages.
+            raise Http404(f"No {self.opts.verbose_name} matches that id.")
+        return obj
+
+    # Permissions
+
+    def has_view_permission(self, request, obj=None):
+        return allows(request, "view", self.model, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return allows(request, "change", self.model, obj)
+
+    def has_add_permission(self, request):
+        return allows(request, "add", self.model)
+
+    def has_delete_permission(self, request, obj=None):
+        return allows(request, "delete", self.model, obj)
+
+    def has_module_permission(self, request):
+        return self.has_view_or_change_permission(request)
+
+    # Forms
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return readonly + self.fixed_after_creation if obj is not None else readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if self.recorded_by_field and obj is None:
+            return stamped_form(form, self.recorded_by_field, request.user)
+        return form
+
+    # History
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not has_history(self.model):
+            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """A past version, to read. Reverting would bypass the services that move
+        statuses and money, so the page takes no POST."""
+        if request.method != "GET":
+            raise PermissionDenied
+        self.get_object(request, unquote(object_id))
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+
+class PortalInline(ScopedChoicesMixin, admin.TabularInline):
+    """Rows shown inside their parent's page. The rules judge a child by its parent
+    (``via(can_change_meeting, ...)``), so the inline asks them about an unsaved row
+    of the parent being edited. ``editable = False`` shows the rows read-only;
+    ``recorded_by_field`` is stamped with the signed-in user on a new row."""
+
+    extra = 0
+    show_change_link = True
+    editable = True
+    recorded_by_field: str | None = None
+
+    def row_for_rules(self, parent):
+        """An unsaved row of ``parent``, for the rules to judge."""
+        if parent is None:
+            return None
+        field = self.fk_name or next(
+            field.name
+            for field in self.model._meta.fields
+            if field.remote_field and field.related_model is self.parent_model
+        )
+        return self.model(**{field: parent})
+
+    def _allows(self, request, verb: str, parent) -> bool:
+        return allows(request, verb, self.model, self.row_for_rules(parent))
+
+    def has_view_permission(self, request, obj=None):
+        return self._allows(request, "view", obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self.editable and self._allows(request, "change", obj)
+
+    def has_add_permission(self, request, obj):
+        return self.editable and self._allows(request, "add", obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.editable and self._allows(request, "delete", obj)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        if self.recorded_by_field:
+            kwargs["form"] = stamped_form(self.form, self.recorded_by_field, request.user)
+        return super().get_formset(request, obj, **kwargs)
+
+
+def money(field: str, description: str | None = None, *, sortable: bool = True):
+    """A column or read-only field showing ``field`` (a model field, an annotation
+    or a property) as the board papers write money: ``£1,234,567``."""
+
+    @admin.display(
+        description=description or field.replace("_", " "),
+        ordering=field if sortable else None,
+    )
+    def show(obj):
+        value = getattr(obj, field)
+        return None if value is None else gbp(value)
+
+    show.__name__ = field
+    return show
+
+
+def financial_year(field: str = "financial_year"):
+    """A column showing a stored financial year as ``2010/11``."""
+
+    @admin.display(description="financial year", ordering=field)
+    def show(obj):
+        return label(getattr(obj, field)) or None
+
+    show.__name__ = field
+    return show
+
+
+class FinancialYearFilter(admin.SimpleListFilter):
+    """Filter by financial year, offering the years the user's rows fall in,
+    labelled as the papers write them (2010/11)."""
+
+    title = "financial year"
+    parameter_name = "financial_year"
+
+    def lookups(self, request, model_admin):
+        years = (
+            model_admin.get_queryset(request)
+            .exclude(financial_year=None)
+            .order_by("-financial_year")
+            .values_list("financial_year", flat=True)
+            .distinct()
+        )
+        return [(year, label(year)) for year in years]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(financial_year=self.value())
+        return queryset

@@ -1,0 +1,188 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.admin import RelatedOnlyFieldListFilter
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.html import format_html_join
+
+from partnership.admin_base import PortalAdmin, PortalInline, money
+from partnership.templatetags.portal import gbp
+
+from .models import BudgetLine, FundingSource, LedgerEntry, Programme
+from .selectors import budget_lines_with_balances, programme_balance
+from .services import LedgerError, ledger_record
+
+BALANCES = [
+    money("allocated"),
+    money("committed"),
+    money("paid"),
+    money("available"),
+    money("unpaid"),
+]
+
+
+class BudgetLineInline(PortalInline):
+    model = BudgetLine
+    fields = ["position", "name", *BALANCES]
+    readonly_fields = BALANCES
+
+    def get_queryset(self, request):
+        return budget_lines_with_balances(super().get_queryset(request))
+
+
+class FundingSourceInline(PortalInline):
+    model = FundingSource
+    fields = ["name", "kind", "ring_fenced", "expected_amount", "note"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(PortalAdmin):
+    list_display = ["name", "partnership", "sub_region", "starts_on", "ends_on"]
+    list_select_related = ["partnership", "sub_region"]
+    list_filter = [
+        ("partnership", RelatedOnlyFieldListFilter),
+        ("sub_region", RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["name", "partnership__short_name"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["balances"]
+    inlines = [BudgetLineInline, FundingSourceInline]
+
+    @admin.display(description="money (from the ledger)")
+    def balances(self, programme):
+        if programme.pk is None:
+            return None
+        balance = programme_balance(programme)
+        figures = [
+            ("Funds received", balance.funds_received),
+            ("Allocated to budget lines", balance.allocated),
+            ("Unallocated", balance.unallocated),
+            ("Committed to grants", balance.committed),
+            ("Paid", balance.paid),
+            ("Available", balance.available),
+            ("Committed, not yet paid", balance.unpaid),
+        ]
+        return format_html_join("", "{}: {}<br>", ((name, gbp(value)) for name, value in figures))
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(PortalAdmin):
+    list_display = ["name", "programme", *BALANCES]
+    list_select_related = ["programme"]
+    list_filter = [
+        ("programme__partnership", RelatedOnlyFieldListFilter),
+        ("programme__sub_region", RelatedOnlyFieldListFilter),
+        ("programme", RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["name", "programme__name"]
+    readonly_fields = BALANCES
+    fixed_after_creation = ("programme",)
+
+    def get_queryset(self, request):
+        # Balances are summed in the same query as the rows, not one query a row.
+        return budget_lines_with_balances(super().get_queryset(request)).select_related("programme")
+
+
+@admin.register(FundingSource)
+class FundingSourceAdmin(PortalAdmin):
+    visible_via = "programme"
+    list_display = ["name", "programme", "kind", "ring_fenced", money("expected_amount")]
+    list_select_related = ["programme"]
+    list_filter = [
+        ("programme__partnership", RelatedOnlyFieldListFilter),
+        ("programme", RelatedOnlyFieldListFilter),
+        "kind",
+        "ring_fenced",
+    ]
+    search_fields = ["name", "programme__name"]
+    fixed_after_creation = ("programme",)
+
+
+MOVEMENT_FIELDS = [
+    "programme",
+    "kind",
+    "amount",
+    "occurred_on",
+    "budget_line",
+    "from_budget_line",
+    "funding_source",
+    "memo",
+]
+
+
+class _Rehearsed(Exception):
+    pass
+
+
+class LedgerEntryForm(forms.ModelForm):
+    """Checks a new movement against the balances by rehearsing it through
+    :func:`ledger_record` and undoing the rehearsal, so a refusal (an overdrawn
+    line) shows on the form instead of after it."""
+
+    class Meta:
+        model = LedgerEntry
+        fields = MOVEMENT_FIELDS
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            with transaction.atomic():
+                ledger_record(**self.movement(), by=None)
+                raise _Rehearsed
+        except _Rehearsed:
+            pass
+        except LedgerError as error:
+            message = {error.field: error.message} if error.field else error.message
+            raise ValidationError(message) from error
+        return cleaned
+
+    def movement(self) -> dict:
+        return {name: self.cleaned_data[name] for name in MOVEMENT_FIELDS}
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(PortalAdmin):
+    """The ledger is written once: rows are added through the ledger service and
+    never edited (the rules refuse change and delete; a correction is a new entry)."""
+
+    form = LedgerEntryForm
+    list_display = [
+        "occurred_on",
+        "kind",
+        money("amount"),
+        "programme",
+        "budget_line",
+        "from_budget_line",
+        "funding_source",
+        "memo",
+        "recorded_by",
+    ]
+    list_select_related = [
+        "programme",
+        "budget_line__programme",
+        "from_budget_line__programme",
+        "funding_source",
+        "recorded_by",
+    ]
+    list_filter = [
+        "kind",
+        ("programme__partnership", RelatedOnlyFieldListFilter),
+        ("programme", RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["memo", "programme__name", "budget_line__name"]
+    date_hierarchy = "occurred_on"
+    readonly_fields = ["subject_type", "subject_id", "recorded_by", "recorded_at"]
+
+    def has_change_permission(self, request, obj=None):
+        # The rule says never; a superuser passes every has_perm, so ask it here too.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        entry = ledger_record(**form.movement(), by=request.user)
+        obj.pk = entry.pk
+        obj.refresh_from_db()

@@ -1,0 +1,330 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.admin import RelatedOnlyFieldListFilter
+
+from partnership.admin_base import (
+    FinancialYearFilter,
+    PortalAdmin,
+    PortalInline,
+    financial_year,
+    money,
+)
+
+from .models import (
+    ChangeRequest,
+    Clawback,
+    GrantPayment,
+    Milestone,
+    MilestoneEvidence,
+    MilestoneReprofile,
+    ProgressReport,
+    ProgressReportSpend,
+    Project,
+    ProjectClosure,
+    ProjectRisk,
+    Repayment,
+)
+
+PARTNERSHIP = "programme__partnership"
+
+
+class MilestoneForm(forms.ModelForm):
+    """A new milestone's forecast starts at its baseline date; afterwards only a
+    re-profile moves it, so the forecast is never typed in here."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance._state.adding:
+            self.instance.forecast_on = cleaned.get("due_on")
+        return cleaned
+
+
+# Set by logging a milestone achieved and by verifying it (projects services).
+MILESTONE_PROGRESS = ["status", "achieved_on", "delivered", "verified_on", "verified_by"]
+
+
+class MilestoneInline(PortalInline):
+    model = Milestone
+    form = MilestoneForm
+    fields = [
+        "position",
+        "title",
+        "due_on",
+        "forecast_on",
+        "payment_amount",
+        "status",
+        "achieved_on",
+        "verified_on",
+    ]
+    readonly_fields = ["forecast_on", *MILESTONE_PROGRESS]
+
+
+# Approval, release and payment are recorded by the payment services, which write
+# the ledger; the admin shows them.
+PAYMENT_PROGRESS = [
+    "status",
+    "approved_by",
+    "approved_on",
+    "paid_on",
+    "reference",
+    "withheld_reason",
+    "ledger_entry",
+]
+
+
+class GrantPaymentInline(PortalInline):
+    model = GrantPayment
+    fields = ["milestone", "amount", "due_on", "status", "approved_on", "paid_on", "reference"]
+    readonly_fields = PAYMENT_PROGRESS
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if "milestone" in formset.form.base_fields:
+            # Only this project's milestones can release its payments.
+            milestones = formset.form.base_fields["milestone"]
+            milestones.queryset = (
+                milestones.queryset.filter(project=obj) if obj else (milestones.queryset.none())
+            )
+        return formset
+
+
+@admin.register(Project)
+class ProjectAdmin(PortalAdmin):
+    list_display = [
+        "reference",
+        "title",
+        "lead_organisation",
+        "programme",
+        money("grant_awarded"),
+        "status",
+        "invest_to_save",
+    ]
+    list_select_related = ["lead_organisation", "programme"]
+    list_filter = [
+        "status",
+        (PARTNERSHIP, RelatedOnlyFieldListFilter),
+        ("programme__sub_region", RelatedOnlyFieldListFilter),
+        ("programme", RelatedOnlyFieldListFilter),
+        "invest_to_save",
+    ]
+    search_fields = [
+        "reference",
+        "title",
+        "lead_organisation__name",
+        "lead_organisation__short_name",
+    ]
+    autocomplete_fields = ["programme", "budget_line", "lead_organisation", "partners", "bid"]
+    # The award is a commitment in the ledger, against this programme's budget line.
+    fixed_after_creation = ("programme", "budget_line", "bid", "grant_awarded")
+    inlines = [MilestoneInline, GrantPaymentInline]
+
+
+class ProjectChildAdmin(PortalAdmin):
+    list_filter = [
+        (f"project__{PARTNERSHIP}", RelatedOnlyFieldListFilter),
+        ("project__programme__sub_region", RelatedOnlyFieldListFilter),
+        ("project__programme", RelatedOnlyFieldListFilter),
+    ]
+    autocomplete_fields = ["project"]
+    fixed_after_creation = ("project",)
+
+
+class MilestoneReprofileInline(PortalInline):
+    model = MilestoneReprofile
+    fields = ["previous_forecast_on", "new_forecast_on", "reason", "by", "at"]
+    readonly_fields = fields
+    editable = False
+    show_change_link = False
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ProjectChildAdmin):
+    form = MilestoneForm
+    list_display = [
+        "title",
+        "project",
+        "position",
+        "due_on",
+        "forecast_on",
+        "status",
+        "achieved_on",
+        "verified_on",
+        money("payment_amount", "payment"),
+    ]
+    list_select_related = ["project"]
+    list_filter = ["status", *ProjectChildAdmin.list_filter]
+    search_fields = ["title", "project__reference", "project__title"]
+    date_hierarchy = "forecast_on"
+    readonly_fields = ["forecast_on", *MILESTONE_PROGRESS]
+    fixed_after_creation = ("project", "due_on")
+    inlines = [MilestoneReprofileInline]
+
+
+@admin.register(MilestoneReprofile)
+class MilestoneReprofileAdmin(PortalAdmin):
+    """Re-profiles are the record of a milestone's slippage. Making one moves the
+    milestone's forecast too, which the projects services do together; here they
+    are read."""
+
+    visible_via = "milestone"
+    list_display = ["milestone", "previous_forecast_on", "new_forecast_on", "by", "at"]
+    list_select_related = ["milestone__project", "by"]
+    list_filter = [
+        (f"milestone__project__{PARTNERSHIP}", RelatedOnlyFieldListFilter),
+        ("milestone__project__programme", RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["reason", "milestone__title", "milestone__project__reference"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.display(description="accountable body", ordering="project__lead_organisation__name")
+def accountable_body(row):
+    return row.project.lead_organisation
+
+
+@admin.register(GrantPayment)
+class GrantPaymentAdmin(ProjectChildAdmin):
+    list_display = [
+        "due_on",
+        "project",
+        accountable_body,
+        "milestone",
+        money("amount"),
+        "status",
+        "approved_on",
+        "paid_on",
+        "reference",
+    ]
+    list_select_related = ["project__lead_organisation", "milestone"]
+    list_filter = [
+        "status",
+        *ProjectChildAdmin.list_filter,
+        ("project__lead_organisation", RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["reference", "project__reference", "project__lead_organisation__name"]
+    date_hierarchy = "due_on"
+    readonly_fields = PAYMENT_PROGRESS
+    autocomplete_fields = ["project", "milestone"]
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(ProjectChildAdmin):
+    list_display = [
+        "project",
+        financial_year(),
+        "quarter",
+        "status",
+        "rag",
+        money("spend_to_date"),
+        money("savings_to_date"),
+        "submitted_at",
+    ]
+    list_select_related = ["project"]
+    list_filter = [
+        FinancialYearFilter,
+        "quarter",
+        "status",
+        "rag",
+        *ProjectChildAdmin.list_filter,
+    ]
+    search_fields = ["project__reference", "project__title", "narrative"]
+    # Submission is a step of its own (who and when), not a field to type.
+    readonly_fields = ["status", "submitted_by", "submitted_at"]
+
+
+@admin.register(Repayment)
+class RepaymentAdmin(ProjectChildAdmin):
+    list_display = [
+        "project",
+        accountable_body,
+        "due_on",
+        money("amount"),
+        "received_on",
+        "reference",
+    ]
+    list_select_related = ["project__lead_organisation"]
+    list_filter = [*ProjectChildAdmin.list_filter, "received_on"]
+    search_fields = ["project__reference", "reference"]
+    date_hierarchy = "due_on"
+    # A repayment received is money into the programme: recorded with its ledger entry.
+    readonly_fields = ["received_on", "reference", "ledger_entry"]
+
+
+class ProgressReportSpendInline(PortalInline):
+    model = ProgressReportSpend
+    fields = ["financial_year", "quarter", "forecast", "actual"]
+
+
+ProgressReportAdmin.inlines = [ProgressReportSpendInline]
+
+
+@admin.register(ProjectRisk)
+class ProjectRiskAdmin(ProjectChildAdmin):
+    list_display = ["risk", "project", "likelihood", "impact", "score", "owner", "status"]
+    list_select_related = ["project"]
+    list_filter = ["status", *ProjectChildAdmin.list_filter]
+    search_fields = ["risk", "owner", "project__reference", "project__title"]
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(ProjectChildAdmin):
+    list_display = ["project", "kind", "status", "requested_by", "requested_at", "decided_at"]
+    list_select_related = ["project", "requested_by"]
+    list_filter = ["kind", "status", *ProjectChildAdmin.list_filter]
+    search_fields = ["project__reference", "project__title", "reason"]
+    # Approval amends the project through the ledger: a step of the projects services.
+    readonly_fields = [
+        "status",
+        "previous_grant_awarded",
+        "previous_ends_on",
+        "decided_by",
+        "decided_at",
+        "decision",
+        "decision_note",
+        "requested_by",
+    ]
+    recorded_by_field = "requested_by"
+
+
+@admin.register(ProjectClosure)
+class ProjectClosureAdmin(ProjectChildAdmin):
+    list_display = ["project", "closed_on", money("savings_realised"), money("unspent_returned")]
+    list_select_related = ["project"]
+    search_fields = ["project__reference", "project__title"]
+    visible_via = "project"
+
+    def has_add_permission(self, request):
+        return False  # closing returns unspent grant through the ledger: a service step
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Clawback)
+class ClawbackAdmin(ProjectChildAdmin):
+    list_display = ["project", accountable_body, money("amount"), "demanded_on", "status"]
+    list_select_related = ["project__lead_organisation"]
+    list_filter = ["status", *ProjectChildAdmin.list_filter]
+    search_fields = ["project__reference", "reason", "reference"]
+    readonly_fields = ["status", "received_on", "reference", "ledger_entry"]
+
+
+class MilestoneEvidenceInline(PortalInline):
+    model = MilestoneEvidence
+    fields = ["file", "link", "description", "added_by", "added_at"]
+    readonly_fields = ["added_by", "added_at"]
+    recorded_by_field = "added_by"
+
+
+MilestoneAdmin.inlines = [MilestoneReprofileInline, MilestoneEvidenceInline]

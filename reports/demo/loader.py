@@ -1,0 +1,35 @@
+from collections.abc import Callable
+
+from django.db import transaction
+
+from .em_iep_bids import load_april_2011_round
+from .em_iep_board import load_board_meetings
+from .em_iep_programmes import load_em_iep_programmes
+from .organisations import load_organisations, load_partnerships, load_sub_regions
+from .team_lancashire import load_team_lancashire
+from .users import load_demo_users
+
+
+@transaction.atomic
+def load_demo(*, with_users: bool = True, log: Callable[[str], object] = print) -> None:
+    """Load both demo partnerships and, unless told not to, the demo users. All or
+    nothing: a fixture that breaks a rule leaves the database as it was."""
+    partnerships = load_partnerships()
+    organisations = load_organisations(partnerships)
+    sub_regions = load_sub_regions(partnerships, organisations)
+
+    em_iep = partnerships["EM IEP"]
+    projects_line = load_em_iep_programmes(em_iep, sub_regions)
+    april_2011 = load_board_meetings(em_iep, organisations)
+    load_april_2011_round(
+        projects_line=projects_line, meeting=april_2011, organisations=organisations
+    )
+    log("Loaded EM IEP: sub-regions, programmes, board meetings and the April 2011 bids.")
+
+    load_team_lancashire(partnerships["Team Lancashire"], sub_regions)
+    log("Loaded Team Lancashire: members, themes, clusters and programmes.")
+
+    if with_users:
+        load_demo_users(partnerships=partnerships, organisations=organisations, log=log)
+    else:
+        log("Demo users skipped (--no-users).")
