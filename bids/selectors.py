@@ -8,6 +8,9 @@ from django.db.models import F, Sum
 from .models import Bid, BiddingRound, Criterion, Score
 
 ZERO = Decimal("0.00")
+# As the board papers rank bids: agreed points, highest first (unscored last), then
+# bid number.
+RANK_ORDER = (F("agreed_points").desc(nulls_last=True), "number")
 
 
 @dataclass(frozen=True)
@@ -38,13 +41,13 @@ def round_grant_requested(bidding_round: BiddingRound, *, min_points: int | None
 
 
 def round_bids(bidding_round: BiddingRound, *, user) -> list[Bid]:
-    """The round's bids the user may see, ranked as the board papers rank them:
-    agreed points, highest first (unscored last), then bid number. One query."""
+    """The round's bids the user may see, drafts included for their own council's
+    officers, ranked. One query."""
     return list(
         Bid.objects.visible_to(user)
         .filter(bidding_round=bidding_round)
         .select_related("sponsor")
-        .order_by(F("agreed_points").desc(nulls_last=True), "number")
+        .order_by(*RANK_ORDER)
     )
 
 
@@ -71,8 +74,7 @@ def bid_scores(bid: Bid) -> list[Score]:
 
 
 def ranked_bids(bidding_round: BiddingRound, bids=None):
-    """The round's submitted and decided bids, best first: agreed points, then the
-    smaller grant (more can be funded), then bid number. Sponsor, partners, scores and
+    """The round's submitted and decided bids, ranked. Sponsor, partners, scores and
     declarations come in a fixed number of queries."""
     bids = Bid.objects.all() if bids is None else bids
     return (
@@ -80,7 +82,7 @@ def ranked_bids(bidding_round: BiddingRound, bids=None):
         .submitted()
         .select_related("sponsor", "decision__meeting")
         .prefetch_related("partners", "scores__criterion", "declarations")
-        .order_by(F("agreed_points").desc(nulls_last=True), "grant_requested", "number")
+        .order_by(*RANK_ORDER)
     )
 
 

@@ -1,0 +1,109 @@
+"""Reads behind the partnership pages. Each returns everything its page lists in a
+fixed number of queries, however many rows there are.
+
+Programmes are reached through the reverse relation ``programmes`` so this root app
+never imports the programmes app above it.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.utils import timezone
+
+from .models import (
+    Action,
+    AgendaItem,
+    Attendance,
+    Decision,
+    Meeting,
+    Organisation,
+    Partnership,
+    SubRegion,
+    Theme,
+)
+
+RECENT_MEETINGS = 5
+
+
+@dataclass(frozen=True)
+class PartnershipOverview:
+    members: list[Organisation]
+    sub_regions: list[SubRegion]
+    themes: list[Theme]
+    programmes: list[models.Model]
+    recent_meetings: list[Meeting]
+
+
+def partnership_overview(partnership: Partnership) -> PartnershipOverview:
+    """Members, sub-regions, themes, programmes and the latest meetings of one
+    partnership, one query each."""
+    return PartnershipOverview(
+        members=list(partnership.members.order_by("name")),
+        sub_regions=list(partnership.sub_regions.order_by("name")),
+        themes=list(partnership.themes.all()),
+        programmes=list(partnership.programmes.select_related("sub_region")),
+        recent_meetings=list(partnership.meetings.order_by("-held_on")[:RECENT_MEETINGS]),
+    )
+
+
+@dataclass(frozen=True)
+class OrganisationMemberships:
+    partnerships: list[Partnership]
+    sub_regions: list[SubRegion]
+
+
+def organisation_memberships(organisation: Organisation) -> OrganisationMemberships:
+    return OrganisationMemberships(
+        partnerships=list(organisation.partnerships.order_by("name")),
+        sub_regions=list(organisation.sub_regions.select_related("partnership")),
+    )
+
+
+@dataclass(frozen=True)
+class SubRegionOverview:
+    members: list[Organisation]
+    programmes: list[models.Model]
+
+
+def sub_region_overview(sub_region: SubRegion) -> SubRegionOverview:
+    return SubRegionOverview(
+        members=list(sub_region.members.order_by("name")),
+        programmes=list(sub_region.programmes.all()),
+    )
+
+
+@dataclass(frozen=True)
+class AttendanceGroup:
+    label: str
+    people: list[Attendance]
+
+
+@dataclass(frozen=True)
+class MeetingRecord:
+    attendance: list[AttendanceGroup]
+    agenda_items: list[AgendaItem]
+    decisions: list[Decision]
+    actions: list[Action]
+
+
+def meeting_record(meeting: Meeting) -> MeetingRecord:
+    """What the minutes record: attendance grouped in the order the minutes list it
+    (members, observers, officers, apologies), the agenda, decisions and actions.
+    Each action carries ``is_overdue``: not done and past its due date."""
+    people = list(meeting.attendance.select_related("organisation"))
+    groups = [
+        AttendanceGroup(label, [person for person in people if person.kind == kind])
+        for kind, label in Attendance.Kind.choices
+    ]
+    overdue = Q(done_on__isnull=True, due_on__lt=timezone.localdate())
+    return MeetingRecord(
+        attendance=[group for group in groups if group.people],
+        agenda_items=list(meeting.agenda_items.all()),
+        decisions=list(meeting.decisions.select_related("agenda_item")),
+        actions=list(
+            meeting.actions.annotate(
+                is_overdue=ExpressionWrapper(overdue, output_field=BooleanField())
+            )
+        ),
+    )
