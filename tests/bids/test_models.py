@@ -1,9 +1,9 @@
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
 
 from bids.models import Bid
+from tests.constraints import refused as constraint_refuses
 from tests.factories import BidFactory
 
 pytestmark = pytest.mark.django_db
@@ -11,12 +11,7 @@ D = Decimal
 
 
 def refused(**fields) -> bool:
-    try:
-        with transaction.atomic():
-            BidFactory(**fields)
-    except IntegrityError:
-        return True
-    return False
+    return constraint_refuses(BidFactory, **fields)
 
 
 def test_a_bid_allocation_can_never_exceed_the_request():

@@ -1,20 +1,11 @@
 import pytest
-from django.db import IntegrityError, transaction
 
 from partnership import financial_years
 from partnership.models import Organisation, Partnership, Role
+from tests.constraints import refused
 from tests.factories import OrganisationFactory, PartnershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def refused(create) -> bool:
-    try:
-        with transaction.atomic():
-            create()
-    except IntegrityError:
-        return True
-    return False
 
 
 def test_an_officer_role_must_name_an_organisation_and_no_partnership():

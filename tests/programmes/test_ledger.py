@@ -5,11 +5,11 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
 
 from programmes.models import LedgerEntry
 from programmes.selectors import budget_line_balance, programme_balance, subject_balance
 from programmes.services import LedgerError, ledger_record
+from tests.constraints import refused as constraint_refuses
 from tests.factories import BudgetLineFactory, FundingSourceFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -148,12 +148,9 @@ def test_a_budget_line_of_another_programme_is_refused(line):
 
 def test_the_database_refuses_entries_that_break_the_ledgers_shape(line):
     def refused(**fields) -> bool:
-        try:
-            with transaction.atomic():
-                LedgerEntry.objects.create(programme=line.programme, occurred_on=ON, **fields)
-        except IntegrityError:
-            return True
-        return False
+        return constraint_refuses(
+            LedgerEntry.objects.create, programme=line.programme, occurred_on=ON, **fields
+        )
 
     assert refused(kind="commitment", amount=D("-1"), budget_line=line)
     assert refused(kind="commitment", amount=D("0"), budget_line=line)

@@ -2,12 +2,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
 
 from programmes.selectors import budget_line_balance
 from programmes.services import ledger_record
 from projects.models import ProgressReport
 from projects.selectors import project_money
+from tests.constraints import refused
 from tests.factories import (
     BidFactory,
     GrantPaymentFactory,
@@ -19,15 +19,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 D = Decimal
 ON = datetime.date(2011, 9, 30)
-
-
-def refused(create) -> bool:
-    try:
-        with transaction.atomic():
-            create()
-    except IntegrityError:
-        return True
-    return False
 
 
 def report(project, **fields):

@@ -2,11 +2,11 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
 
 from programmes.services import ledger_record
 from savings.models import ForecastReturn, SavingsReturn, SavingsTarget
 from savings.selectors import organisation_target_progress, sub_region_savings
+from tests.constraints import refused
 from tests.factories import (
     FundingSourceFactory,
     OrganisationFactory,
@@ -17,15 +17,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-
-
-def refused(create) -> bool:
-    try:
-        with transaction.atomic():
-            create()
-    except IntegrityError:
-        return True
-    return False
 
 
 def test_a_savings_entry_is_not_negative_and_its_quarter_is_one_to_four():
