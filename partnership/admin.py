@@ -9,6 +9,7 @@ from .models import (
     AgendaItem,
     Attendance,
     Decision,
+    Declaration,
     Meeting,
     Organisation,
     Partnership,
@@ -113,6 +114,11 @@ class DecisionInline(PortalInline):
     fields = ["agenda_item", "text"]
 
 
+class DeclarationInline(PortalInline):
+    model = Declaration
+    fields = ["agenda_item", "member", "interest"]
+
+
 class ActionInline(PortalInline):
     model = Action
     fields = ["text", "owner", "due_on", "done_on"]
@@ -132,7 +138,13 @@ class MeetingAdmin(PortalAdmin):
     search_fields = ["title", "place"]
     date_hierarchy = "held_on"
     autocomplete_fields = ["minutes_approved_at"]
-    inlines = [AgendaItemInline, AttendanceInline, DecisionInline, ActionInline]
+    inlines = [
+        AgendaItemInline,
+        AttendanceInline,
+        DeclarationInline,
+        DecisionInline,
+        ActionInline,
+    ]
 
 
 class MeetingChildAdmin(PortalAdmin):

@@ -295,6 +295,23 @@ class AgendaItem(models.Model):
         return f"{self.number}. {self.title}"
 
 
+class Declaration(models.Model):
+    """A declaration of interest made at a meeting, recorded in the minutes."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="declarations")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="declarations"
+    )
+    member = models.CharField(max_length=200, help_text="A role, never a name")
+    interest = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["meeting", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.interest}"
+
+
 class Decision(models.Model):
     """What the board resolved. Records that act on a decision (a bid, a project's
     extension) point at it, so the minutes and the record agree."""

@@ -114,7 +114,7 @@ for model_name in ("subregion", "theme"):
 register("partnership", "organisation", view=can_view_organisation, change=can_change_organisation)
 register("partnership", "role", view=can_manage_roles, change=can_manage_roles)
 register("partnership", "meeting", view=can_view_meeting, change=can_change_meeting)
-for model_name in ("attendance", "agendaitem", "decision", "action"):
+for model_name in ("attendance", "agendaitem", "declaration", "decision", "action"):
     of_meeting = lambda obj: obj.meeting  # noqa: E731
     register(
         "partnership",

@@ -107,3 +107,28 @@ def meeting_record(meeting: Meeting) -> MeetingRecord:
             )
         ),
     )
+
+
+@dataclass(frozen=True)
+class Quorum:
+    present: int
+    required: int
+
+    @property
+    def is_quorate(self) -> bool:
+        return self.present >= self.required
+
+
+def meeting_quorum(meeting: Meeting) -> Quorum:
+    """Board members present against the partnership's quorum (5 of 15 for EM IEP)."""
+    present = meeting.attendance.filter(kind=Attendance.Kind.MEMBER).count()
+    return Quorum(present=present, required=meeting.partnership.quorum)
+
+
+def outstanding_actions(meetings: models.QuerySet[Meeting]) -> models.QuerySet[Action]:
+    """Actions not yet done from the given meetings, soonest due first."""
+    return (
+        Action.objects.filter(meeting__in=meetings, done_on__isnull=True)
+        .select_related("meeting__partnership")
+        .order_by(models.F("due_on").asc(nulls_last=True), "id")
+    )

@@ -2,7 +2,8 @@ import datetime
 
 import pytest
 
-from partnership.models import Action, Meeting
+from partnership.models import Action, Attendance, Meeting
+from partnership.selectors import Quorum, meeting_quorum, outstanding_actions
 from partnership.services import (
     MeetingError,
     action_complete,
@@ -57,3 +58,32 @@ def test_an_action_is_done_once_and_can_be_reopened(meetings):
     action = action_reopen(action=action, by=None)
     assert not action.is_done
     assert action.history.count() == 3
+
+
+def test_a_meeting_is_quorate_with_five_board_members_present(meetings):
+    november, _ = meetings
+    for number in range(4):
+        Attendance.objects.create(
+            meeting=november, kind="member", role_as_recorded=f"Councillor, council {number}"
+        )
+    Attendance.objects.create(meeting=november, kind="officer", role_as_recorded="Director")
+    Attendance.objects.create(meeting=november, kind="apologies", role_as_recorded="Councillor")
+    assert meeting_quorum(november) == Quorum(present=4, required=5)
+    assert not meeting_quorum(november).is_quorate
+    Attendance.objects.create(meeting=november, kind="member", role_as_recorded="Chair")
+    assert meeting_quorum(november).is_quorate
+
+
+def test_outstanding_actions_leave_out_those_done(meetings):
+    november, april = meetings
+    done = Action.objects.create(
+        meeting=november, text="Done", owner="AB", done_on=datetime.date(2011, 1, 5)
+    )
+    later = Action.objects.create(
+        meeting=april, text="Later", owner="CD", due_on=datetime.date(2011, 6, 30)
+    )
+    sooner = Action.objects.create(
+        meeting=november, text="Sooner", owner="EF", due_on=datetime.date(2011, 1, 31)
+    )
+    assert list(outstanding_actions(Meeting.objects.all())) == [sooner, later]
+    assert done not in outstanding_actions(Meeting.objects.all())
