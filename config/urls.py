@@ -1,10 +1,20 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
+from config.healthchecks import healthz
+from reports.views import home
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # No trailing slash: SECURE_REDIRECT_EXEMPT matches "healthz" exactly, so
+    # container health checks over plain HTTP are not redirected to HTTPS.
+    path("healthz", healthz, name="healthz"),
+    path("", home, name="home"),
     path("partnerships/", include("partnership.urls")),
     path("programmes/", include("programmes.urls")),
     path("bids/", include("bids.urls")),

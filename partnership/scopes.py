@@ -43,6 +43,10 @@ class Scope:
             kind.value for kind in Kind if kind != Kind.ADMINISTRATOR and self.has_kind(kind)
         ]
 
+    @property
+    def kind_labels(self) -> list[str]:
+        return [Kind(kind).label for kind in self.kinds]
+
     # The partnerships whose records a user may read, whatever their role there.
     @property
     def readable_partnership_ids(self) -> frozenset[int]:

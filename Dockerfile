@@ -1,0 +1,40 @@
+# The portal's web, worker and beat image (docker-compose.yml runs all three).
+FROM python:3.11-slim
+
+# Settings find templates/ and static/ beside config/, so the code runs from /app
+# (PYTHONPATH) rather than from the copy pip installs into site-packages.
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PYTHONPATH=/app \
+    MEDIA_ROOT=/app/media
+
+# WeasyPrint draws the board-pack PDFs with Pango.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+    && rm -rf /var/lib/apt/lists/*
+
+RUN useradd --create-home --uid 1000 portal
+WORKDIR /app
+
+# Dependencies first, so a code change does not reinstall them.
+COPY pyproject.toml ./
+COPY config ./config
+COPY partnership ./partnership
+COPY programmes ./programmes
+COPY bids ./bids
+COPY projects ./projects
+COPY savings ./savings
+COPY reports ./reports
+RUN pip install .
+
+COPY . .
+# Settings refuse DEBUG off without a secret; this one exists only for the build step.
+RUN DEBUG=false SECRET_KEY=collectstatic-only-not-a-real-secret \
+    python manage.py collectstatic --noinput \
+    && mkdir -p /app/media && chown portal:portal /app/media
+
+USER portal
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
