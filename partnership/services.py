@@ -1,12 +1,26 @@
 """Board meetings: attendance, minutes and actions."""
 
 import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import models, transaction
+from django.utils import timezone
 
 from .errors import PortalError
-from .models import Action, Meeting
+from .models import (
+    Action,
+    AgendaItem,
+    Attendance,
+    Decision,
+    Declaration,
+    Meeting,
+    Organisation,
+    Partnership,
+)
 
 
 class MeetingError(PortalError):
@@ -52,3 +66,242 @@ def action_reopen(*, action: Action, by: User | None) -> Action:
     action._history_user = by
     action.save(update_fields=["done_on"])
     return action
+
+
+# Scheduling and recording a meeting ------------------------------------------------
+#
+# Approved minutes are the board's record: once approved, nothing in them changes
+# (actions still move on, through action_complete and action_reopen).
+
+
+def _meeting_open_for_change(meeting: Meeting) -> Meeting:
+    """The meeting, locked against a concurrent approval of its minutes, provided its
+    minutes are not yet approved."""
+    meeting = Meeting.objects.select_for_update().select_related("partnership").get(pk=meeting.pk)
+    if meeting.minutes_status == Meeting.MinutesStatus.APPROVED:
+        raise MeetingError("The minutes of this meeting are approved, so its record is final.")
+    return meeting
+
+
+def _save_valid(record: models.Model, *, by: User | None) -> None:
+    try:
+        record.full_clean()
+    except ValidationError as error:
+        field = next(iter(error.message_dict), None) if hasattr(error, "error_dict") else None
+        raise MeetingError(" ".join(error.messages), field=field) from error
+    record._history_user = by
+    record.save()
+
+
+def _refuse_a_second_meeting_that_day(meeting: Meeting) -> None:
+    clash = Meeting.objects.filter(
+        partnership_id=meeting.partnership_id, held_on=meeting.held_on, title=meeting.title
+    ).exclude(pk=meeting.pk)
+    if clash.exists():
+        raise MeetingError(
+            f"The board already has a {meeting.title.lower()} on {meeting.held_on:%-d %B %Y}.",
+            field="held_on",
+        )
+
+
+@transaction.atomic
+def meeting_schedule(
+    *,
+    partnership: Partnership,
+    title: str,
+    held_on: datetime.date,
+    starts_at: datetime.time | None = None,
+    place: str = "",
+    by: User | None,
+) -> Meeting:
+    """A new meeting of the partnership's board; at most one of a title a day."""
+    meeting = Meeting(
+        partnership=partnership, title=title, held_on=held_on, starts_at=starts_at, place=place
+    )
+    _refuse_a_second_meeting_that_day(meeting)
+    _save_valid(meeting, by=by)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(
+    *,
+    meeting: Meeting,
+    title: str,
+    held_on: datetime.date,
+    starts_at: datetime.time | None = None,
+    place: str = "",
+    by: User | None,
+) -> Meeting:
+    """Change a meeting's title, date, time or place. A meeting that approved earlier
+    minutes stays after them, so the order the minutes record holds."""
+    meeting = _meeting_open_for_change(meeting)
+    approved = meeting.approved_minutes_of.filter(held_on__gte=held_on).order_by("-held_on").first()
+    if approved is not None:
+        raise MeetingError(
+            f"This meeting approved the minutes of {approved.held_on:%-d %B %Y}, "
+            "so it must be held after that date.",
+            field="held_on",
+        )
+    meeting.title, meeting.held_on, meeting.starts_at, meeting.place = (
+        title,
+        held_on,
+        starts_at,
+        place,
+    )
+    _refuse_a_second_meeting_that_day(meeting)
+    _save_valid(meeting, by=by)
+    return meeting
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """One person at (or sending apologies to) a meeting: a role, never a name."""
+
+    kind: str
+    role_as_recorded: str
+    organisation: Organisation | None = None
+
+
+@transaction.atomic
+def attendance_record(
+    *, meeting: Meeting, attendees: Sequence[Attendee], by: User | None
+) -> list[Attendance]:
+    """Replace the meeting's attendance with ``attendees``, in the order given. Two
+    people may share a role, so the list is recorded whole rather than row by row.
+    An organisation named must belong to the partnership."""
+    meeting = _meeting_open_for_change(meeting)
+    if any(not attendee.role_as_recorded.strip() for attendee in attendees):
+        raise MeetingError("Record each person’s role, for example Councillor.")
+    named = {attendee.organisation for attendee in attendees if attendee.organisation}
+    members = set(meeting.partnership.members.filter(pk__in=[org.pk for org in named]))
+    if outsiders := named - members:
+        outsider = min(outsiders, key=lambda organisation: organisation.name)
+        raise MeetingError(
+            f"{outsider} is not a member of {meeting.partnership}: leave the organisation "
+            "empty and write it in the role instead.",
+            field="organisation",
+        )
+    rows = [
+        Attendance(
+            meeting=meeting,
+            kind=attendee.kind,
+            role_as_recorded=attendee.role_as_recorded.strip(),
+            organisation=attendee.organisation,
+        )
+        for attendee in attendees
+    ]
+    for row in rows:
+        try:
+            row.full_clean()
+        except ValidationError as error:
+            raise MeetingError(" ".join(error.messages)) from error
+    meeting.attendance.all().delete()
+    return Attendance.objects.bulk_create(rows)
+
+
+def _refuse_item_of_another_meeting(meeting: Meeting, agenda_item: AgendaItem | None) -> None:
+    if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
+        raise MeetingError("Choose an item on this meeting’s agenda.", field="agenda_item")
+
+
+@transaction.atomic
+def agenda_item_add(
+    *,
+    meeting: Meeting,
+    number: int,
+    title: str,
+    presenter: str = "",
+    report: File | None = None,
+    page: int | None = None,
+    by: User | None,
+) -> AgendaItem:
+    """An item on the meeting's agenda; its report, when given, is a PDF."""
+    meeting = _meeting_open_for_change(meeting)
+    if meeting.agenda_items.filter(number=number).exists():
+        raise MeetingError(f"Item {number} is already on the agenda.", field="number")
+    if report and not _is_pdf(report):
+        raise MeetingError("The report must be a PDF.", field="report")
+    item = AgendaItem(
+        meeting=meeting,
+        number=number,
+        title=title,
+        presenter=presenter,
+        report=report or "",
+        page=page,
+    )
+    _save_valid(item, by=by)
+    return item
+
+
+def _is_pdf(upload: File) -> bool:
+    upload.seek(0)
+    header = upload.read(5)
+    upload.seek(0)
+    return upload.name.lower().endswith(".pdf") and header == b"%PDF-"
+
+
+@transaction.atomic
+def declaration_record(
+    *,
+    meeting: Meeting,
+    member: str,
+    interest: str,
+    agenda_item: AgendaItem | None = None,
+    by: User | None,
+) -> Declaration:
+    """A declaration of interest made at the meeting, by a member named by role."""
+    meeting = _meeting_open_for_change(meeting)
+    _refuse_item_of_another_meeting(meeting, agenda_item)
+    declaration = Declaration(
+        meeting=meeting, member=member, interest=interest, agenda_item=agenda_item
+    )
+    _save_valid(declaration, by=by)
+    return declaration
+
+
+@transaction.atomic
+def decision_record(
+    *, meeting: Meeting, text: str, agenda_item: AgendaItem | None = None, by: User | None
+) -> Decision:
+    """What the board resolved, under an agenda item of the same meeting. Bids and
+    change requests acting on it point at it from their own apps."""
+    meeting = _meeting_open_for_change(meeting)
+    _refuse_item_of_another_meeting(meeting, agenda_item)
+    decision = Decision(meeting=meeting, text=text, agenda_item=agenda_item)
+    _save_valid(decision, by=by)
+    return decision
+
+
+@transaction.atomic
+def action_add(
+    *,
+    meeting: Meeting,
+    text: str,
+    owner: str,
+    due_on: datetime.date | None = None,
+    by: User | None,
+) -> Action:
+    """An action the meeting set, owned by a role or initials from the minutes."""
+    meeting = _meeting_open_for_change(meeting)
+    if due_on is not None and due_on < meeting.held_on:
+        raise MeetingError(
+            "An action cannot be due before the meeting that set it.", field="due_on"
+        )
+    action = Action(meeting=meeting, text=text, owner=owner, due_on=due_on)
+    _save_valid(action, by=by)
+    return action
+
+
+@transaction.atomic
+def meeting_minutes_draft(*, meeting: Meeting, by: User | None) -> Meeting:
+    """Mark the minutes drafted, ready for approval at a later meeting."""
+    meeting = _meeting_open_for_change(meeting)
+    if meeting.minutes_status == Meeting.MinutesStatus.DRAFT:
+        raise MeetingError("The minutes are already drafted.")
+    if meeting.held_on > timezone.localdate():
+        raise MeetingError("Minutes are drafted after the meeting.")
+    meeting.minutes_status = Meeting.MinutesStatus.DRAFT
+    meeting._history_user = by
+    meeting.save(update_fields=["minutes_status"])
+    return meeting

@@ -1,12 +1,32 @@
-"""Read-only pages for partnerships, organisations, sub-regions and board meetings."""
+"""Pages for partnerships, organisations, sub-regions and board meetings.
 
+Meeting pages that change something follow one shape: fetch the meeting the user may
+see (404 otherwise), check they may change it (403 otherwise), hand the form's data to
+one service, and show the service's refusal on the form.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
-from . import selectors
-from .models import Meeting, Organisation, Partnership, SubRegion
+from . import forms, selectors, services
+from .models import Action, Meeting, Organisation, Partnership, SubRegion
 from .object_pages import viewable_object_or_404
+from .services import MeetingError
+
+MEETINGS_PER_PAGE = 20
+ACTIONS_PER_PAGE = 50
 
 
 @login_required
@@ -51,6 +71,140 @@ def sub_region_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# Shared by the meeting pages -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageLink:
+    label: str
+    href: str | None  # None marks the gap between page numbers
+    is_current: bool = False
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """One page of a list, with GOV.UK pagination links that keep the rest of the
+    query string, so a page can paginate two lists under two parameters."""
+
+    page: Page
+    links: list[PageLink]
+    previous_href: str | None
+    next_href: str | None
+
+
+def _paginate(request: HttpRequest, rows, *, per_page: int, param: str) -> Pagination:
+    page = Paginator(rows, per_page).get_page(request.GET.get(param))
+
+    def href(number: int) -> str:
+        query = request.GET.copy()
+        query[param] = number
+        return f"?{query.urlencode()}"
+
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    return Pagination(
+        page=page,
+        links=[
+            PageLink(str(number), None)
+            if number == Paginator.ELLIPSIS
+            else PageLink(str(number), href(number), number == page.number)
+            for number in numbers
+        ]
+        if page.paginator.num_pages > 1
+        else [],
+        previous_href=href(page.previous_page_number()) if page.has_previous() else None,
+        next_href=href(page.next_page_number()) if page.has_next() else None,
+    )
+
+
+def _readable_partnership(request: HttpRequest, slug: str) -> Partnership:
+    return viewable_object_or_404(request, Partnership.objects.visible_to(request.user), slug=slug)
+
+
+def _may_schedule_meetings(request: HttpRequest, partnership: Partnership) -> bool:
+    # The meeting rule, asked of a meeting not yet made.
+    return request.user.has_perm("partnership.add_meeting", Meeting(partnership=partnership))
+
+
+def _changeable_meeting(request: HttpRequest, pk: int) -> Meeting:
+    """The meeting, if the user may see it (404 otherwise) and change it (403)."""
+    meeting = get_object_or_404(
+        Meeting.objects.visible_to(request.user).select_related("partnership"), pk=pk
+    )
+    if not request.user.has_perm("partnership.change_meeting", meeting):
+        raise PermissionDenied
+    return meeting
+
+
+def _posted(request: HttpRequest):
+    return request.POST if request.method == "POST" else None
+
+
+def _form_page(
+    request: HttpRequest,
+    form,
+    *,
+    save: Callable[..., object],
+    success: str,
+    context: dict,
+    next_url: str | None = None,
+    error_field: str | None = None,
+) -> HttpResponse:
+    """Show the form. On a valid POST hand its data to one service, then go to
+    ``next_url`` (or to what the service made); when the service refuses, show why on
+    the field it names, else on ``error_field``."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = save(**form.cleaned_data)
+        except MeetingError as error:
+            form.add_error(
+                error.field if error.field in form.fields else error_field, error.message
+            )
+        else:
+            messages.success(request, success)
+            return redirect(next_url or made)
+    return render(request, "partnership/meeting_form.html", {**context, "form": form})
+
+
+def _back_to(request: HttpRequest, fallback: str) -> HttpResponse:
+    """Return to the page the button was on, if it is one of this site's."""
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect(fallback)
+
+
+# Reading meetings ------------------------------------------------------------------
+
+
+@login_required
+def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _readable_partnership(request, slug)
+    today = timezone.localdate()
+    meetings = partnership.meetings.all()
+    return render(
+        request,
+        "partnership/meeting_list.html",
+        {
+            "partnership": partnership,
+            "upcoming": _paginate(
+                request,
+                meetings.filter(held_on__gte=today).order_by("held_on", "starts_at", "pk"),
+                per_page=MEETINGS_PER_PAGE,
+                param="upcoming",
+            ),
+            "past": _paginate(
+                request,
+                meetings.filter(held_on__lt=today).order_by("-held_on", "-starts_at", "-pk"),
+                per_page=MEETINGS_PER_PAGE,
+                param="past",
+            ),
+            "can_schedule": _may_schedule_meetings(request, partnership),
+        },
+    )
+
+
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = viewable_object_or_404(
@@ -60,8 +214,217 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
+    can_change = request.user.has_perm("partnership.change_meeting", meeting)
+    record = selectors.meeting_record(meeting)
+    # Bids and change requests live in apps above this one; their reverse relations
+    # reach them without importing those apps.
+    prefetch_related_objects(record.decisions, "bids__sponsor", "change_requests__project")
     return render(
         request,
         "partnership/meeting_detail.html",
-        {"meeting": meeting, "record": selectors.meeting_record(meeting)},
+        {
+            "meeting": meeting,
+            "record": record,
+            "declarations": meeting.declarations.select_related("agenda_item"),
+            "quorum": selectors.meeting_quorum(meeting),
+            "can_change": can_change,
+            # Approved minutes are final (the services refuse changes), so the page
+            # offers only what can still move: the actions.
+            "can_record": can_change and meeting.minutes_status != Meeting.MinutesStatus.APPROVED,
+        },
     )
+
+
+@login_required
+def outstanding_action_list(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _readable_partnership(request, slug)
+    return render(
+        request,
+        "partnership/action_list.html",
+        {
+            "partnership": partnership,
+            "actions": _paginate(
+                request,
+                selectors.outstanding_actions(partnership.meetings.all()),
+                per_page=ACTIONS_PER_PAGE,
+                param="page",
+            ),
+            "today": timezone.localdate(),
+            "can_change": _may_schedule_meetings(request, partnership),
+        },
+    )
+
+
+# Changing meetings -----------------------------------------------------------------
+
+
+@login_required
+def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _readable_partnership(request, slug)
+    if not _may_schedule_meetings(request, partnership):
+        raise PermissionDenied
+    return _form_page(
+        request,
+        forms.MeetingForm(_posted(request)),
+        save=partial(services.meeting_schedule, partnership=partnership, by=request.user),
+        success="Meeting scheduled.",
+        context={"partnership": partnership, "heading": "Schedule a meeting"},
+    )
+
+
+@login_required
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _changeable_meeting(request, pk)
+    initial = {
+        "title": meeting.title,
+        "held_on": meeting.held_on,
+        "starts_at": meeting.starts_at,
+        "place": meeting.place,
+    }
+    return _form_page(
+        request,
+        forms.MeetingForm(_posted(request), initial=initial),
+        save=partial(services.meeting_update, meeting=meeting, by=request.user),
+        success="Meeting details saved.",
+        context={"meeting": meeting, "heading": "Change the meeting’s details"},
+    )
+
+
+@login_required
+def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _changeable_meeting(request, pk)
+    formset = forms.attendance_formset(meeting, _posted(request))
+    refusal = None
+    if request.method == "POST" and formset.is_valid():
+        try:
+            services.attendance_record(
+                meeting=meeting, attendees=formset.attendees(), by=request.user
+            )
+        except MeetingError as error:
+            refusal = error.message
+        else:
+            messages.success(request, "Attendance saved.")
+            return redirect(meeting)
+    return render(
+        request,
+        "partnership/meeting_attendance.html",
+        {"meeting": meeting, "formset": formset, "refusal": refusal},
+    )
+
+
+@login_required
+def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _changeable_meeting(request, pk)
+    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    return _form_page(
+        request,
+        forms.AgendaItemForm(data, files, meeting=meeting),
+        save=partial(services.agenda_item_add, meeting=meeting, by=request.user),
+        success="Agenda item added.",
+        next_url=meeting.get_absolute_url(),
+        context={"meeting": meeting, "heading": "Add an agenda item"},
+    )
+
+
+@login_required
+def declaration_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _changeable_meeting(request, pk)
+    return _form_page(
+        request,
+        forms.DeclarationForm(_posted(request), meeting=meeting),
+        save=partial(services.declaration_record, meeting=meeting, by=request.user),
+        success="Declaration of interest recorded.",
+        next_url=meeting.get_absolute_url(),
+        context={"meeting": meeting, "heading": "Record a declaration of interest"},
+    )
+
+
+@login_required
+def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _changeable_meeting(request, pk)
+    return _form_page(
+        request,
+        forms.DecisionForm(_posted(request), meeting=meeting),
+        save=partial(services.decision_record, meeting=meeting, by=request.user),
+        success="Decision recorded.",
+        next_url=meeting.get_absolute_url(),
+        context={"meeting": meeting, "heading": "Record a decision"},
+    )
+
+
+@login_required
+def action_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _changeable_meeting(request, pk)
+    return _form_page(
+        request,
+        forms.ActionForm(_posted(request)),
+        save=partial(services.action_add, meeting=meeting, by=request.user),
+        success="Action added.",
+        next_url=meeting.get_absolute_url(),
+        context={"meeting": meeting, "heading": "Add an action"},
+    )
+
+
+@login_required
+@require_POST
+def minutes_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _changeable_meeting(request, pk)
+    try:
+        services.meeting_minutes_draft(meeting=meeting, by=request.user)
+    except MeetingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Minutes marked as drafted.")
+    return redirect(meeting)
+
+
+@login_required
+def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _changeable_meeting(request, pk)
+    return _form_page(
+        request,
+        forms.MinutesApprovalForm(_posted(request), meeting=meeting),
+        save=partial(services.meeting_minutes_approve, meeting=meeting, by=request.user),
+        success="Minutes approved.",
+        next_url=meeting.get_absolute_url(),
+        context={"meeting": meeting, "heading": "Approve the minutes"},
+        error_field="at_meeting",
+    )
+
+
+def _changeable_action(request: HttpRequest, pk: int) -> Action:
+    action = get_object_or_404(
+        Action.objects.filter(meeting__in=Meeting.objects.visible_to(request.user)).select_related(
+            "meeting__partnership"
+        ),
+        pk=pk,
+    )
+    if not request.user.has_perm("partnership.change_action", action):
+        raise PermissionDenied
+    return action
+
+
+@login_required
+@require_POST
+def action_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _changeable_action(request, pk)
+    try:
+        services.action_complete(action=action, done_on=timezone.localdate(), by=request.user)
+    except MeetingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Action marked as done: {action}")
+    return _back_to(request, action.meeting.get_absolute_url())
+
+
+@login_required
+@require_POST
+def action_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _changeable_action(request, pk)
+    try:
+        services.action_reopen(action=action, by=request.user)
+    except MeetingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Action reopened: {action}")
+    return _back_to(request, action.meeting.get_absolute_url())
