@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .querysets import MeetingQuerySet, OrganisationQuerySet, PartnershipQuerySet
@@ -349,3 +350,9 @@ class Action(models.Model):
     @property
     def is_done(self) -> bool:
         return self.done_on is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.done_on is None and self.due_on is not None and self.due_on < timezone.localdate()
+        )

@@ -8,14 +8,13 @@ never imports the programmes app above it.
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import BooleanField, ExpressionWrapper, Q
-from django.utils import timezone
 
 from .models import (
     Action,
     AgendaItem,
     Attendance,
     Decision,
+    Declaration,
     Meeting,
     Organisation,
     Partnership,
@@ -83,29 +82,31 @@ class AttendanceGroup:
 class MeetingRecord:
     attendance: list[AttendanceGroup]
     agenda_items: list[AgendaItem]
+    declarations: list[Declaration]
     decisions: list[Decision]
     actions: list[Action]
 
 
 def meeting_record(meeting: Meeting) -> MeetingRecord:
     """What the minutes record: attendance grouped in the order the minutes list it
-    (members, observers, officers, apologies), the agenda, decisions and actions.
-    Each action carries ``is_overdue``: not done and past its due date."""
+    (members, observers, officers, apologies), the agenda, declarations of interest,
+    decisions with the bids and variations they decided (reached through reverse
+    relations, so this root app imports nothing above it), and actions."""
     people = list(meeting.attendance.select_related("organisation"))
     groups = [
         AttendanceGroup(label, [person for person in people if person.kind == kind])
         for kind, label in Attendance.Kind.choices
     ]
-    overdue = Q(done_on__isnull=True, due_on__lt=timezone.localdate())
     return MeetingRecord(
         attendance=[group for group in groups if group.people],
         agenda_items=list(meeting.agenda_items.all()),
-        decisions=list(meeting.decisions.select_related("agenda_item")),
-        actions=list(
-            meeting.actions.annotate(
-                is_overdue=ExpressionWrapper(overdue, output_field=BooleanField())
+        declarations=list(meeting.declarations.select_related("agenda_item")),
+        decisions=list(
+            meeting.decisions.select_related("agenda_item").prefetch_related(
+                "bids__sponsor", "change_requests__project"
             )
         ),
+        actions=list(meeting.actions.all()),
     )
 
 

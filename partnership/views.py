@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -216,16 +215,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     can_change = request.user.has_perm("partnership.change_meeting", meeting)
     record = selectors.meeting_record(meeting)
-    # Bids and change requests live in apps above this one; their reverse relations
-    # reach them without importing those apps.
-    prefetch_related_objects(record.decisions, "bids__sponsor", "change_requests__project")
     return render(
         request,
         "partnership/meeting_detail.html",
         {
             "meeting": meeting,
             "record": record,
-            "declarations": meeting.declarations.select_related("agenda_item"),
             "quorum": selectors.meeting_quorum(meeting),
             "can_change": can_change,
             # Approved minutes are final (the services refuse changes), so the page
@@ -249,7 +244,6 @@ def outstanding_action_list(request: HttpRequest, slug: str) -> HttpResponse:
                 per_page=ACTIONS_PER_PAGE,
                 param="page",
             ),
-            "today": timezone.localdate(),
             "can_change": _may_schedule_meetings(request, partnership),
         },
     )
