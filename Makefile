@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 CHROMIUM := /usr/bin/chromium
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 chromium
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation chromium
 
 .DEFAULT_GOAL := help
 .PHONY: help venv install-system run test lint format bench migrate demo worker beat

@@ -222,6 +222,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "record": record,
             "quorum": selectors.meeting_quorum(meeting),
+            # Packs are the reports app's; the rule is asked by name, importing nothing.
+            "can_read_packs": request.user.has_perm("reports.read_boardpacks", meeting),
             "can_change": can_change,
             # Approved minutes are final (the services refuse changes), so the page
             # offers only what can still move: the actions.

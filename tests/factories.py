@@ -7,7 +7,7 @@ import factory
 from django.contrib.auth.models import User
 
 from bids.models import Bid, BiddingRound, Criterion
-from partnership.models import Organisation, Partnership, Role, SubRegion
+from partnership.models import Meeting, Organisation, Partnership, Role, SubRegion
 from programmes.models import BudgetLine, FundingSource, LedgerEntry, Programme
 from projects.models import GrantPayment, Milestone, Project
 from savings.models import SavingsCategory, SavingsEntry
@@ -194,3 +194,11 @@ class SavingsEntryFactory(factory.django.DjangoModelFactory):
     financial_year = 2010
     amount = Decimal("10000.00")
     status = SavingsEntry.Status.DELIVERED
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    held_on = datetime.date(2011, 4, 12)

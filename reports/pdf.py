@@ -1,0 +1,13 @@
+"""The one place HTML becomes PDF."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from weasyprint import HTML
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """Render ``template_name`` (a template under ``templates/pdf/`` extending
+    ``pdf/base.html``) with WeasyPrint. Relative URLs in the template resolve against
+    the project folder, so a stylesheet or image under ``static/`` needs no server."""
+    html = render_to_string(template_name, context)
+    return HTML(string=html, base_url=f"{settings.BASE_DIR}/").write_pdf()
