@@ -82,10 +82,7 @@ def _sums_by_kind(entries: models.QuerySet[LedgerEntry]) -> dict[str, Decimal]:
     }
 
 
-def programme_balance(programme: Programme) -> ProgrammeBalance:
-    """The programme's money in one query: what came in, what is set aside for budget
-    lines, committed to grants and paid out."""
-    sums = _sums_by_kind(LedgerEntry.objects.filter(programme=programme))
+def _balance_from_sums(sums: dict[str, Decimal]) -> ProgrammeBalance:
     get = lambda kind: sums.get(kind, ZERO)  # noqa: E731
     funds = get(Kind.FUNDING) + get(Kind.REPAYMENT)
     allocated = get(Kind.ALLOCATION)  # reallocations move money between lines only
@@ -100,6 +97,27 @@ def programme_balance(programme: Programme) -> ProgrammeBalance:
         available=allocated - committed,
         unpaid=committed - paid,
     )
+
+
+def programme_balance(programme: Programme) -> ProgrammeBalance:
+    """The programme's money in one query: what came in, what is set aside for budget
+    lines, committed to grants and paid out."""
+    return _balance_from_sums(_sums_by_kind(LedgerEntry.objects.filter(programme=programme)))
+
+
+def programme_balances(programmes: models.QuerySet[Programme]) -> dict[int, ProgrammeBalance]:
+    """:func:`programme_balance` for many programmes in one query, by programme id
+    (a programme with no ledger entries has all-zero balances)."""
+    sums: dict[int, dict[str, Decimal]] = {pk: {} for pk in programmes.values_list("pk", flat=True)}
+    rows = (
+        LedgerEntry.objects.filter(programme__in=programmes)
+        .order_by()
+        .values("programme", "kind")
+        .annotate(total=Sum("amount"))
+    )
+    for row in rows:
+        sums.setdefault(row["programme"], {})[row["kind"]] = row["total"]
+    return {pk: _balance_from_sums(by_kind) for pk, by_kind in sums.items()}
 
 
 @dataclass(frozen=True)

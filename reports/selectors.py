@@ -12,7 +12,7 @@ from bids.selectors import RoundMoney, ranked_bids, round_grant_requested, round
 from partnership.models import AgendaItem, Meeting
 from partnership.selectors import MeetingRecord, meeting_record
 from programmes.models import BudgetLine, Programme
-from programmes.selectors import ProgrammeBalance, budget_lines_with_balances, programme_balance
+from programmes.selectors import ProgrammeBalance, budget_lines_with_balances, programme_balances
 from savings.models import SavingsEntry
 from savings.selectors import SubRegionSavings, savings_totals_by, sub_region_savings
 
@@ -85,9 +85,9 @@ class ProgrammeBalanceRow:
 
 
 def _balance_rows(programmes) -> list[ProgrammeBalanceRow]:
-    return [
-        ProgrammeBalanceRow(programme, programme_balance(programme)) for programme in programmes
-    ]
+    programmes = list(programmes)
+    balances = programme_balances(Programme.objects.filter(pk__in=[p.pk for p in programmes]))
+    return [ProgrammeBalanceRow(programme, balances[programme.pk]) for programme in programmes]
 
 
 def _balance_totals(rows: list[ProgrammeBalanceRow]) -> dict[str, Decimal]:

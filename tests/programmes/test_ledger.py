@@ -6,8 +6,13 @@ from decimal import Decimal
 
 import pytest
 
-from programmes.models import LedgerEntry
-from programmes.selectors import budget_line_balance, programme_balance, subject_balance
+from programmes.models import LedgerEntry, Programme
+from programmes.selectors import (
+    budget_line_balance,
+    programme_balance,
+    programme_balances,
+    subject_balance,
+)
 from programmes.services import LedgerError, ledger_record
 from tests.constraints import refused as constraint_refuses
 from tests.factories import BudgetLineFactory, FundingSourceFactory, ProjectFactory
@@ -158,3 +163,15 @@ def test_the_database_refuses_entries_that_break_the_ledgers_shape(line):
     assert refused(kind="funding", amount=D("1"))  # no funding source
     assert refused(kind="reallocation", amount=D("1"), budget_line=line, from_budget_line=line)
     assert refused(kind="payment", amount=D("1"), budget_line=line, from_budget_line=line)
+
+
+def test_balances_of_many_programmes_come_in_one_query(line, django_assert_num_queries):
+    other = BudgetLineFactory()
+    record(other, "funding", "1000", funding_source=FundingSourceFactory(programme=other.programme))
+    empty = BudgetLineFactory().programme
+    programmes = Programme.objects.filter(pk__in=[line.programme_id, other.programme_id, empty.pk])
+    with django_assert_num_queries(2):  # the programmes' ids, then the sums by kind
+        balances = programme_balances(programmes)
+    assert balances[line.programme_id] == programme_balance(line.programme)
+    assert balances[other.programme_id].funds_received == D("1000.00")
+    assert balances[empty.pk].funds_received == D("0.00")
