@@ -24,6 +24,17 @@ def can_change_savings_record(user, record=None) -> bool:
     )
 
 
+def can_set_savings_target(user, target=None) -> bool:
+    """Programme managers set the targets of their partnerships' member councils."""
+    scope = scope_of(user)
+    if target is None:
+        return scope.is_administrator or bool(scope.managed_partnership_ids)
+    if scope.is_administrator:
+        return True
+    managed = scope.managed_partnership_ids
+    return bool(managed) and target.organisation.partnerships.filter(pk__in=managed).exists()
+
+
 def can_certify_savings_return(user, savings_return=None) -> bool:
     """The council's finance officer (s151 or deputy) signs off its return."""
     return holds_role_in_organisation(
@@ -35,8 +46,9 @@ def can_manage_categories(user, category=None) -> bool:
     return holds_role_in_partnership(user, None, Kind.PROGRAMME_MANAGER)
 
 
-for model_name in ("savingsreturn", "savingsentry", "savingstarget", "forecastreturn"):
+for model_name in ("savingsreturn", "savingsentry", "forecastreturn"):
     register("savings", model_name, view=can_view_savings_record, change=can_change_savings_record)
+register("savings", "savingstarget", view=can_view_savings_record, change=can_set_savings_target)
 register(
     "savings",
     "savingscategory",

@@ -1,16 +1,27 @@
 """Savings figures: per sub-region, per category, per organisation against target."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
+from partnership import financial_years
 from partnership.models import Organisation, Partnership, SubRegion
 from programmes.models import Programme
 from programmes.selectors import funds_received_by_sub_region
+from projects.models import Project
 
-from .models import ForecastReturn, OtherBenefit, SavingsEntry, SavingsReturn, SavingsTarget
+from .models import (
+    ForecastReturn,
+    OtherBenefit,
+    SavingsCategory,
+    SavingsEntry,
+    SavingsReturn,
+    SavingsTarget,
+)
+from .return_files import SavingsRow
 
 ZERO = Decimal("0.00")
 ZERO_VALUE = Value(ZERO, output_field=DecimalField(max_digits=16, decimal_places=2))
@@ -178,3 +189,251 @@ def other_benefits_by_unit(*, projects=None) -> list[dict]:
     if projects is not None:
         benefits = benefits.filter(project__in=projects)
     return list(benefits.order_by("unit").values("unit").annotate(total=Sum("quantity")))
+
+
+@dataclass(frozen=True)
+class DueReturn:
+    financial_year: int
+    quarter: int
+    changes_requested: SavingsReturn | None = None
+
+
+def savings_return_due(*, organisation: Organisation, today: datetime.date) -> DueReturn | None:
+    """The latest completed quarter, when the council has no return for it awaiting
+    sign-off or certified; a return sent back with changes requested is still due."""
+    year, quarter = financial_years.financial_year_of(today), financial_years.quarter_of(today)
+    year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+    current = (
+        SavingsReturn.objects.filter(
+            organisation=organisation, financial_year=year, quarter=quarter
+        )
+        .exclude(status=SavingsReturn.Status.SUPERSEDED)
+        .first()
+    )
+    if current is None or current.status == SavingsReturn.Status.DRAFT:
+        return DueReturn(financial_year=year, quarter=quarter)
+    if current.status == SavingsReturn.Status.RETURNED:
+        return DueReturn(financial_year=year, quarter=quarter, changes_requested=current)
+    return None
+
+
+def savings_return_versions(savings_return: SavingsReturn) -> list[SavingsReturn]:
+    """Every version of the council's return for that quarter, newest first."""
+    return list(
+        SavingsReturn.objects.filter(
+            organisation_id=savings_return.organisation_id,
+            financial_year=savings_return.financial_year,
+            quarter=savings_return.quarter,
+        )
+        .select_related("submitted_by")
+        .order_by("-version")
+    )
+
+
+@dataclass(frozen=True)
+class RowTotals:
+    delivered: Decimal
+    forecast: Decimal
+    cashable: Decimal
+    non_cashable: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.delivered + self.forecast
+
+
+def savings_rows_totals(rows: list[SavingsRow]) -> RowTotals:
+    """Totals of a return's rows before it is saved: delivered, forecast, cashable."""
+
+    def total(keep) -> Decimal:
+        return sum((row.amount for row in rows if keep(row)), ZERO)
+
+    return RowTotals(
+        delivered=total(lambda row: row.status == Status.DELIVERED),
+        forecast=total(lambda row: row.status == Status.FORECAST),
+        cashable=total(lambda row: row.cashable),
+        non_cashable=total(lambda row: not row.cashable),
+    )
+
+
+@dataclass(frozen=True)
+class DescribedRow:
+    row: SavingsRow
+    category: SavingsCategory
+    project: Project | None
+
+
+def savings_rows_described(rows: list[SavingsRow]) -> list[DescribedRow]:
+    """A return's rows before it is saved, with their categories and projects (two
+    queries)."""
+    categories = SavingsCategory.objects.in_bulk({row.category_id for row in rows})
+    projects = Project.objects.in_bulk({row.project_id for row in rows if row.project_id})
+    return [
+        DescribedRow(
+            row=row, category=categories[row.category_id], project=projects.get(row.project_id)
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    target: SavingsTarget
+    progress: TargetProgress
+    cumulative_percentage: Decimal | None
+
+
+def organisation_target_table(*, organisation: Organisation) -> list[TargetRow]:
+    """The council's targets year by year with its progress against them, and the
+    percentages added up while every target so far is a percentage (NI 179: 3% + 3% +
+    3.4% = 9.4%)."""
+    targets = list(
+        SavingsTarget.objects.filter(organisation=organisation).order_by("financial_year")
+    )
+    rows, percentage_sum = [], ZERO
+    for target, progress in zip(
+        targets, organisation_target_progress(organisation=organisation), strict=True
+    ):
+        if percentage_sum is not None and target.basis == SavingsTarget.Basis.PERCENTAGE:
+            percentage_sum += target.percentage
+        else:
+            percentage_sum = None
+        rows.append(
+            TargetRow(target=target, progress=progress, cumulative_percentage=percentage_sum)
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class ProgrammePeriod:
+    """The financial years a programme runs over: 2008/11 is 2008/09 to 2010/11."""
+
+    first_year: int
+    last_year: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.first_year}/{(self.last_year + 1) % 100:02d}"
+
+    @property
+    def years(self) -> range:
+        return range(self.first_year, self.last_year + 1)
+
+    def programmes(self, partnership: Partnership):
+        return Programme.objects.filter(
+            partnership=partnership,
+            starts_on__range=_year_bounds(self.first_year),
+            ends_on__range=_year_bounds(self.last_year),
+        )
+
+
+def _year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    return financial_years.quarter_bounds(year, 1)[0], financial_years.quarter_bounds(year, 4)[1]
+
+
+def programme_periods(*, partnerships) -> list[ProgrammePeriod]:
+    """The periods the partnerships' programmes run over, earliest first."""
+    spans = (
+        Programme.objects.filter(partnership__in=partnerships)
+        .order_by()
+        .values_list("starts_on", "ends_on")
+    )
+    return sorted(
+        {
+            ProgrammePeriod(
+                first_year=financial_years.financial_year_of(starts_on),
+                last_year=financial_years.financial_year_of(ends_on),
+            )
+            for starts_on, ends_on in spans.distinct()
+        },
+        key=lambda period: (period.first_year, period.last_year),
+    )
+
+
+def partnership_savings_entries(
+    *,
+    partnership: Partnership,
+    period: ProgrammePeriod | None = None,
+    financial_year: int | None = None,
+):
+    """The savings that count for a partnership: those credited to its programmes and
+    those its member councils returned without a programme. A period narrows them to
+    its programmes, or for returned savings to the years it spans."""
+    entries = SavingsEntry.objects.counted().filter(
+        Q(programme__partnership=partnership)
+        | Q(programme__isnull=True, organisation__in=partnership.members.all())
+    )
+    if period is not None:
+        entries = entries.filter(
+            Q(programme__in=period.programmes(partnership))
+            | Q(programme__isnull=True, financial_year__in=period.years)
+        )
+    if financial_year is not None:
+        entries = entries.filter(financial_year=financial_year)
+    return entries
+
+
+@dataclass(frozen=True)
+class OrganisationSavings:
+    organisation: Organisation
+    target: Decimal | None
+    delivered: Decimal
+    forecast: Decimal
+
+    @property
+    def potential(self) -> Decimal:
+        return self.delivered + self.forecast
+
+    @property
+    def delivered_share_of_target(self) -> Decimal | None:
+        """Delivered savings as a percentage of the target, to one place."""
+        if not self.target:
+            return None
+        return (self.delivered * 100 / self.target).quantize(Decimal("0.1"))
+
+
+def organisation_savings_against_target(
+    *, partnership: Partnership, entries, years: range | None = None
+) -> list[OrganisationSavings]:
+    """Each member council with a target or savings: its targets for the years (every
+    year when None) against its savings among ``entries`` (three queries)."""
+    members = list(partnership.members.order_by("name"))
+    sums = {
+        row["organisation"]: row
+        for row in entries.filter(organisation__in=members)
+        .order_by()
+        .values("organisation")
+        .annotate(
+            delivered=Coalesce(Sum("amount", filter=Q(status=Status.DELIVERED)), ZERO_VALUE),
+            forecast=Coalesce(Sum("amount", filter=Q(status=Status.FORECAST)), ZERO_VALUE),
+        )
+    }
+    targets = SavingsTarget.objects.filter(organisation__in=members)
+    if years is not None:
+        targets = targets.filter(financial_year__in=years)
+    target_sums: dict[int, Decimal] = {}
+    for target in targets:
+        target_sums[target.organisation_id] = (
+            target_sums.get(target.organisation_id, ZERO) + target.target_amount
+        )
+    return [
+        OrganisationSavings(
+            organisation=member,
+            target=target_sums.get(member.pk),
+            delivered=sums.get(member.pk, {}).get("delivered", ZERO),
+            forecast=sums.get(member.pk, {}).get("forecast", ZERO),
+        )
+        for member in members
+        if member.pk in sums or member.pk in target_sums
+    ]
+
+
+def forecast_years(*, partnership: Partnership, today: datetime.date) -> list[int]:
+    """The years the partnership's members have returned RAG forecasts for, and the
+    next financial year, which every member should forecast."""
+    returned = (
+        ForecastReturn.objects.filter(organisation__in=partnership.members.all())
+        .order_by()
+        .values_list("financial_year", flat=True)
+    )
+    return sorted({*returned.distinct(), financial_years.financial_year_of(today) + 1})

@@ -1,17 +1,23 @@
 """Councils' savings returns: submitted as a new version of the quarter, certified
 by the council's finance officer (s151 or deputy) before they count."""
 
+from decimal import Decimal
+
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from partnership import financial_years
 from partnership.errors import PortalError
 from partnership.models import Organisation
+from programmes.models import PENNY
+from projects.models import Project
 
-from .models import ForecastReturn, SavingsEntry, SavingsReturn
+from .models import ForecastReturn, OtherBenefit, SavingsEntry, SavingsReturn, SavingsTarget
 from .return_files import SavingsRow
 
 Status = SavingsReturn.Status
+HUNDREDTH = Decimal("0.01")
 
 
 class SavingsError(PortalError):
@@ -127,3 +133,78 @@ def forecast_return_record(
         defaults={"rag": rag, "comment": comment, "returned_on": returned_on},
     )
     return forecast
+
+
+@transaction.atomic
+def savings_target_set(
+    *,
+    organisation: Organisation,
+    financial_year: int,
+    basis: str,
+    percentage: Decimal | None = None,
+    baseline: Decimal | None = None,
+    baseline_description: str = "",
+    amount: Decimal | None = None,
+    by: User,
+) -> SavingsTarget:
+    """Record a council's target for a year: a percentage of a baseline, or an amount.
+    A target already set for that year is replaced (its history keeps the earlier)."""
+    if not financial_years.FIRST_YEAR <= financial_year <= financial_years.LAST_YEAR:
+        raise SavingsError("Choose a financial year.", field="financial_year")
+    if basis == SavingsTarget.Basis.PERCENTAGE:
+        if percentage is None or not 0 < percentage <= 100:
+            raise SavingsError("Enter a percentage above 0 and up to 100.", field="percentage")
+        if baseline is None or baseline <= 0:
+            raise SavingsError(
+                "Enter the baseline the percentage is of, above £0.", field="baseline"
+            )
+        amount = None
+    elif basis == SavingsTarget.Basis.AMOUNT:
+        if amount is None or amount <= 0:
+            raise SavingsError("Enter a target amount above £0.", field="amount")
+        percentage = baseline = None
+        baseline_description = ""
+    else:
+        raise SavingsError("Choose a percentage of a baseline or an amount.", field="basis")
+    target = SavingsTarget.objects.select_for_update().filter(
+        organisation=organisation, financial_year=financial_year
+    ).first() or SavingsTarget(organisation=organisation, financial_year=financial_year)
+    target.basis = basis
+    target.percentage = percentage if percentage is None else percentage.quantize(HUNDREDTH)
+    target.baseline = baseline if baseline is None else baseline.quantize(PENNY)
+    target.baseline_description = baseline_description.strip()
+    target.amount = amount if amount is None else amount.quantize(PENNY)
+    target._history_user = by
+    target.save()
+    return target
+
+
+def other_benefit_record(
+    *,
+    project: Project,
+    unit: str,
+    quantity: Decimal,
+    financial_year: int | None = None,
+    description: str = "",
+    by: User,
+) -> OtherBenefit:
+    """Record a project's benefit counted in its own unit (tonnes of CO2 a year,
+    people trained, apprenticeship starts, homes)."""
+    # Benefits are summed per unit, so "people  trained" and "people trained" must match.
+    unit = " ".join(unit.split())
+    if not unit:
+        raise SavingsError(
+            "Enter the unit the benefit is counted in, like people trained.", field="unit"
+        )
+    if quantity is None or quantity <= 0:
+        raise SavingsError("Enter how many, above 0.", field="quantity")
+    benefit = OtherBenefit(
+        project=project,
+        unit=unit,
+        quantity=quantity,
+        financial_year=financial_year,
+        description=description.strip(),
+    )
+    benefit._history_user = by
+    benefit.save()
+    return benefit

@@ -56,12 +56,16 @@ def load_themes(partnership: Partnership) -> list[Theme]:
     ]
 
 
+def load_savings_categories() -> None:
+    """The categories councils return savings under (DOMAIN.md's list)."""
+    for row in rows("savings_categories.csv"):
+        SavingsCategory.objects.get_or_create(slug=row["slug"], defaults={"name": row["name"]})
+
+
 def load_srp_programmes(partnership: Partnership, sub_regions: dict[str, SubRegion]) -> None:
     """One programme per SRP, funded with its 2008/11 grant allocation, and the savings
     it reported: delivered so far, and the rest of its total potential as forecast."""
-    category, _ = SavingsCategory.objects.get_or_create(
-        slug="sub-regional-programme", defaults={"name": "Sub-regional programme"}
-    )
+    category = SavingsCategory.objects.get(slug="sub-regional-programme")
     for row in rows("em_iep/em_srp_savings_2011.csv"):
         sub_region = sub_regions[row["srp"]]
         allocation = money(row["grant_allocation_gbp"])

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from .em_iep_bids import load_april_2011_round
 from .em_iep_board import load_board_meetings
-from .em_iep_programmes import load_em_iep_programmes
+from .em_iep_programmes import load_em_iep_programmes, load_savings_categories
 from .organisations import load_organisations, load_partnerships, load_sub_regions
 from .team_lancashire import load_team_lancashire
 from .users import load_demo_users
@@ -14,6 +14,7 @@ from .users import load_demo_users
 def load_demo(*, with_users: bool = True, log: Callable[[str], object] = print) -> None:
     """Load both demo partnerships and, unless told not to, the demo users. All or
     nothing: a fixture that breaks a rule leaves the database as it was."""
+    load_savings_categories()
     partnerships = load_partnerships()
     organisations = load_organisations(partnerships)
     sub_regions = load_sub_regions(partnerships, organisations)

@@ -264,6 +264,7 @@ def test_each_demo_user_signs_in_with_the_demo_password_and_holds_one_role(debug
         "officer-nottinghamshire": [("officer", None, "Nottinghamshire County Council")],
         "officer-leicester": [("officer", None, "Leicester City Council")],
         "officer-lancaster": [("officer", None, "Lancaster City Council")],
+        "finance-north-kesteven": [("finance", None, "North Kesteven District Council")],
     }
     for user in User.objects.all():
         assert client.login(username=user.username, password=DEMO_PASSWORD)

@@ -1,6 +1,6 @@
 import pytest
 
-from savings.models import SavingsEntry, SavingsReturn
+from savings.models import SavingsEntry, SavingsReturn, SavingsTarget
 from savings.permissions import can_certify_savings_return
 from tests.factories import (
     OrganisationFactory,
@@ -44,3 +44,18 @@ def test_only_the_councils_finance_officer_certifies_its_return():
     assert not can_certify_savings_return(
         user_with_role("finance", organisation=OrganisationFactory()), savings_return
     )
+
+
+def test_programme_managers_set_targets_for_their_member_councils_only():
+    partnership = PartnershipFactory()
+    member, stranger = OrganisationFactory(), OrganisationFactory()
+    partnership.members.add(member)
+    manager = user_with_role("programme_manager", partnership=partnership)
+    officer = user_with_role("officer", organisation=member)
+
+    def target(organisation):
+        return SavingsTarget(organisation=organisation, financial_year=2010, basis="amount")
+
+    assert manager.has_perm("savings.change_savingstarget", target(member))
+    assert not manager.has_perm("savings.change_savingstarget", target(stranger))
+    assert not officer.has_perm("savings.change_savingstarget", target(member))

@@ -1,0 +1,439 @@
+"""Forms for the savings pages. Fields are drawn by crispy-forms-gds (GOV.UK markup)
+inside each page's own ``<form>``; every page shows :func:`error_links` as its GOV.UK
+error summary."""
+
+from decimal import Decimal
+
+from crispy_forms_gds.choices import Choice
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout
+from django import forms
+from django.utils import timezone
+
+from partnership import financial_years
+from partnership.models import Organisation
+from projects.models import Project, Rag
+
+from .models import SavingsCategory, SavingsEntry, SavingsTarget
+from .return_files import MAX_BYTES, SavingsRow, read_return_file
+
+FIRST_YEAR = 2007
+# GOV.UK asks for numbers in text inputs: browsers' number inputs round and scroll.
+NUMBER = forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
+MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0"), "widget": NUMBER}
+YES_NO = [("yes", "Cashable"), ("no", "Non-cashable")]
+
+
+class MoneyField(forms.DecimalField):
+    """Pounds as people write them, "£12,500.00" included, as the upload accepts."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("£", "").replace(",", "").strip()
+        return super().to_python(value)
+
+
+def this_financial_year() -> int:
+    return financial_years.financial_year_of(timezone.localdate())
+
+
+def year_choices(*, ahead: int = 0) -> list[tuple[int, str]]:
+    return financial_years.choices(FIRST_YEAR, this_financial_year() + ahead)
+
+
+class GovukForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+def _anchor(bound_field) -> str:
+    # crispy-forms-gds numbers radios from 1: the summary links to the first.
+    if isinstance(bound_field.field.widget, forms.RadioSelect):
+        return f"id_{bound_field.html_name}_1"
+    return bound_field.auto_id
+
+
+def error_links(*forms_and_formsets, prefix: str = "") -> list[tuple[str, str]]:
+    """(anchor, message) for each error, in page order, for the GOV.UK error summary.
+    A formset's errors name the row they are in ("Saving 2: Enter the amount")."""
+    links = []
+    for item in forms_and_formsets:
+        if isinstance(item, forms.BaseFormSet):
+            first = _anchor(item.forms[0][next(iter(item.forms[0].fields))]) if item.forms else ""
+            links += [(first, error) for error in item.non_form_errors()]
+            for number, form in enumerate(item.forms, start=1):
+                links += error_links(form, prefix=f"{item.row_name} {number}: ")
+            continue
+        fields = [item[name] for name in item.fields]
+        links += [(_anchor(fields[0]), prefix + error) for error in item.non_field_errors()]
+        links += [(_anchor(field), prefix + error) for field in fields for error in field.errors]
+    return links
+
+
+class ReturnPeriodForm(GovukForm):
+    """The quarter a return is for."""
+
+    financial_year = forms.TypedChoiceField(
+        coerce=int, label="Financial year", error_messages={"required": "Choose a financial year."}
+    )
+    quarter = forms.TypedChoiceField(
+        coerce=int,
+        choices=financial_years.QUARTER_CHOICES,
+        label="Quarter",
+        error_messages={"required": "Choose a quarter."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["financial_year"].choices = year_choices()
+
+
+class ReturnUploadForm(ReturnPeriodForm):
+    """A filled-in copy of the published template. Every problem in the file is an
+    error on the file field, with its row and column."""
+
+    file = forms.FileField(
+        label="Upload the filled-in template",
+        help_text="A CSV or XLSX file of up to 2 MB.",
+        error_messages={"required": "Choose the file to upload.", "empty": "The file is empty."},
+    )
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is None:
+            return cleaned
+        if upload.size > MAX_BYTES:
+            self.add_error("file", "The file is larger than 2 MB.")
+            return cleaned
+        result = read_return_file(
+            name=upload.name, content=upload.read(), organisation=self.organisation
+        )
+        for problem in result.problems:
+            self.add_error("file", str(problem))
+        if not result.problems and not result.rows:
+            self.add_error("file", "The file has no rows of savings under the header.")
+        cleaned["rows"] = result.rows
+        return cleaned
+
+
+class SavingsRowForm(GovukForm):
+    """One saving of a return entered in the browser. Choices come ready-made from
+    the formset, so a long return costs no more queries than a short one."""
+
+    category = forms.TypedChoiceField(
+        coerce=int, label="Category", error_messages={"required": "Choose a category."}
+    )
+    project = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, label="Project (optional)"
+    )
+    financial_year = forms.TypedChoiceField(
+        coerce=int,
+        label="Financial year the saving falls in",
+        error_messages={"required": "Choose the year the saving falls in."},
+    )
+    quarter = forms.TypedChoiceField(
+        coerce=int,
+        empty_value=None,
+        required=False,
+        choices=[("", "The whole year")] + financial_years.QUARTER_CHOICES,
+        label="Quarter it falls in (optional)",
+    )
+    cashable = forms.ChoiceField(
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        label="Cashable or not",
+        error_messages={"required": "Say whether the saving is cashable."},
+    )
+    status = forms.ChoiceField(
+        choices=SavingsEntry.Status.choices,
+        widget=forms.RadioSelect,
+        label="Delivered or forecast",
+        error_messages={"required": "Say whether the saving is delivered or forecast."},
+    )
+    amount = MoneyField(
+        **MONEY,
+        label="Amount in pounds",
+        error_messages={
+            "required": "Enter the amount saved.",
+            "invalid": "Enter the amount as a number, like 12500.00.",
+            "min_value": "An amount cannot be negative.",
+            "max_decimal_places": "Give the amount in pounds and pence.",
+        },
+    )
+    description = forms.CharField(max_length=500, required=False, label="Description (optional)")
+
+    def __init__(self, *args, category_choices, project_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "Choose a category")] + category_choices
+        self.fields["project"].choices = [("", "Not from a project")] + project_choices
+        self.fields["financial_year"].choices = year_choices(ahead=5)
+        self.helper.layout = Layout(
+            "category",
+            "project",
+            "financial_year",
+            "quarter",
+            Field.radios("cashable", inline=True, legend_size="s"),
+            Field.radios("status", inline=True, legend_size="s"),
+            Field.text("amount", field_width=10),
+            "description",
+        )
+
+    def as_row(self, organisation: Organisation) -> SavingsRow:
+        data = self.cleaned_data
+        return SavingsRow(
+            organisation_id=organisation.pk,
+            financial_year=data["financial_year"],
+            quarter=data["quarter"],
+            project_id=data["project"],
+            category_id=data["category"],
+            cashable=data["cashable"] == "yes",
+            status=data["status"],
+            amount=data["amount"].quantize(Decimal("0.01")),
+            description=data["description"],
+        )
+
+    @staticmethod
+    def initial_from(row: SavingsRow) -> dict:
+        return {
+            "category": row.category_id,
+            "project": row.project_id,
+            "financial_year": row.financial_year,
+            "quarter": row.quarter,
+            "cashable": "yes" if row.cashable else "no",
+            "status": row.status,
+            "amount": row.amount,
+            "description": row.description,
+        }
+
+
+MAX_ROWS = 100
+
+
+class BaseSavingsRowFormSet(forms.BaseFormSet):
+    row_name = "Saving"
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        kwargs["form_kwargs"] = {
+            "category_choices": list(SavingsCategory.objects.values_list("pk", "name")),
+            "project_choices": [
+                (pk, f"{reference}: {title}")
+                for pk, reference, title in Project.objects.filter(
+                    lead_organisation=organisation
+                ).values_list("pk", "reference", "title")
+            ],
+        }
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def rows(self) -> list[SavingsRow]:
+        return [form.as_row(self.organisation) for form in self.forms]
+
+
+SavingsRowFormSet = forms.formset_factory(
+    SavingsRowForm,
+    formset=BaseSavingsRowFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=MAX_ROWS,
+    validate_max=True,
+    absolute_max=MAX_ROWS,
+)
+
+
+def raw_rows(data, prefix: str = "form") -> list[dict[str, str]]:
+    """The rows as typed, unchecked: to redraw the form after adding or removing a
+    row without reporting errors in rows the officer has not finished."""
+    try:
+        count = min(int(data.get(f"{prefix}-TOTAL_FORMS", 0)), MAX_ROWS)
+    except ValueError:
+        count = 0
+    return [
+        {name: data.get(f"{prefix}-{index}-{name}", "") for name in SavingsRowForm.base_fields}
+        for index in range(count)
+    ]
+
+
+class SignOffForm(GovukForm):
+    CERTIFY, SEND_BACK = "certify", "send_back"
+
+    decision = forms.ChoiceField(
+        choices=[
+            Choice(CERTIFY, "Certify the return", hint="Its savings then count."),
+            Choice(SEND_BACK, "Send it back with changes requested"),
+        ],
+        widget=forms.RadioSelect,
+        label="Your decision",
+        error_messages={"required": "Choose whether to certify the return or send it back."},
+    )
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        label="Comment",
+        help_text="Needed when you send the return back: say what needs to change.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(Field.radios("decision", legend_size="m"), "comment")
+
+
+class SavingsTargetForm(GovukForm):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label="Council",
+        empty_label="Choose a council",
+        error_messages={"required": "Choose the council."},
+    )
+    financial_year = forms.TypedChoiceField(
+        coerce=int, label="Financial year", error_messages={"required": "Choose a year."}
+    )
+    basis = forms.ChoiceField(
+        choices=[
+            Choice(
+                SavingsTarget.Basis.PERCENTAGE,
+                "A percentage of a baseline",
+                hint="For example 3% of net revenue expenditure (NI 179)",
+            ),
+            Choice(SavingsTarget.Basis.AMOUNT, "An amount"),
+        ],
+        widget=forms.RadioSelect,
+        label="The target is",
+        error_messages={"required": "Choose a percentage of a baseline or an amount."},
+    )
+    percentage = forms.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        widget=NUMBER,
+        required=False,
+        label="Percentage",
+        help_text="For a percentage target, like 3.4",
+    )
+    baseline = MoneyField(
+        **MONEY, required=False, label="Baseline in pounds", help_text="For a percentage target"
+    )
+    baseline_description = forms.CharField(
+        max_length=200,
+        required=False,
+        label="What the baseline is (optional)",
+        help_text="For example net revenue expenditure 2007/08",
+    )
+    amount = MoneyField(
+        **MONEY, required=False, label="Amount in pounds", help_text="For an amount target"
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["financial_year"].choices = year_choices(ahead=5)
+        self.fields["financial_year"].initial = this_financial_year()
+        self.helper.layout = Layout(
+            "organisation",
+            "financial_year",
+            Field.radios("basis", legend_size="s"),
+            Field.text("percentage", field_width=5),
+            Field.text("baseline", field_width=10),
+            "baseline_description",
+            Field.text("amount", field_width=10),
+        )
+
+
+class ForecastReturnForm(GovukForm):
+    financial_year = forms.TypedChoiceField(
+        coerce=int, label="Financial year", error_messages={"required": "Choose a year."}
+    )
+    rag = forms.ChoiceField(
+        choices=[
+            Choice(Rag.GREEN, "Green", hint="On track, with clearly identified plans"),
+            Choice(Rag.AMBER, "Amber", hint="Some risk"),
+            Choice(Rag.RED, "Red", hint="Significant risk"),
+        ],
+        widget=forms.RadioSelect,
+        label="How likely is the council to deliver its savings that year?",
+        error_messages={"required": "Choose green, amber or red."},
+    )
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        label="Comment",
+        help_text="Needed for amber or red: say what puts the savings at risk.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = this_financial_year()
+        self.fields["financial_year"].choices = financial_years.choices(this_year, this_year + 3)
+        self.helper.layout = Layout(
+            "financial_year", Field.radios("rag", legend_size="s"), "comment"
+        )
+
+
+class OtherBenefitForm(GovukForm):
+    project = forms.ModelChoiceField(
+        queryset=Project.objects.none(),
+        label="Project",
+        empty_label="Choose a project",
+        error_messages={"required": "Choose the project."},
+    )
+    unit = forms.CharField(
+        max_length=100,
+        label="Unit",
+        help_text="What the benefit is counted in, like tonnes of CO2 a year or people trained",
+        error_messages={"required": "Enter the unit the benefit is counted in."},
+    )
+    quantity = forms.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        widget=NUMBER,
+        label="How many",
+        error_messages={
+            "required": "Enter how many.",
+            "invalid": "Enter how many as a number, like 120.",
+        },
+    )
+    financial_year = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, label="Financial year (optional)"
+    )
+    description = forms.CharField(max_length=500, required=False, label="Description (optional)")
+
+    def __init__(self, *args, projects, units: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+        self.fields["financial_year"].choices = [("", "Not for one year")] + year_choices(ahead=5)
+        # Earlier units offered as suggestions, so the same benefit is summed together.
+        self.fields["unit"].widget.attrs["list"] = "benefit-units"
+        self.units = units
+        self.helper.layout = Layout(
+            "project",
+            "unit",
+            Field.text("quantity", field_width=10),
+            "financial_year",
+            "description",
+        )
+
+
+class SummaryFilterForm(forms.Form):
+    """The filters of the savings summaries, read from the query string."""
+
+    partnership = forms.ModelChoiceField(
+        queryset=None, to_field_name="slug", required=False, empty_label=None
+    )
+    period = forms.ChoiceField(required=False, label="Programme period")
+    year = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, label="Financial year"
+    )
+
+    def __init__(self, *args, partnerships, periods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partnership"].queryset = partnerships
+        self.periods = {period.label: period for period in periods}
+        self.fields["period"].choices = [("", "All periods")] + [(p, p) for p in self.periods]
+        self.fields["year"].choices = [("", "All years")] + year_choices(ahead=3)

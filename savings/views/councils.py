@@ -1,0 +1,151 @@
+"""A council's own savings page, and the RAG forecasts and other benefits its
+officers return besides their savings."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from partnership.errors import PortalError
+from partnership.financial_years import label
+from partnership.models import Organisation
+from partnership.scopes import Kind, scope_of
+from projects.models import Project
+
+from .. import selectors, services
+from ..forms import (
+    ForecastReturnForm,
+    OtherBenefitForm,
+    error_links,
+)
+from ..models import ForecastReturn, OtherBenefit, SavingsReturn
+from ..permissions import (
+    can_certify_savings_return,
+    can_change_savings_record,
+    can_view_savings_record,
+)
+from . import council_for, page_of, posted, show_error
+
+
+@login_required
+def our_savings(request: HttpRequest) -> HttpResponse:
+    councils = Organisation.objects.filter(
+        pk__in=scope_of(request.user).organisation_ids(Kind.OFFICER, Kind.FINANCE)
+    )
+    if len(councils) == 1:
+        return redirect("savings:council", pk=councils[0].pk)
+    return render(request, "savings/our_savings.html", {"councils": councils})
+
+
+@login_required
+def council_savings(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = council_for(request, pk, can_view_savings_record)
+    returns = SavingsReturn.objects.filter(organisation=organisation).exclude(
+        status=SavingsReturn.Status.SUPERSEDED
+    )
+    record = SavingsReturn(organisation=organisation)
+    can_submit = can_change_savings_record(request.user, record)
+    can_certify = can_certify_savings_return(request.user, record)
+    return render(
+        request,
+        "savings/council_savings.html",
+        {
+            "organisation": organisation,
+            "can_submit": can_submit,
+            "can_certify": can_certify,
+            "sent_back": list(returns.filter(status=SavingsReturn.Status.RETURNED))
+            if can_submit
+            else [],
+            "awaiting": list(returns.filter(status=SavingsReturn.Status.AWAITING_SIGN_OFF))
+            if can_certify
+            else [],
+            "due": selectors.savings_return_due(
+                organisation=organisation, today=timezone.localdate()
+            ),
+            "returns": page_of(request, returns),
+            "targets": selectors.organisation_target_table(organisation=organisation),
+            "forecasts": ForecastReturn.objects.filter(organisation=organisation),
+            "benefits": selectors.other_benefits_by_unit(
+                projects=Project.objects.filter(lead_organisation=organisation)
+            ),
+        },
+    )
+
+
+# What a council's officers return besides savings: RAG forecasts and other benefits
+
+
+@login_required
+def forecast_record(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = council_for(request, pk, can_change_savings_record)
+    form = ForecastReturnForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.forecast_return_record(
+                organisation=organisation,
+                financial_year=data["financial_year"],
+                rag=data["rag"],
+                comment=data["comment"],
+                returned_on=timezone.localdate(),
+                by=request.user,
+            )
+        except PortalError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, f"Forecast for {label(data['financial_year'])} recorded.")
+            return redirect("savings:council", pk=organisation.pk)
+    return render(
+        request,
+        "savings/forecast_record.html",
+        {
+            "organisation": organisation,
+            "heading": "Return a RAG forecast",
+            "caption": organisation.name,
+            "form": form,
+            "errors": error_links(form),
+        },
+    )
+
+
+@login_required
+def benefit_record(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = council_for(request, pk, can_change_savings_record)
+    form = OtherBenefitForm(
+        posted(request),
+        projects=Project.objects.filter(lead_organisation=organisation),
+        units=list(OtherBenefit.objects.order_by("unit").values_list("unit", flat=True).distinct()),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not request.user.has_perm(
+            "savings.add_otherbenefit", OtherBenefit(project=data["project"])
+        ):
+            raise PermissionDenied
+        try:
+            services.other_benefit_record(
+                project=data["project"],
+                unit=data["unit"],
+                quantity=data["quantity"],
+                financial_year=data["financial_year"],
+                description=data["description"],
+                by=request.user,
+            )
+        except PortalError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, f"Benefit recorded for {data['project'].title}.")
+            return redirect("savings:council", pk=organisation.pk)
+    return render(
+        request,
+        "savings/benefit_record.html",
+        {
+            "organisation": organisation,
+            "heading": "Record a benefit",
+            "caption": organisation.name,
+            "form": form,
+            "errors": error_links(form),
+        },
+    )

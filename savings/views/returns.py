@@ -1,0 +1,283 @@
+"""A council's quarterly savings return: entered in the browser or uploaded, checked,
+submitted, and certified or sent back by the council's finance officer."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from partnership.errors import PortalError
+from partnership.exports import CSV_TYPE, XLSX_TYPE
+from partnership.financial_years import label
+from partnership.models import Organisation
+from partnership.object_pages import viewable_object_or_404
+from partnership.scopes import scope_of
+
+from .. import selectors, services
+from ..forms import (
+    ReturnPeriodForm,
+    ReturnUploadForm,
+    SavingsRowForm,
+    SavingsRowFormSet,
+    SignOffForm,
+    error_links,
+    raw_rows,
+)
+from ..models import SavingsReturn
+from ..permissions import (
+    can_certify_savings_return,
+    can_change_savings_record,
+)
+from ..return_files import SavingsRow, template_csv, template_xlsx
+from . import council_for, page_of, posted, show_error
+
+ROWS_PREFIX = "rows"
+
+
+def _pending_key(organisation: Organisation, year: int, quarter: int) -> str:
+    return f"savings-return:{organisation.pk}:{year}:{quarter}"
+
+
+def _keep_pending(request, organisation, year, quarter, rows: list[SavingsRow], source: str):
+    """Hold the checked rows in the session until the officer submits them."""
+    request.session[_pending_key(organisation, year, quarter)] = {
+        "source": source,
+        "rows": [row.as_json() for row in rows],
+    }
+    return redirect("savings:return-check", pk=organisation.pk, year=year, quarter=quarter)
+
+
+def _pending(request, organisation, year, quarter) -> dict | None:
+    pending = request.session.get(_pending_key(organisation, year, quarter))
+    if pending is None:
+        return None
+    return {**pending, "rows": [SavingsRow.from_json(row) for row in pending["rows"]]}
+
+
+def _quarter_asked(request: HttpRequest, organisation: Organisation) -> tuple[int, int] | None:
+    """The quarter named in the query string (from a Change link), else the one due."""
+    try:
+        return int(request.GET["year"]), int(request.GET["quarter"])
+    except (KeyError, ValueError):
+        due = selectors.savings_return_due(organisation=organisation, today=timezone.localdate())
+        return (due.financial_year, due.quarter) if due else None
+
+
+def _period_initial(quarter: tuple[int, int] | None) -> dict:
+    return {"financial_year": quarter[0], "quarter": quarter[1]} if quarter else {}
+
+
+@login_required
+def return_enter(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = council_for(request, pk, can_change_savings_record)
+    rows_formset = {"organisation": organisation, "prefix": ROWS_PREFIX}
+    if request.method != "POST":
+        quarter = _quarter_asked(request, organisation)
+        period_form = ReturnPeriodForm(initial=_period_initial(quarter))
+        # Coming back from the check page, the rows are as the officer left them.
+        pending = _pending(request, organisation, *quarter) if quarter else None
+        initial = [SavingsRowForm.initial_from(row) for row in pending["rows"]] if pending else []
+        blank = {"financial_year": quarter[0] if quarter else None}
+        formset = SavingsRowFormSet(initial=initial or [blank], **rows_formset)
+    elif "add" in request.POST or "remove" in request.POST:
+        # Adding or removing a row redraws the rows as typed, without checking them.
+        rows = raw_rows(request.POST, ROWS_PREFIX)
+        blank = {"financial_year": request.POST.get("financial_year")}
+        if "add" in request.POST:
+            rows.append(blank)
+        elif request.POST["remove"].isdigit() and int(request.POST["remove"]) < len(rows):
+            del rows[int(request.POST["remove"])]
+        period_form = ReturnPeriodForm(
+            initial={name: request.POST.get(name) for name in ReturnPeriodForm.base_fields}
+        )
+        formset = SavingsRowFormSet(initial=rows or [blank], **rows_formset)
+    else:
+        period_form = ReturnPeriodForm(request.POST)
+        formset = SavingsRowFormSet(request.POST, **rows_formset)
+        if period_form.is_valid() and formset.is_valid():
+            return _keep_pending(
+                request,
+                organisation,
+                period_form.cleaned_data["financial_year"],
+                period_form.cleaned_data["quarter"],
+                formset.rows(),
+                source="form",
+            )
+    return render(
+        request,
+        "savings/return_enter.html",
+        {
+            "organisation": organisation,
+            "period_form": period_form,
+            "formset": formset,
+            "errors": error_links(period_form, formset),
+        },
+    )
+
+
+@login_required
+def return_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = council_for(request, pk, can_change_savings_record)
+    if request.method == "POST":
+        form = ReturnUploadForm(request.POST, request.FILES, organisation=organisation)
+        if form.is_valid():
+            data = form.cleaned_data
+            return _keep_pending(
+                request,
+                organisation,
+                data["financial_year"],
+                data["quarter"],
+                data["rows"],
+                source="upload",
+            )
+    else:
+        form = ReturnUploadForm(
+            initial=_period_initial(_quarter_asked(request, organisation)),
+            organisation=organisation,
+        )
+    return render(
+        request,
+        "savings/return_upload.html",
+        {"organisation": organisation, "form": form, "errors": error_links(form)},
+    )
+
+
+@login_required
+def return_check(request: HttpRequest, pk: int, year: int, quarter: int) -> HttpResponse:
+    organisation = council_for(request, pk, can_change_savings_record)
+    pending = _pending(request, organisation, year, quarter)
+    if pending is None:
+        messages.info(request, "There is no return waiting to be submitted: enter one.")
+        return redirect("savings:return-enter", pk=organisation.pk)
+    errors = []
+    if request.method == "POST":
+        try:
+            savings_return = services.savings_return_submit(
+                organisation=organisation,
+                financial_year=year,
+                quarter=quarter,
+                rows=pending["rows"],
+                by=request.user,
+            )
+        except PortalError as error:
+            errors = [("submit", error.message)]
+        else:
+            del request.session[_pending_key(organisation, year, quarter)]
+            messages.success(
+                request,
+                f"Return for {label(year)} quarter {quarter} submitted: "
+                "it is awaiting sign-off by your finance officer.",
+            )
+            return redirect(savings_return)
+    return render(
+        request,
+        "savings/return_check.html",
+        {
+            "organisation": organisation,
+            "financial_year": year,
+            "quarter": quarter,
+            "source": pending["source"],
+            "rows": selectors.savings_rows_described(pending["rows"]),
+            "totals": selectors.savings_rows_totals(pending["rows"]),
+            "replaces": SavingsReturn.objects.filter(
+                organisation=organisation, financial_year=year, quarter=quarter
+            )
+            .exclude(status=SavingsReturn.Status.SUPERSEDED)
+            .first(),
+            "errors": errors,
+        },
+    )
+
+
+@login_required
+def template_download(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind == "csv":
+        response = HttpResponse(template_csv(), content_type=CSV_TYPE)
+    else:
+        response = HttpResponse(template_xlsx(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="savings-return-template.{kind}"'
+    return response
+
+
+# A return, its versions and its sign-off
+
+
+def _viewable_return(request: HttpRequest, pk: int) -> SavingsReturn:
+    return viewable_object_or_404(
+        request,
+        SavingsReturn.objects.visible_to(request.user).select_related(
+            "organisation", "submitted_by", "certified_by"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    savings_return = _viewable_return(request, pk)
+    return render(
+        request,
+        "savings/savingsreturn_detail.html",
+        {
+            "savings_return": savings_return,
+            "entries": selectors.savings_return_entries(savings_return),
+            "versions": selectors.savings_return_versions(savings_return),
+            "can_sign_off": savings_return.status == SavingsReturn.Status.AWAITING_SIGN_OFF
+            and can_certify_savings_return(request.user, savings_return),
+            "can_resubmit": savings_return.status != SavingsReturn.Status.SUPERSEDED
+            and can_change_savings_record(request.user, savings_return),
+        },
+    )
+
+
+@login_required
+def return_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    savings_return = _viewable_return(request, pk)
+    if not can_certify_savings_return(request.user, savings_return):
+        raise PermissionDenied
+    if savings_return.status != SavingsReturn.Status.AWAITING_SIGN_OFF:
+        messages.info(request, "This return is not awaiting sign-off.")
+        return redirect(savings_return)
+    form = SignOffForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        decision, comment = form.cleaned_data["decision"], form.cleaned_data["comment"]
+        try:
+            if decision == SignOffForm.CERTIFY:
+                services.savings_return_certify(
+                    savings_return=savings_return, comment=comment, by=request.user
+                )
+                done = "Return certified: its savings now count."
+            else:
+                services.savings_return_send_back(
+                    savings_return=savings_return, comment=comment, by=request.user
+                )
+                done = "Return sent back with changes requested."
+        except PortalError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(savings_return)
+    return render(
+        request,
+        "savings/return_sign_off.html",
+        {
+            "savings_return": savings_return,
+            "entries": selectors.savings_return_entries(savings_return),
+            "form": form,
+            "errors": error_links(form),
+        },
+    )
+
+
+@login_required
+def awaiting_sign_off(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    returns = SavingsReturn.objects.filter(status=SavingsReturn.Status.AWAITING_SIGN_OFF)
+    if not scope.is_administrator:
+        if not scope.finance_organisation_ids:
+            raise PermissionDenied
+        returns = returns.filter(organisation__in=scope.finance_organisation_ids)
+    returns = returns.select_related("organisation", "submitted_by").order_by("submitted_at")
+    return render(request, "savings/awaiting_sign_off.html", {"returns": page_of(request, returns)})

@@ -1,0 +1,340 @@
+"""The partnership's view of its savings: summaries with their downloads, RAG
+forecasts and targets, for programme managers, the board and finance."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from partnership.errors import PortalError
+from partnership.exports import csv_response
+from partnership.financial_years import label
+from partnership.models import Organisation, Partnership
+from partnership.scopes import scope_of
+from projects.models import Project
+
+from .. import selectors, services
+from ..forms import (
+    SavingsTargetForm,
+    SummaryFilterForm,
+    error_links,
+)
+from ..models import SavingsTarget
+from . import council_url, page_of, posted, show_error
+
+
+def _readable_partnerships(user):
+    """The partnerships whose savings the user may read as a whole: those they manage,
+    sit on the board of or do finance for."""
+    scope = scope_of(user)
+    if scope.is_administrator:
+        return Partnership.objects.all()
+    if not scope.readable_partnership_ids:
+        raise PermissionDenied
+    return Partnership.objects.filter(pk__in=scope.readable_partnership_ids)
+
+
+@dataclass(frozen=True)
+class Filters:
+    form: SummaryFilterForm
+    partnership: Partnership
+    period: selectors.ProgrammePeriod | None
+    year: int | None
+
+    @property
+    def errors(self) -> list[tuple[str, str]]:
+        return error_links(self.form) if self.form.is_bound else []
+
+    @property
+    def query(self) -> str:
+        """The filters as a query string, for the download links."""
+        query = QueryDict(mutable=True)
+        query["partnership"] = self.partnership.slug
+        if self.period:
+            query["period"] = self.period.label
+        if self.year is not None:
+            query["year"] = self.year
+        return query.urlencode()
+
+
+def _filters(request: HttpRequest) -> Filters:
+    partnerships = _readable_partnerships(request.user)
+    form = SummaryFilterForm(
+        request.GET or None,
+        partnerships=partnerships,
+        periods=selectors.programme_periods(partnerships=partnerships),
+    )
+    # A filter that does not apply is reported and left out; the others still apply.
+    if form.is_bound and not form.is_valid() and "partnership" in form.errors:
+        raise Http404("No such partnership among those you can read.")
+    data = form.cleaned_data if form.is_bound else {}
+    partnership = data.get("partnership") or partnerships.first()
+    if partnership is None:
+        raise Http404("There are no partnerships yet.")
+    return Filters(
+        form=form,
+        partnership=partnership,
+        period=form.periods.get(data.get("period") or ""),
+        year=data.get("year"),
+    )
+
+
+@dataclass(frozen=True)
+class Link:
+    """A cell that links to a page; downloads show its text."""
+
+    text: str
+    url: str
+
+    def __str__(self) -> str:
+        return self.text
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+@dataclass(frozen=True)
+class Column:
+    heading: str
+    kind: str = "text"  # text, money, percent or number: how a cell is shown
+
+
+@dataclass(frozen=True)
+class Table:
+    slug: str
+    caption: str
+    columns: list[Column]
+    rows: list[list]
+    total: list | None = None
+
+    @property
+    def body(self) -> list[list[tuple]]:
+        return [list(zip(row, self.columns, strict=True)) for row in self.rows]
+
+    @property
+    def footer(self) -> list[tuple] | None:
+        return list(zip(self.total, self.columns, strict=True)) if self.total else None
+
+
+def _with_total(rows: list[list], first: str = "Total") -> list:
+    return [first] + [sum((row[i] for row in rows), Decimal(0)) for i in range(1, len(rows[0]))]
+
+
+def _totals_table(slug, caption, heading, rows, name_for_none="") -> Table:
+    money = [Column("Delivered", "money"), Column("Forecast", "money")]
+    body = [
+        [row["name"] or name_for_none, row["delivered"], row["forecast"], row["potential"]]
+        for row in rows
+    ]
+    return Table(
+        slug,
+        caption,
+        [Column(heading), *money, Column("Total potential", "money")],
+        body,
+        _with_total(body) if body else None,
+    )
+
+
+def _summary_tables(filters: Filters) -> dict[str, Table]:
+    partnership, period, year = filters.partnership, filters.period, filters.year
+    entries = selectors.partnership_savings_entries(
+        partnership=partnership, period=period, financial_year=year
+    )
+    sub_regions = [
+        [row.sub_region, row.allocation, row.delivered, row.potential]
+        for row in selectors.sub_region_savings(
+            partnership=partnership,
+            programmes=period.programmes(partnership) if period else None,
+            financial_year=year,
+        )
+    ]
+    organisations = selectors.organisation_savings_against_target(
+        partnership=partnership,
+        entries=entries,
+        years=[year] if year is not None else (period.years if period else None),
+    )
+    tables = [
+        Table(
+            "sub-regions",
+            "Savings by sub-region",
+            [
+                Column("Sub-region"),
+                Column("Grant allocation", "money"),
+                Column("Delivered savings", "money"),
+                Column("Total potential savings", "money"),
+            ],
+            sub_regions,
+            _with_total(sub_regions) if sub_regions else None,
+        ),
+        _totals_table(
+            "categories",
+            "Savings by category",
+            "Category",
+            selectors.savings_totals_by("category__name", entries=entries),
+        ),
+        _totals_table(
+            "programmes",
+            "Savings by programme",
+            "Programme",
+            selectors.savings_totals_by("programme__name", entries=entries),
+            name_for_none="Returned by councils (no programme)",
+        ),
+        Table(
+            "organisations",
+            "Savings by council against target",
+            [
+                Column("Council"),
+                Column("Target", "money"),
+                Column("Delivered", "money"),
+                Column("Forecast", "money"),
+                Column("Delivered as % of target", "percent"),
+            ],
+            [
+                [
+                    Link(row.organisation.name, council_url(row.organisation)),
+                    row.target,
+                    row.delivered,
+                    row.forecast,
+                    row.delivered_share_of_target,
+                ]
+                for row in organisations
+            ],
+        ),
+        Table(
+            "benefits",
+            "Other benefits, in their own units",
+            [Column("Unit"), Column("Total", "number")],
+            [
+                [row["unit"], row["total"]]
+                for row in selectors.other_benefits_by_unit(
+                    projects=Project.objects.filter(programme__partnership=partnership)
+                )
+            ],
+        ),
+    ]
+    return {table.slug: table for table in tables}
+
+
+@login_required
+def savings_summary(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    return render(
+        request,
+        "savings/summary.html",
+        {
+            "filters": filters,
+            "tables": _summary_tables(filters).values(),
+            "errors": filters.errors,
+        },
+    )
+
+
+@login_required
+def summary_download(request: HttpRequest, table: str) -> HttpResponse:
+    filters = _filters(request)
+    chosen = _summary_tables(filters).get(table)
+    if chosen is None:
+        raise Http404("No such table.")
+    parts = [filters.partnership.slug]
+    parts += [filters.period.label.replace("/", "-")] if filters.period else []
+    parts += [label(filters.year).replace("/", "-")] if filters.year is not None else []
+    rows = chosen.rows + ([chosen.total] if chosen.total else [])
+    return csv_response(
+        f"savings-{table}-{'-'.join(parts)}.csv",
+        [column.heading for column in chosen.columns],
+        ([cell if isinstance(cell, Decimal | None) else str(cell) for cell in row] for row in rows),
+    )
+
+
+@login_required
+def forecast_summary(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    years = (
+        [filters.year]
+        if filters.year is not None
+        else selectors.forecast_years(partnership=filters.partnership, today=timezone.localdate())
+    )
+    return render(
+        request,
+        "savings/forecast_summary.html",
+        {
+            "filters": filters,
+            "counts": [
+                selectors.forecast_rag_counts(partnership=filters.partnership, financial_year=year)
+                for year in years
+            ],
+            "errors": filters.errors,
+        },
+    )
+
+
+def _managed_partnerships(user):
+    scope = scope_of(user)
+    if scope.is_administrator:
+        return Partnership.objects.all()
+    return Partnership.objects.filter(pk__in=scope.managed_partnership_ids)
+
+
+@login_required
+def target_list(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    targets = SavingsTarget.objects.filter(
+        organisation__in=filters.partnership.members.all()
+    ).select_related("organisation")
+    if filters.year is not None:
+        targets = targets.filter(financial_year=filters.year)
+    return render(
+        request,
+        "savings/target_list.html",
+        {
+            "filters": filters,
+            "targets": page_of(request, targets.order_by("organisation__name", "financial_year")),
+            "can_set": _managed_partnerships(request.user)
+            .filter(pk=filters.partnership.pk)
+            .exists(),
+            "errors": filters.errors,
+        },
+    )
+
+
+@login_required
+def target_set(request: HttpRequest) -> HttpResponse:
+    # Programme managers set the targets of their partnerships' member councils.
+    managed = _managed_partnerships(request.user)
+    if not managed.exists():
+        raise PermissionDenied
+    form = SavingsTargetForm(
+        posted(request),
+        organisations=Organisation.objects.filter(partnerships__in=managed).distinct(),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            target = services.savings_target_set(
+                organisation=data["organisation"],
+                financial_year=data["financial_year"],
+                basis=data["basis"],
+                percentage=data["percentage"],
+                baseline=data["baseline"],
+                baseline_description=data["baseline_description"],
+                amount=data["amount"],
+                by=request.user,
+            )
+        except PortalError as error:
+            show_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"Target for {target.organisation} in {label(target.financial_year)} recorded.",
+            )
+            return redirect("savings:council", pk=target.organisation_id)
+    return render(
+        request,
+        "savings/target_set.html",
+        {"heading": "Set a savings target", "form": form, "errors": error_links(form)},
+    )
