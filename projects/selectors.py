@@ -1,14 +1,42 @@
 """Read-side figures for projects."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.contrib.auth.models import User
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from partnership import financial_years
+from partnership.models import Role
+from partnership.scopes import scope_of
 from programmes.selectors import SubjectBalance, subject_balance
 
-from .models import GrantPayment, Milestone, MilestoneReprofile, ProgressReport, Project
+from .models import (
+    ChangeRequest,
+    Clawback,
+    GrantPayment,
+    Milestone,
+    MilestoneEvidence,
+    MilestoneReprofile,
+    ProgressReport,
+    Project,
+    ProjectClosure,
+    ProjectRisk,
+    Repayment,
+)
 
 
 def project_money(project: Project) -> SubjectBalance:
@@ -72,3 +100,530 @@ def project_overview(project: Project) -> ProjectOverview:
 def milestone_reprofiles(milestone: Milestone) -> list[MilestoneReprofile]:
     """Every change of the milestone's forecast date, oldest first."""
     return list(milestone.reprofiles.all())
+
+
+# Delivery: what is next, what is overdue, which progress report is due ---------------
+
+Quarter = tuple[int, int]  # (financial year, quarter 1-4)
+OPEN_MILESTONE = (Milestone.Status.PLANNED, Milestone.Status.RETURNED)
+ENDED_PROJECT = (Project.Status.CLOSED, Project.Status.WITHDRAWN)
+# A quarter whose report was submitted stays reported while a correction is drafted.
+REPORTED = (ProgressReport.Status.SUBMITTED, ProgressReport.Status.SUPERSEDED)
+DRAFT = ProgressReport.Status.DRAFT
+
+
+def last_completed_quarter(today: datetime.date) -> Quarter:
+    year, quarter = financial_years.financial_year_of(today), financial_years.quarter_of(today)
+    return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+
+
+def _quarter_of(day: datetime.date) -> Quarter:
+    return financial_years.financial_year_of(day), financial_years.quarter_of(day)
+
+
+def _next_quarter(quarter: Quarter) -> Quarter:
+    year, number = quarter
+    return (year, number + 1) if number < 4 else (year + 1, 1)
+
+
+def quarters_between(first: Quarter, last: Quarter) -> list[Quarter]:
+    quarters, quarter = [], first
+    while quarter <= last:
+        quarters.append(quarter)
+        quarter = _next_quarter(quarter)
+    return quarters
+
+
+def project_quarters(project: Project) -> list[Quarter]:
+    """Every financial quarter of the project's life (the programme's, where the
+    project has no dates of its own)."""
+    starts_on = project.starts_on or project.programme.starts_on
+    ends_on = project.ends_on or project.programme.ends_on
+    return quarters_between(_quarter_of(starts_on), _quarter_of(ends_on))
+
+
+def reports_outstanding(
+    project: Project, reports: list[ProgressReport], today: datetime.date
+) -> list[Quarter]:
+    """The completed quarters of the project's life with no submitted report among
+    ``reports`` (the project's), oldest first."""
+    if project.status in ENDED_PROJECT:
+        return []
+    reported = {(r.financial_year, r.quarter) for r in reports if r.status in REPORTED}
+    last = last_completed_quarter(today)
+    return [q for q in project_quarters(project) if q <= last and q not in reported]
+
+
+@dataclass(frozen=True)
+class ProjectDelivery:
+    """Where one project's delivery stands on a given day."""
+
+    project: Project
+    next_milestone: Milestone | None
+    overdue_milestones: list[Milestone]
+    reports_outstanding: list[Quarter]
+    drafts: frozenset[Quarter]
+
+    @property
+    def report_due(self) -> Quarter | None:
+        """The latest completed quarter still without a submitted report."""
+        return self.reports_outstanding[-1] if self.reports_outstanding else None
+
+
+def project_delivery(
+    project: Project,
+    today: datetime.date,
+    *,
+    milestones: list[Milestone] | None = None,
+    reports: list[ProgressReport] | None = None,
+) -> ProjectDelivery:
+    """Where the project stands on ``today``, from its ``milestones`` and ``reports``
+    (read from the project, prefetched or not, when not given)."""
+    milestones = list(project.milestones.all()) if milestones is None else milestones
+    reports = list(project.progress_reports.all()) if reports is None else reports
+    open_milestones = sorted(
+        (m for m in milestones if m.status in OPEN_MILESTONE),
+        key=lambda milestone: (milestone.forecast_on, milestone.position),
+    )
+    return ProjectDelivery(
+        project=project,
+        next_milestone=next((m for m in open_milestones if m.forecast_on >= today), None),
+        overdue_milestones=[m for m in open_milestones if m.forecast_on < today],
+        reports_outstanding=reports_outstanding(project, reports, today),
+        drafts=frozenset((r.financial_year, r.quarter) for r in reports if r.status == DRAFT),
+    )
+
+
+def projects_delivery(projects: list[Project], today: datetime.date) -> list[ProjectDelivery]:
+    """:func:`project_delivery` for each project, in two queries however many there are
+    (the projects' programmes must already be joined)."""
+    prefetch_related_objects(projects, "milestones", "progress_reports")
+    return [project_delivery(project, today) for project in projects]
+
+
+def officer_projects(user, today: datetime.date) -> list[ProjectDelivery]:
+    """The projects the officer's councils lead or are partners in, with where each
+    stands (three queries)."""
+    councils = scope_of(user).officer_organisation_ids
+    partner_in = Project.partners.through.objects.filter(
+        project_id=OuterRef("pk"), organisation_id__in=councils
+    )
+    projects = Project.objects.filter(Q(lead_organisation__in=councils) | Exists(partner_in))
+    return projects_delivery(list(projects.select_related("programme", "lead_organisation")), today)
+
+
+def partnership_projects(user) -> QuerySet[Project]:
+    """The projects a programme manager, board member or finance officer follows: those
+    of their partnerships (every project, for an administrator)."""
+    scope = scope_of(user)
+    projects = Project.objects.select_related("programme", "lead_organisation")
+    if scope.is_administrator:
+        return projects
+    return projects.filter(programme__partnership__in=scope.readable_partnership_ids)
+
+
+def milestones_awaiting_verification(user) -> QuerySet[Milestone]:
+    """Milestones logged as achieved in the partnerships the user manages, oldest
+    first."""
+    scope = scope_of(user)
+    milestones = Milestone.objects.filter(status=Milestone.Status.ACHIEVED)
+    if not scope.is_administrator:
+        milestones = milestones.filter(
+            project__programme__partnership__in=scope.managed_partnership_ids
+        )
+    return milestones.select_related("project__lead_organisation").order_by(
+        "achieved_on", "project__reference", "position"
+    )
+
+
+@dataclass(frozen=True)
+class OutstandingReport:
+    project: Project
+    financial_year: int
+    quarter: int
+    has_draft: bool
+
+
+def late_progress_reports(user, today: datetime.date) -> list[OutstandingReport]:
+    """Every completed quarter, in the projects of the partnerships the user manages,
+    without a submitted report: a draft not yet submitted, or nothing at all (three
+    queries)."""
+    scope = scope_of(user)
+    projects = Project.objects.exclude(status__in=ENDED_PROJECT).select_related(
+        "programme", "lead_organisation"
+    )
+    if not scope.is_administrator:
+        projects = projects.filter(programme__partnership__in=scope.managed_partnership_ids)
+    return [
+        OutstandingReport(delivery.project, year, quarter, (year, quarter) in delivery.drafts)
+        for delivery in projects_delivery(list(projects), today)
+        for year, quarter in delivery.reports_outstanding
+    ]
+
+
+# The project page ---------------------------------------------------------------------
+
+
+TIMELINE_ROW_HEIGHT = 32  # pixels
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    milestone: Milestone
+    baseline_at: float  # per cent along the timeline
+    forecast_at: float
+    slipped_days: int
+    y: int  # pixels down the drawing
+
+
+@dataclass(frozen=True)
+class Timeline:
+    starts_on: datetime.date
+    ends_on: datetime.date
+    rows: list[TimelineRow]
+    today_at: float | None
+
+    @property
+    def height(self) -> int:
+        return TIMELINE_ROW_HEIGHT * (len(self.rows) + 1)
+
+
+def milestone_timeline(milestones: list[Milestone], today: datetime.date) -> Timeline | None:
+    """Baseline against forecast for each milestone, placed along the span of all
+    their dates, for a drawn timeline (the table beside it is the text)."""
+    if not milestones:
+        return None
+    dates = [m.due_on for m in milestones] + [m.forecast_on for m in milestones]
+    starts_on, ends_on = min(dates), max(dates)
+    span = max((ends_on - starts_on).days, 1)
+
+    def at(day: datetime.date) -> float:
+        return round(5 + 90 * (day - starts_on).days / span, 2)
+
+    return Timeline(
+        starts_on=starts_on,
+        ends_on=ends_on,
+        rows=[
+            TimelineRow(
+                milestone=m,
+                baseline_at=at(m.due_on),
+                forecast_at=at(m.forecast_on),
+                slipped_days=(m.forecast_on - m.due_on).days,
+                y=TIMELINE_ROW_HEIGHT * (index + 1),
+            )
+            for index, m in enumerate(milestones)
+        ],
+        today_at=at(today) if starts_on <= today <= ends_on else None,
+    )
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: object
+    new: object
+
+
+@dataclass(frozen=True)
+class Change:
+    """One saved change of a project record, from its audit history."""
+
+    at: datetime.datetime
+    by: object  # the user, or None for changes made by the system
+    record: str
+    action: str
+    fields: list[FieldChange]
+    reason: str
+
+
+def _describe(model, record) -> str:
+    describe = {
+        Project: lambda r: "Project",
+        Milestone: lambda r: f"Milestone {r.position}: {r.title}",
+        GrantPayment: lambda r: f"Grant payment of £{r.amount:,.0f} due {r.due_on:%-d %B %Y}",
+        ProgressReport: lambda r: (
+            f"Progress report {financial_years.label(r.financial_year)} Q{r.quarter} "
+            f"(version {r.version})"
+        ),
+        ProjectRisk: lambda r: f"Risk: {r.risk}",
+        ChangeRequest: lambda r: f"Change request: {ChangeRequest.Kind(r.kind).label}",
+    }
+    return describe[model](record)
+
+
+def _shown(field, value):
+    if value is None or value == "":
+        return "–"
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, datetime.datetime):
+        return f"{timezone.localtime(value):%-d %B %Y %H:%M}"
+    if isinstance(value, datetime.date):
+        return f"{value:%-d %B %Y}"
+    if isinstance(value, Decimal):  # every decimal in a project's records is money
+        return f"£{value:,.2f}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+def _field_changes(model, before, after) -> list[FieldChange]:
+    changes = []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        old, new = getattr(before, field.attname), getattr(after, field.attname)
+        if old == new:
+            continue
+        label = str(field.verbose_name)
+        if field.is_relation:  # a person or record: say that it changed, not its id
+            changes.append(FieldChange(label, "–" if old is None else "set", "set"))
+        else:
+            changes.append(FieldChange(label, _shown(field, old), _shown(field, new)))
+    return changes
+
+
+ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
+
+
+def project_history(project: Project) -> list[Change]:
+    """Who changed what in the project and its milestones, payments, reports, risks and
+    change requests, and when: newest first, one query per kind of record."""
+    sources = [
+        (Project, Project.history.filter(id=project.pk)),
+        *(
+            (model, model.history.filter(project_id=project.pk))
+            for model in (
+                Milestone,
+                GrantPayment,
+                ProgressReport,
+                ProjectRisk,
+                ChangeRequest,
+            )
+        ),
+    ]
+    changes = []
+    for model, records in sources:
+        previous = {}
+        for record in records.select_related("history_user").order_by("history_date", "pk"):
+            before = previous.get(record.id)
+            previous[record.id] = record
+            fields = _field_changes(model, before, record) if before else []
+            if before and record.history_type == "~" and not fields:
+                continue  # saved with nothing changed
+            changes.append(
+                Change(
+                    at=record.history_date,
+                    by=record.history_user,
+                    record=_describe(model, record),
+                    action=ACTIONS[record.history_type],
+                    fields=fields,
+                    reason=record.history_change_reason or "",
+                )
+            )
+    return sorted(changes, key=lambda change: change.at, reverse=True)
+
+
+@dataclass(frozen=True)
+class ProjectPage:
+    overview: ProjectOverview
+    delivery: ProjectDelivery
+    timeline: Timeline | None
+    change_requests: list[ChangeRequest]
+    risks: list[ProjectRisk]
+    repayments: list[Repayment]
+    clawbacks: list[Clawback]
+    closure: ProjectClosure | None
+    history: list[Change]
+
+
+def overdue_repayments(repayments: QuerySet[Repayment], today: datetime.date):
+    """Repayments annotated ``is_overdue``: not received and past their due date."""
+    overdue = Q(received_on__isnull=True, due_on__lt=today)
+    return repayments.annotate(is_overdue=ExpressionWrapper(overdue, output_field=BooleanField()))
+
+
+def project_page(project: Project, today: datetime.date) -> ProjectPage:
+    """Everything the project page shows, in a fixed number of queries however many
+    milestones, payments, reports, requests, risks or changes the project has."""
+    overview = project_overview(project)
+    return ProjectPage(
+        overview=overview,
+        delivery=project_delivery(
+            project, today, milestones=overview.milestones, reports=overview.progress_reports
+        ),
+        timeline=milestone_timeline(overview.milestones, today),
+        change_requests=list(
+            project.change_requests.select_related("requested_by", "decision__meeting")
+        ),
+        risks=list(project.risks.all()),
+        repayments=(
+            list(overdue_repayments(project.repayments.all(), today))
+            if project.invest_to_save
+            else []
+        ),
+        clawbacks=list(project.clawbacks.all()),
+        closure=ProjectClosure.objects.filter(project=project).first(),
+        history=project_history(project),
+    )
+
+
+# The grant payment schedule -----------------------------------------------------------
+
+
+def payment_schedule(user) -> QuerySet[GrantPayment]:
+    """Every grant payment the user may see, soonest due first, with what the schedule
+    shows of each joined in (finance of an accountable body sees its own payments;
+    finance of a partnership, the partnership's)."""
+    return (
+        GrantPayment.objects.visible_to(user)
+        .select_related(
+            "project__lead_organisation",
+            "project__programme",
+            "milestone",
+            "approved_by",
+        )
+        .order_by("due_on", "project__reference", "id")
+    )
+
+
+@dataclass(frozen=True)
+class PaymentTotals:
+    this_quarter: Decimal
+    this_quarter_ends_on: datetime.date
+    next_quarter: Decimal
+    next_quarter_starts_on: datetime.date
+    next_quarter_ends_on: datetime.date
+    overdue: Decimal
+
+
+def payment_totals(payments: QuerySet[GrantPayment], today: datetime.date) -> PaymentTotals:
+    """What is still to pay among ``payments`` (neither paid nor cancelled): due from
+    today to the end of this quarter, due next quarter, and overdue (due before
+    today). One query."""
+    _, this_ends_on = financial_years.quarter_bounds(*_quarter_of(today))
+    next_starts_on, next_ends_on = financial_years.quarter_bounds(
+        *_next_quarter(_quarter_of(today))
+    )
+    outstanding = payments.exclude(
+        status__in=[GrantPayment.Status.PAID, GrantPayment.Status.CANCELLED]
+    )
+
+    def total(condition: Q) -> Coalesce:
+        return Coalesce(Sum("amount", filter=condition), Value(Decimal("0.00")))
+
+    sums = outstanding.order_by().aggregate(
+        this_quarter=total(Q(due_on__range=(today, this_ends_on))),
+        next_quarter=total(Q(due_on__range=(next_starts_on, next_ends_on))),
+        overdue=total(Q(due_on__lt=today)),
+    )
+    return PaymentTotals(
+        this_quarter=sums["this_quarter"],
+        this_quarter_ends_on=this_ends_on,
+        next_quarter=sums["next_quarter"],
+        next_quarter_starts_on=next_starts_on,
+        next_quarter_ends_on=next_ends_on,
+        overdue=sums["overdue"],
+    )
+
+
+# Reminders ----------------------------------------------------------------------------
+
+REMINDER_DAYS = 14
+
+
+@dataclass(frozen=True)
+class OfficerDigest:
+    user: User
+    due_soon: list[Milestone]
+    overdue: list[Milestone]
+    reports_due: list[tuple[Project, Quarter]]
+
+
+@dataclass(frozen=True)
+class ManagerDigest:
+    user: User
+    awaiting_verification: list[Milestone]
+
+
+def reminder_digests(today: datetime.date) -> tuple[list[OfficerDigest], list[ManagerDigest]]:
+    """For each officer with an e-mail address, the milestones of their councils'
+    projects due in the next 14 days or overdue, and the progress reports due; for
+    each programme manager, the milestones awaiting their verification. People with
+    nothing to do are left out. Five queries however many people and projects."""
+    officers: dict[int, tuple[User, set[int]]] = {}
+    managers: dict[int, tuple[User, set[int]]] = {}
+    roles = (
+        Role.objects.filter(
+            kind__in=[Role.Kind.OFFICER, Role.Kind.PROGRAMME_MANAGER], user__is_active=True
+        )
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("user__username")
+    )
+    for role in roles:
+        if role.kind == Role.Kind.OFFICER:
+            officers.setdefault(role.user_id, (role.user, set()))[1].add(role.organisation_id)
+        else:
+            managers.setdefault(role.user_id, (role.user, set()))[1].add(role.partnership_id)
+
+    councils = set().union(*(held for _, held in officers.values()))
+    projects = (
+        Project.objects.filter(lead_organisation__in=councils)
+        .exclude(status__in=ENDED_PROJECT)
+        .select_related("programme", "lead_organisation")
+    )
+    deliveries_of: dict[int, list[ProjectDelivery]] = {}
+    for delivery in projects_delivery(list(projects), today):
+        deliveries_of.setdefault(delivery.project.lead_organisation_id, []).append(delivery)
+    soon = today + datetime.timedelta(days=REMINDER_DAYS)
+    officer_digests = []
+    for user, held in officers.values():
+        deliveries = [d for council in sorted(held) for d in deliveries_of.get(council, [])]
+        digest = OfficerDigest(
+            user=user,
+            due_soon=[
+                milestone
+                for d in deliveries
+                for milestone in d.project.milestones.all()
+                if milestone.status in OPEN_MILESTONE and today <= milestone.forecast_on <= soon
+            ],
+            overdue=[milestone for d in deliveries for milestone in d.overdue_milestones],
+            reports_due=[(d.project, d.report_due) for d in deliveries if d.report_due],
+        )
+        if digest.due_soon or digest.overdue or digest.reports_due:
+            officer_digests.append(digest)
+
+    partnerships = set().union(*(held for _, held in managers.values()))
+    awaiting_in: dict[int, list[Milestone]] = {}
+    for milestone in (
+        Milestone.objects.filter(
+            status=Milestone.Status.ACHIEVED, project__programme__partnership__in=partnerships
+        )
+        .select_related("project__programme", "project__lead_organisation")
+        .order_by("achieved_on", "project__reference", "position")
+    ):
+        awaiting_in.setdefault(milestone.project.programme.partnership_id, []).append(milestone)
+    manager_digests = [
+        ManagerDigest(
+            user=user,
+            awaiting_verification=[m for p in sorted(held) for m in awaiting_in.get(p, [])],
+        )
+        for user, held in managers.values()
+        if any(awaiting_in.get(p) for p in held)
+    ]
+    return officer_digests, manager_digests
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    evidence: MilestoneEvidence
+    name: str  # what to call it: the file's own name, or the link
+
+
+def milestone_evidence(milestone: Milestone) -> list[EvidenceItem]:
+    """The files and links that show the milestone was delivered, oldest first."""
+    return [
+        EvidenceItem(item, item.file.name.rsplit("/", 1)[-1] if item.file else item.link)
+        for item in milestone.evidence.select_related("added_by")
+    ]

@@ -6,6 +6,7 @@ project balances always agree.
 """
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.contrib.auth.models import User
@@ -319,3 +320,25 @@ def payment_record_paid(
     payment.reference = reference
     payment.save(update_fields=["status", "paid_on", "reference", "ledger_entry"])
     return payment
+
+
+@transaction.atomic
+def milestone_log_delivery(
+    *,
+    milestone: Milestone,
+    achieved_on: datetime.date,
+    delivered: str,
+    files: Iterable[UploadedFile] = (),
+    links: Iterable[str] = (),
+    by: User,
+) -> Milestone:
+    """Log the milestone achieved together with the files and links that show it was
+    delivered: all of it, or (when any part is refused) none of it."""
+    milestone = milestone_log_achieved(
+        milestone=milestone, achieved_on=achieved_on, delivered=delivered, by=by
+    )
+    for file in files:
+        milestone_add_evidence(milestone=milestone, file=file, by=by)
+    for link in links:
+        milestone_add_evidence(milestone=milestone, link=link, by=by)
+    return milestone

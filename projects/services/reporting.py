@@ -1,13 +1,18 @@
 """Quarterly progress reports and the project's risk register."""
 
+import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from partnership import financial_years
 from projects.models import ProgressReport, ProgressReportSpend, Project, ProjectRisk
+from projects.selectors import reminder_digests
 
 from .base import ProjectError, save_valid
 
@@ -130,3 +135,45 @@ def risk_record(*, project: Project, by: User, existing: ProjectRisk | None = No
     risk._history_user = by
     save_valid(risk)
     return risk
+
+
+def reminders_send(*, today: datetime.date) -> int:
+    """E-mail each officer a digest of their councils' milestones due in the next 14
+    days, overdue milestones and progress reports due, and each programme manager the
+    milestones awaiting verification (as :func:`projects.selectors.reminder_digests`
+    finds them on ``today``). Returns the number of e-mails sent."""
+    officer_digests, manager_digests = reminder_digests(today)
+    # E-mails are read away from the portal, so their links carry its address.
+    portal_url = settings.PORTAL_URL.rstrip("/")
+    context = {"today": today, "portal_url": portal_url}
+    messages = [
+        _digest_email(
+            digest.user,
+            subject="Your projects: milestones and progress reports due",
+            template="emails/officer_digest.txt",
+            context={**context, "digest": digest},
+        )
+        for digest in officer_digests
+    ] + [
+        _digest_email(
+            digest.user,
+            subject=_count(len(digest.awaiting_verification), "milestone")
+            + " awaiting your verification",
+            template="emails/manager_digest.txt",
+            context={**context, "digest": digest},
+        )
+        for digest in manager_digests
+    ]
+    return get_connection().send_messages(messages) or 0
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _digest_email(user: User, *, subject: str, template: str, context: dict) -> EmailMessage:
+    return EmailMessage(
+        subject=f"Partnership Portal: {subject}",
+        body=render_to_string(template, {**context, "user": user}),
+        to=[user.email],
+    )

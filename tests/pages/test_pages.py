@@ -614,6 +614,8 @@ def test_project_page_costs_the_same_queries_for_2_milestones_as_for_20(client, 
 
     # Session, user, the user's roles, the project with its programme, budget line,
     # lead, theme and bid, its partners, its ledger sums, milestones, payments with
-    # their milestones, and progress reports.
-    assert queries_to_open(client, small.get_absolute_url()) == 9
-    assert queries_to_open(client, large.get_absolute_url()) == 9
+    # their milestones, progress reports, change requests, risks, clawbacks, closure,
+    # and the audit history of the project, milestones, payments, reports, risks and
+    # change requests (one query each).
+    assert queries_to_open(client, small.get_absolute_url()) == 19
+    assert queries_to_open(client, large.get_absolute_url()) == 19
