@@ -18,6 +18,13 @@ def _partnership_id(bid: Bid) -> int:
 
 
 def can_view_round(user, bidding_round: BiddingRound | None = None) -> bool:
+    """Whoever may read the programme, and the round's named scorers."""
+    if (
+        bidding_round is not None
+        and user.is_authenticated
+        and bidding_round.scorers.filter(pk=user.pk).exists()
+    ):
+        return True
     return can_view_programme(user, bidding_round.budget_line.programme if bidding_round else None)
 
 
@@ -59,6 +66,11 @@ def can_change_bid(user, bid: Bid | None = None) -> bool:
     ) or holds_role_in_partnership(user, _partnership_id(bid), Kind.PROGRAMME_MANAGER)
 
 
+def can_withdraw_bid(user, bid: Bid | None = None) -> bool:
+    """Only the sponsoring council withdraws its bid."""
+    return holds_role_in_organisation(user, bid.sponsor_id if bid else None, Kind.OFFICER)
+
+
 def can_score_bid(user, bid: Bid | None = None) -> bool:
     """Programme managers and the round's named scorers score submitted bids, except
     where they have declared an interest."""
@@ -93,3 +105,4 @@ register(
     change=via(can_view_bid, of_bid),
 )
 rules.set_perm("bids.score_bid", rules.predicate(can_score_bid))
+rules.set_perm("bids.withdraw_bid", rules.predicate(can_withdraw_bid))

@@ -5,9 +5,21 @@ from partnership.scopes import scope_of
 from programmes.querysets import programme_visibility
 
 
+def _scored_rounds(user, lookup: str) -> Q:
+    """Rows of rounds the user is named to score, by a subquery: a join on the
+    scorers would repeat each row once per scorer."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return Q(**{f"{lookup}__in": user.rounds_to_score.values("pk")})
+
+
 class BiddingRoundQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(programme_visibility(user, via="budget_line__programme__"))
+        """Rounds of the programmes the user may read, and those they are named to
+        score."""
+        return self.filter(
+            programme_visibility(user, via="budget_line__programme__") | _scored_rounds(user, "pk")
+        )
 
 
 class BidQuerySet(models.QuerySet):
@@ -24,7 +36,7 @@ class BidQuerySet(models.QuerySet):
             | (
                 (
                     Q(**{partnership: scope.partnership_ids("programme_manager", "board_member")})
-                    | Q(bidding_round__scorers=user)
+                    | _scored_rounds(user, "bidding_round")
                 )
                 & ~Q(status="draft")
             )

@@ -1,9 +1,17 @@
 """Read-side figures for bidding rounds."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Sum
+from django.db.models import DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from partnership.models import Organisation
+from partnership.scopes import scope_of
+from programmes.models import BudgetLine
+from programmes.selectors import budget_lines_with_balances
 
 from .models import Bid, BiddingRound, Criterion, Score
 
@@ -127,3 +135,156 @@ def round_funding_plan(
             cumulative += bid.grant_requested
             rows.append(PlannedBid(bid, True, "", cumulative))
     return FundingPlan(available=available, rows=rows)
+
+
+# Pages ------------------------------------------------------------------------------
+
+
+def round_accepts_changes(
+    bidding_round: BiddingRound, *, today: datetime.date | None = None
+) -> bool:
+    """Whether bids may be drafted, changed and submitted today. The services refuse
+    outside these dates; pages ask this so as not to offer what would be refused."""
+    today = today or timezone.localdate()
+    return bidding_round.opens_on <= today <= bidding_round.closes_on
+
+
+def rounds_with_money(user) -> QuerySet[BiddingRound]:
+    """The rounds the user may see, each with ``approved`` (the grant the board
+    allocated) and ``remaining``, in one query."""
+    approved = Coalesce(
+        Sum("bids__grant_allocated", filter=Q(bids__status=Bid.Status.APPROVED)),
+        Value(ZERO),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+    return (
+        BiddingRound.objects.visible_to(user)
+        .select_related("budget_line__programme__partnership")
+        .annotate(approved=approved)
+        .annotate(remaining=F("amount_available") - F("approved"))
+    )
+
+
+def bid_savings_as_claimed(bid: Bid) -> str:
+    """A bid's cashable savings as it claimed them: the words of the bid where they
+    were recorded (the board papers print them so), else the figure with its basis."""
+    if bid.savings_claimed_as_written:
+        return bid.savings_claimed_as_written
+    if bid.savings_claimed is None:
+        return "None specified"
+    figure = f"£{bid.savings_claimed:,.0f}"
+    if bid.savings_claimed_high:
+        figure += f" to £{bid.savings_claimed_high:,.0f}"
+    basis = {
+        Bid.SavingsBasis.PER_ANNUM: "per annum",
+        Bid.SavingsBasis.OVER_YEARS: f"over {bid.savings_years} years",
+        Bid.SavingsBasis.ONE_OFF: "one-off",
+    }.get(bid.savings_basis, "(period not specified)")
+    return f"{figure} {basis}"
+
+
+def _none_last(value, *, descending: bool):
+    """A sort key that keeps empty values at the bottom whichever way the column sorts."""
+    return (value is None) != descending, value if value is not None else 0
+
+
+# The ranked table's sortable columns: the query-string key and the value it sorts by.
+RANKED_SORTS = {
+    "number": lambda bid: bid.number,
+    "points": lambda bid: bid.agreed_points,
+    "sponsor": lambda bid: (bid.sponsor.short_name or bid.sponsor.name).lower(),
+    "project": lambda bid: bid.title.lower(),
+    "grant": lambda bid: bid.grant_requested,
+    "payback": lambda bid: bid.payback_years,
+    "status": lambda bid: bid.get_status_display(),
+}
+
+
+@dataclass(frozen=True)
+class RankedTable:
+    bids: list[Bid]
+    grant_requested: Decimal
+    sponsors: list[Organisation]
+    sort: str
+
+
+def round_ranked_table(
+    bidding_round: BiddingRound,
+    *,
+    user,
+    status: str = "",
+    min_points: int | None = None,
+    sponsor_id: int | None = None,
+    sort: str = "",
+) -> RankedTable:
+    """The round's ranked bids that the user may see, filtered and sorted as asked
+    (``sort`` is a key of :data:`RANKED_SORTS`, ``-`` first for descending; anything
+    else keeps the rank order), with the total grant they request and the sponsors to
+    filter by. A fixed number of queries, however many bids."""
+    visible = Bid.objects.visible_to(user).filter(bidding_round=bidding_round).submitted()
+    sponsors = Organisation.objects.filter(pk__in=visible.values("sponsor_id")).order_by("name")
+    bids = ranked_bids(bidding_round, visible).prefetch_related("declarations__user")
+    if status:
+        bids = bids.filter(status=status)
+    if min_points is not None:
+        bids = bids.filter(agreed_points__gte=min_points)
+    if sponsor_id is not None:
+        bids = bids.filter(sponsor_id=sponsor_id)
+    rows = list(bids)
+    key = sort.removeprefix("-")
+    if key in RANKED_SORTS:
+        descending = sort.startswith("-")
+        value = RANKED_SORTS[key]
+        rows.sort(key=lambda bid: _none_last(value(bid), descending=descending), reverse=descending)
+    else:
+        sort = ""
+    return RankedTable(
+        bids=rows,
+        grant_requested=sum((bid.grant_requested for bid in rows), ZERO),
+        sponsors=list(sponsors),
+        sort=sort,
+    )
+
+
+def bid_scorer_totals(scores: list[Score]) -> list[tuple[object, int]]:
+    """Each scorer's total points, in the order they first scored, so the steering
+    group can see where they differ before agreeing a total."""
+    totals: dict = {}
+    for score in scores:
+        totals[score.scorer] = totals.get(score.scorer, 0) + score.points
+    return list(totals.items())
+
+
+def bid_status_history(bid: Bid) -> list:
+    """When the bid was created and each change of its status, with who made it, from
+    the audit history. One query."""
+    return list(
+        bid.history.filter(Q(history_type="+") | Q(history_change_reason__startswith="Status"))
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+
+
+def budget_lines_for_rounds(user) -> QuerySet[BudgetLine]:
+    """The budget lines a user may open a round against (those of the partnerships
+    they manage), each with its balances, so the form can say what each has left."""
+    lines = BudgetLine.objects.select_related("programme").order_by(
+        "programme__partnership__name", "programme__name", "position", "name"
+    )
+    scope = scope_of(user)
+    if not scope.is_administrator:
+        lines = lines.filter(programme__partnership__in=scope.managed_partnership_ids)
+    return budget_lines_with_balances(lines)
+
+
+def round_sponsors_for(user, bidding_round: BiddingRound) -> list[Organisation]:
+    """The councils the user is an officer of that may bid in the round: members of
+    its partnership. No query for a user who is nobody's officer."""
+    officer_of = scope_of(user).officer_organisation_ids
+    if not officer_of:
+        return []
+    return list(
+        Organisation.objects.filter(
+            pk__in=officer_of, partnerships=bidding_round.budget_line.programme.partnership_id
+        ).order_by("name")
+    )

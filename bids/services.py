@@ -20,7 +20,7 @@ from programmes.selectors import budget_line_balance
 from programmes.services import ledger_record
 
 from .models import Bid, BiddingRound, Criterion, InterestDeclaration, Score
-from .selectors import round_money
+from .selectors import round_funding_plan, round_money
 
 # The April 2011 EM IEP criteria (item 11, para 2.4). The paper scores bids 0-7 but
 # does not split the points; 3 + 2 + 2 is this portal's default, for the manager to change.
@@ -418,3 +418,36 @@ def bid_reject(*, bid: Bid, decision: Decision | None, by: User | None) -> Bid:
     bid.decision = decision
     bid.save()
     return bid
+
+
+@transaction.atomic
+def scores_record(
+    *, bid: Bid, scorer: User, scores: list[tuple[Criterion, int, str]]
+) -> list[Score]:
+    """Record one scorer's points and comment on each criterion from one form: every
+    score is kept, or none is."""
+    return [
+        score_record(bid=bid, criterion=criterion, scorer=scorer, points=points, comment=comment)
+        for criterion, points, comment in scores
+    ]
+
+
+@transaction.atomic
+def round_recommend_funding_plan(
+    *, bidding_round: BiddingRound, minimum_points: int | None = None, by: User | None
+) -> list[Bid]:
+    """Recommend for approval every bid the fund-in-rank-order plan would fund, keeping
+    any note already written on them, for the programme manager to adjust before the
+    board decides. Returns the bids recommended."""
+    BiddingRound.objects.select_for_update().get(pk=bidding_round.pk)
+    plan = round_funding_plan(bidding_round, minimum_points=minimum_points)
+    return [
+        bid_recommend(
+            bid=row.bid,
+            recommendation=Bid.Recommendation.APPROVE,
+            note=row.bid.recommendation_note,
+            by=by,
+        )
+        for row in plan.rows
+        if row.funded
+    ]

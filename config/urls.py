@@ -18,6 +18,8 @@ urlpatterns = [
     path("partnerships/", include("partnership.urls")),
     path("programmes/", include("programmes.urls")),
     path("bids/", include("bids.urls")),
+    # Deciding a bid makes its project, so the page lives in projects, beside the bid's.
+    path("bids/", include("projects.bid_decision_urls")),
     path("projects/", include("projects.urls")),
     path("savings/", include("savings.urls")),
     path("", include("reports.urls")),

@@ -4,6 +4,7 @@ Import services from here: ``from projects.services import milestone_verify``.
 """
 
 from .base import ProjectError
+from .bid_decisions import bid_approve_into_project
 from .delivery import (
     milestone_add,
     milestone_add_evidence,
@@ -38,6 +39,7 @@ from .variations import (
 
 __all__ = [
     "ProjectError",
+    "bid_approve_into_project",
     "change_request_approve",
     "change_request_refuse",
     "change_request_submit",

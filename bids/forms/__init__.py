@@ -1,0 +1,33 @@
+"""Forms for rounds, bids, scores and recommendations, rendered as GOV.UK Frontend
+components (crispy-forms-gds). Each form checks what a person typed; the rules of the
+round (dates, money, lifecycle) stay in the services, whose errors the views put back
+on the form."""
+
+from .bids import BidForm
+from .govuk import DateField, GovukForm, MoneyField, add_service_error, error_summary
+from .rounds import (
+    FundingPlanForm,
+    RankedFilterForm,
+    RoundOpenForm,
+    RoundReopenForm,
+    criterion_formset,
+)
+from .scoring import AgreedPointsForm, InterestForm, RecommendationForm, ScoreForm
+
+__all__ = [
+    "AgreedPointsForm",
+    "BidForm",
+    "DateField",
+    "FundingPlanForm",
+    "GovukForm",
+    "InterestForm",
+    "MoneyField",
+    "RankedFilterForm",
+    "RecommendationForm",
+    "RoundOpenForm",
+    "RoundReopenForm",
+    "ScoreForm",
+    "add_service_error",
+    "criterion_formset",
+    "error_summary",
+]

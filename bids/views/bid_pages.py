@@ -1,0 +1,283 @@
+"""Pages for bids: drafting, changing, submitting and withdrawing them, their business
+case, scoring, declared interests, the agreed total and the recommendation."""
+
+import os
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from bids import selectors, services
+from bids.forms import (
+    AgreedPointsForm,
+    BidForm,
+    InterestForm,
+    RecommendationForm,
+    ScoreForm,
+    add_service_error,
+)
+from bids.models import Bid
+
+from .access import (
+    bid_or_404,
+    is_editable,
+    may_manage,
+    may_withdraw,
+    render_form,
+    require,
+    round_or_404,
+)
+
+
+@login_required
+def bid_create(request: HttpRequest, round_pk: int) -> HttpResponse:
+    bidding_round = round_or_404(request, round_pk)
+    sponsors = selectors.round_sponsors_for(request.user, bidding_round)
+    require(bool(sponsors))
+    if not selectors.round_accepts_changes(bidding_round):
+        messages.error(request, "This round is not open for bids.")
+        return redirect(bidding_round)
+    form = BidForm(request.POST or None, request.FILES or None, sponsors=sponsors)
+    if request.method == "POST" and form.is_valid():
+        fields = form.bid_fields()
+        try:
+            bid = services.bid_create(
+                bidding_round=bidding_round,
+                sponsor=form.cleaned_data.get("sponsor") or form.fixed_sponsor,
+                by=request.user,
+                **fields,
+            )
+        except services.BidError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"Bid {bid.number} is saved as a draft. Submit it before the round closes on "
+                f"{bidding_round.closes_on:%-d %B %Y}.",
+            )
+            return redirect(bid)
+    return render_form(
+        request, "bids/bid_form.html", {"bidding_round": bidding_round, "form": form}, form
+    )
+
+
+@login_required
+def bid_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    bid = bid_or_404(request, pk)
+    user = request.user
+    scores = [
+        score for score in selectors.bid_scores(bid) if user.has_perm("bids.view_score", score)
+    ]
+    editable = is_editable(user, bid)
+    return render(
+        request,
+        "bids/bid_detail.html",
+        {
+            "bid": bid,
+            "scores": scores,
+            "scorer_totals": selectors.bid_scorer_totals(scores),
+            "declarations": bid.declarations.select_related("user"),
+            "history": selectors.bid_status_history(bid),
+            "may_edit": editable,
+            "may_withdraw": may_withdraw(user, bid),
+            "may_score": user.has_perm("bids.score_bid", bid),
+            "may_manage": bid.status != Bid.Status.DRAFT and may_manage(user, bid.bidding_round),
+            "accepts_changes": selectors.round_accepts_changes(bid.bidding_round),
+        },
+    )
+
+
+@login_required
+def bid_update(request: HttpRequest, pk: int) -> HttpResponse:
+    bid = bid_or_404(request, pk)
+    require(request.user.has_perm("bids.change_bid", bid))
+    if request.method == "GET" and not is_editable(request.user, bid):
+        messages.error(request, _not_editable(bid))
+        return redirect(bid)
+    form = BidForm(request.POST or None, request.FILES or None, bid=bid)
+    if request.method == "POST" and form.is_valid():
+        fields = form.bid_fields()
+        try:
+            bid = services.bid_update(
+                bid=bid, version=form.cleaned_data["version"] or 0, by=request.user, **fields
+            )
+        except services.BidError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"Bid {bid.number} is saved.")
+            return redirect(bid)
+    return render_form(
+        request,
+        "bids/bid_form.html",
+        {"bidding_round": bid.bidding_round, "bid": bid, "form": form},
+        form,
+    )
+
+
+def _not_editable(bid: Bid) -> str:
+    if bid.status != Bid.Status.DRAFT:
+        return f"A {bid.get_status_display().lower()} bid cannot be changed."
+    if selectors.round_accepts_changes(bid.bidding_round):
+        return "You cannot change this bid."
+    return (
+        f"{bid.bidding_round.name} is open from {bid.bidding_round.opens_on:%-d %B %Y} to "
+        f"{bid.bidding_round.closes_on:%-d %B %Y}; bids cannot be changed outside those dates."
+    )
+
+
+@login_required
+def bid_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check the bid, then submit it to the programme manager."""
+    bid = bid_or_404(request, pk)
+    require(request.user.has_perm("bids.change_bid", bid))
+    if not is_editable(request.user, bid):
+        messages.error(request, _not_editable(bid))
+        return redirect(bid)
+    errors = []
+    if request.method == "POST":
+        try:
+            services.bid_submit(bid=bid, by=request.user)
+        except services.BidError as error:
+            errors = [(error.field or "", error.message)]
+        else:
+            messages.success(
+                request,
+                f"Bid {bid.number} is submitted. The programme manager will score it with the "
+                "other bids once the round closes.",
+            )
+            return redirect(bid)
+    return render(
+        request,
+        "bids/bid_submit.html",
+        {"bid": bid, "errors": errors},
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def bid_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    bid = bid_or_404(request, pk)
+    require(may_withdraw(request.user, bid))
+    if request.method == "POST":
+        try:
+            services.bid_withdraw(bid=bid, by=request.user)
+        except services.BidError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Bid {bid.number} is withdrawn.")
+        return redirect(bid)
+    return render(request, "bids/bid_withdraw.html", {"bid": bid})
+
+
+@login_required
+def bid_business_case(request: HttpRequest, pk: int) -> FileResponse:
+    """The outline business case, to those who may see the bid (never a public link)."""
+    bid = bid_or_404(request, pk)
+    if not bid.business_case:
+        raise Http404("This bid has no business case.")
+    return FileResponse(
+        bid.business_case.open("rb"),
+        as_attachment=True,
+        filename=os.path.basename(bid.business_case.name),
+    )
+
+
+# Scores, recommendation -------------------------------------------------------------
+
+
+@login_required
+def bid_score(request: HttpRequest, pk: int) -> HttpResponse:
+    bid = bid_or_404(request, pk)
+    require(request.user.has_perm("bids.score_bid", bid))
+    criteria = list(bid.bidding_round.criteria.all())
+    mine = {score.criterion_id: score for score in bid.scores.filter(scorer=request.user)}
+    form = ScoreForm(request.POST or None, criteria=criteria, scores=mine)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scores_record(bid=bid, scorer=request.user, scores=form.scores())
+        except services.BidError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Your scores for bid {bid.number} are saved.")
+            return redirect(bid)
+    return render_form(
+        request, "bids/bid_score.html", {"bid": bid, "form": form, "criteria": criteria}, form
+    )
+
+
+@login_required
+def bid_declare_interest(request: HttpRequest, pk: int) -> HttpResponse:
+    bid = bid_or_404(request, pk)
+    require(request.user.has_perm("bids.score_bid", bid))
+    form = InterestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.interest_declare(
+                bid=bid, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.BidError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"Your interest in bid {bid.number} is recorded. You will not score it.",
+            )
+            return redirect(bid)
+    return render_form(request, "bids/bid_interest.html", {"bid": bid, "form": form}, form)
+
+
+@login_required
+def bid_agree_points(request: HttpRequest, pk: int) -> HttpResponse:
+    bid = bid_or_404(request, pk)
+    require(bid.status != Bid.Status.DRAFT and may_manage(request.user, bid.bidding_round))
+    maximum = sum(
+        criterion.max_points
+        for criterion in bid.bidding_round.criteria.all()
+        if criterion.max_points
+    )
+    form = AgreedPointsForm(
+        request.POST or None, maximum=maximum, initial={"points": bid.agreed_points}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.bid_agree_points(bid=bid, points=form.cleaned_data["points"], by=request.user)
+        except services.BidError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"The agreed total for bid {bid.number} is recorded.")
+            return redirect(bid)
+    scores = selectors.bid_scores(bid)
+    return render_form(
+        request,
+        "bids/bid_agree_points.html",
+        {"bid": bid, "form": form, "scorer_totals": selectors.bid_scorer_totals(scores)},
+        form,
+    )
+
+
+@login_required
+def bid_recommend(request: HttpRequest, pk: int) -> HttpResponse:
+    bid = bid_or_404(request, pk)
+    require(bid.status != Bid.Status.DRAFT and may_manage(request.user, bid.bidding_round))
+    form = RecommendationForm(
+        request.POST or None,
+        initial={
+            "recommendation": bid.recommendation,
+            "recommendation_note": bid.recommendation_note,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.bid_recommend(
+                bid=bid,
+                recommendation=form.cleaned_data["recommendation"],
+                note=form.cleaned_data["recommendation_note"],
+                by=request.user,
+            )
+        except services.BidError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"The recommendation on bid {bid.number} is recorded.")
+            return redirect(bid)
+    return render_form(request, "bids/bid_recommend.html", {"bid": bid, "form": form}, form)

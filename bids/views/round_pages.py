@@ -1,0 +1,277 @@
+"""Pages for bidding rounds: the list, opening and re-opening a round, its ranked
+table with downloads, and the fund-in-rank-order plan."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+
+from bids import selectors, services
+from bids.forms import (
+    FundingPlanForm,
+    RankedFilterForm,
+    RoundOpenForm,
+    RoundReopenForm,
+    add_service_error,
+    criterion_formset,
+    error_summary,
+)
+from bids.models import Bid, BiddingRound
+from partnership.exports import csv_response, xlsx_response
+from programmes.selectors import budget_line_balance
+
+from .access import may_manage, render_form, require, round_or_404
+
+ROUNDS_PER_PAGE = 25
+
+
+@login_required
+def round_list(request: HttpRequest) -> HttpResponse:
+    rounds = Paginator(
+        selectors.rounds_with_money(request.user).order_by("-opens_on", "name"), ROUNDS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "bids/biddinground_list.html",
+        {
+            "rounds": rounds,
+            "may_open": request.user.has_perm("bids.add_biddinground"),
+        },
+    )
+
+
+@login_required
+def round_open(request: HttpRequest) -> HttpResponse:
+    require(request.user.has_perm("bids.add_biddinground"))
+    form = RoundOpenForm(
+        request.POST or None, budget_lines=selectors.budget_lines_for_rounds(request.user)
+    )
+    criteria = criterion_formset(request.POST or None)
+    # Both are checked, so that the page shows every error at once.
+    if request.method == "POST" and form.is_valid() & criteria.is_valid():
+        data = form.cleaned_data
+        require(request.user.has_perm("programmes.change_budgetline", data["budget_line"]))
+        try:
+            bidding_round = services.round_open(
+                budget_line=data["budget_line"],
+                name=data["name"],
+                amount_available=data["amount_available"],
+                opens_on=data["opens_on"],
+                closes_on=data["closes_on"],
+                guidance=data["guidance"],
+                criteria=criteria.criteria(),
+                minimum_points=data["minimum_points"],
+                by=request.user,
+            )
+        except services.BidError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"{bidding_round.name} is open for bids.")
+            return redirect(bidding_round)
+    return render_form(
+        request, "bids/biddinground_form.html", {"form": form, "criteria": criteria}, form, criteria
+    )
+
+
+@login_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    bidding_round = round_or_404(request, pk)
+    accepts_changes = selectors.round_accepts_changes(bidding_round)
+    manages = may_manage(request.user, bidding_round)
+    return render(
+        request,
+        "bids/biddinground_detail.html",
+        {
+            "bidding_round": bidding_round,
+            "overview": selectors.round_overview(bidding_round, user=request.user),
+            "accepts_changes": accepts_changes,
+            "may_bid": accepts_changes
+            and bool(selectors.round_sponsors_for(request.user, bidding_round)),
+            "may_manage": manages,
+            "may_reopen": manages and bidding_round.closes_on < timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    previous = round_or_404(request, pk)
+    require(may_manage(request.user, previous))
+    form = RoundReopenForm(
+        request.POST or None,
+        previous_round=previous,
+        initial={"name": f"{previous.name}: further round"},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            further = services.round_reopen(
+                previous_round=previous,
+                name=data["name"],
+                opens_on=data["opens_on"],
+                closes_on=data["closes_on"],
+                carry=list(data.get("carry", [])),
+                by=request.user,
+            )
+        except services.BidError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request, f"{further.name} is open with £{further.amount_available:,.0f} to give."
+            )
+            return redirect(further)
+    return render_form(
+        request,
+        "bids/biddinground_reopen.html",
+        {
+            "bidding_round": previous,
+            "form": form,
+            "left": budget_line_balance(previous.budget_line).available,
+        },
+        form,
+    )
+
+
+# The ranked table's columns, in the order the page and both downloads show them:
+# (sort key or None, heading, numeric).
+RANKED_COLUMNS = [
+    ("number", "No.", True),
+    ("points", "Points", True),
+    ("sponsor", "Sponsoring authority", False),
+    ("project", "Project", False),
+    ("grant", "Grant requested", True),
+    (None, "Savings as claimed", False),
+    (None, "Partnership project", False),
+    (None, "Builds on good practice", False),
+    ("payback", "Payback (years)", True),
+    ("status", "Status", False),
+    (None, "Interests declared", False),
+]
+# Columns whose first click sorts the biggest first, as a ranking does.
+DESCENDING_FIRST = {"points", "grant"}
+
+
+def _ranked_row(bid: Bid) -> list:
+    return [
+        bid.number,
+        bid.agreed_points,
+        bid.sponsor.short_name or bid.sponsor.name,
+        bid.title,
+        bid.grant_requested,
+        selectors.bid_savings_as_claimed(bid),
+        bid.is_partnership,
+        {True: "yes", False: "no", None: "not specified"}[bid.builds_on_good_practice],
+        bid.payback_years,
+        bid.get_status_display(),
+        "; ".join(
+            f"{declaration.user.get_username()}: {declaration.reason}"
+            for declaration in bid.declarations.all()
+        ),
+    ]
+
+
+def _ranked_table(request: HttpRequest, bidding_round: BiddingRound):
+    form = RankedFilterForm(request.GET)
+    table = selectors.round_ranked_table(
+        bidding_round, user=request.user, sort=request.GET.get("sort", ""), **form.filters()
+    )
+    form.offer_sponsors(table.sponsors)
+    return form, table
+
+
+def _sort_headers(request: HttpRequest, current: str) -> list[dict]:
+    """The table's headings; sortable ones link to the table sorted by them (the other
+    way round if already sorted so), keeping the filters."""
+    current = current or "-points"  # the rank order
+    headers = []
+    for key, heading, numeric in RANKED_COLUMNS:
+        header = {"heading": heading, "numeric": numeric, "aria_sort": None, "href": None}
+        if key:
+            header["aria_sort"] = (
+                "ascending" if current == key else "descending" if current == f"-{key}" else "none"
+            )
+            if current == key:
+                next_sort = f"-{key}"
+            elif current == f"-{key}":
+                next_sort = key
+            else:
+                next_sort = f"-{key}" if key in DESCENDING_FIRST else key
+            query = request.GET.copy()
+            query["sort"] = next_sort
+            header["href"] = f"?{query.urlencode()}"
+        headers.append(header)
+    return headers
+
+
+@login_required
+def round_ranked(request: HttpRequest, pk: int) -> HttpResponse:
+    bidding_round = round_or_404(request, pk)
+    form, table = _ranked_table(request, bidding_round)
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "bids/biddinground_ranked.html",
+        {
+            "bidding_round": bidding_round,
+            "money": selectors.round_money(bidding_round),
+            "form": form,
+            "errors": error_summary(form),
+            "table": table,
+            "headers": _sort_headers(request, table.sort),
+            "query": f"?{query}" if query else "",
+            "is_filtered": any(form.filters().values()),
+        },
+    )
+
+
+@login_required
+def round_ranked_download(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
+    bidding_round = round_or_404(request, pk)
+    _form, table = _ranked_table(request, bidding_round)
+    header = [heading for _key, heading, _numeric in RANKED_COLUMNS]
+    rows = (_ranked_row(bid) for bid in table.bids)
+    filename = f"{slugify(bidding_round.name)}-ranked-bids.{file_format}"
+    if file_format == "csv":
+        return csv_response(filename, header, rows)
+    return xlsx_response(filename, header, rows, title="Ranked bids")
+
+
+@login_required
+def round_funding_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    bidding_round = round_or_404(request, pk)
+    require(may_manage(request.user, bidding_round))
+    data = request.POST if request.method == "POST" else request.GET
+    form = FundingPlanForm(
+        data if "minimum_points" in data else None,
+        initial={"minimum_points": bidding_round.minimum_points},
+    )
+    minimum = bidding_round.minimum_points
+    if form.is_valid():
+        minimum = form.cleaned_data["minimum_points"]
+    if request.method == "POST" and form.is_valid():
+        recommended = services.round_recommend_funding_plan(
+            bidding_round=bidding_round, minimum_points=minimum, by=request.user
+        )
+        messages.success(
+            request,
+            f"{len(recommended)} bid{'s' if len(recommended) != 1 else ''} recommended for "
+            "approval. Change any recommendation on the bid's page before the board decides.",
+        )
+        return redirect("bids:round-ranked", pk=bidding_round.pk)
+    plan = selectors.round_funding_plan(bidding_round, minimum_points=minimum)
+    return render(
+        request,
+        "bids/biddinground_funding_plan.html",
+        {
+            "bidding_round": bidding_round,
+            "money": selectors.round_money(bidding_round),
+            "form": form,
+            "errors": error_summary(form),
+            "plan": plan,
+            "minimum": minimum,
+        },
+        status=400 if form.errors else 200,
+    )
