@@ -1,11 +1,19 @@
 from dataclasses import dataclass
 
+from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from partnership import financial_years
+from partnership.exports import csv_response
 from partnership.models import Organisation, Partnership
 from partnership.scopes import Kind, Scope, scope_of
+
+from .dashboard.figures import FilterChoices, Filters, dashboard_partnerships, filter_choices
+from .dashboard.page import View, dashboard_chart, dashboard_page, view_of
 
 
 @dataclass(frozen=True)
@@ -44,3 +52,121 @@ def _held_roles(scope: Scope) -> list[HeldRole]:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"roles": _held_roles(scope_of(request.user))})
+
+
+# The dashboard ------------------------------------------------------------------------
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's filters, read from the query string. The choices are those of
+    the partnership in view."""
+
+    partnership = forms.ChoiceField(label="Partnership")
+    programme = forms.TypedChoiceField(
+        label="Programme",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": "Choose one of the partnership's programmes"},
+    )
+    sub_region = forms.TypedChoiceField(
+        label="Sub-region",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": "Choose one of the partnership's sub-regions"},
+    )
+    year = forms.TypedChoiceField(
+        label="Financial year",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": "Choose a year the partnership's programmes run in"},
+    )
+
+    def __init__(self, data, *, partnerships: list[Partnership], choices: FilterChoices):
+        super().__init__(data)
+        self.fields["partnership"].choices = [(p.slug, p.short_name) for p in partnerships]
+        self.fields["programme"].choices = [("", "All programmes")] + [
+            (programme.pk, programme.name) for programme in choices.programmes
+        ]
+        self.fields["sub_region"].choices = [("", "All sub-regions")] + [
+            (sub_region.pk, sub_region.name) for sub_region in choices.sub_regions
+        ]
+        self.fields["year"].choices = [("", "All years")] + [
+            (year, financial_years.label(year)) for year in choices.years
+        ]
+
+    def error_links(self) -> list[tuple[str, str]]:
+        return [
+            (self[name].auto_id, message)
+            for name, messages in self.errors.items()
+            for message in messages
+        ]
+
+
+def _dashboard_filters(request: HttpRequest) -> tuple[Filters, DashboardFilterForm]:
+    """The filters asked for. A user without a dashboard is refused; a partnership
+    they may not read is not found; a programme, sub-region or year that is not the
+    partnership's is reported on the form and left out."""
+    partnerships = list(dashboard_partnerships(request.user).order_by("name"))
+    if not partnerships:
+        raise PermissionDenied
+    slug = request.GET.get("partnership")
+    partnership = (
+        next((p for p in partnerships if p.slug == slug), None) if slug else partnerships[0]
+    )
+    if partnership is None:
+        raise Http404("No such partnership among those whose dashboard you can read.")
+    choices = filter_choices(partnership)
+    data = request.GET.copy()
+    data["partnership"] = partnership.slug
+    form = DashboardFilterForm(data, partnerships=partnerships, choices=choices)
+    form.is_valid()  # a filter in error is left out of cleaned_data, so not applied
+    chosen = form.cleaned_data
+    return (
+        Filters(
+            partnership=partnership,
+            programme=next(
+                (p for p in choices.programmes if p.pk == chosen.get("programme")), None
+            ),
+            sub_region=next(
+                (s for s in choices.sub_regions if s.pk == chosen.get("sub_region")), None
+            ),
+            financial_year=chosen.get("year"),
+        ),
+        form,
+    )
+
+
+def _view(request: HttpRequest) -> tuple[View, DashboardFilterForm]:
+    filters, form = _dashboard_filters(request)
+    return view_of(filters, user=request.user, today=timezone.localdate()), form
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    view, form = _view(request)
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "dashboard": dashboard_page(view),
+            "filters": view.filters,
+            "form": form,
+            "errors": form.error_links(),
+        },
+    )
+
+
+@login_required
+def dashboard_download(request: HttpRequest, chart: str) -> HttpResponse:
+    view, _form = _view(request)
+    drawn = dashboard_chart(view, chart)
+    if drawn is None:
+        raise Http404("No such chart.")
+    filters = view.filters
+    parts = [drawn.slug, filters.partnership.slug]
+    if filters.financial_year is not None:
+        parts.append(financial_years.label(filters.financial_year).replace("/", "-"))
+    return csv_response(f"{'-'.join(parts)}.csv", drawn.header, drawn.csv_rows())

@@ -1,5 +1,7 @@
 import pytest
 
+from config.celery import app
+
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
@@ -11,3 +13,16 @@ def _media_in_tmp(settings, tmp_path):
 def _fast_password_hashing(settings):
     """A deliberately slow hash protects real passwords; tests only need a valid one."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def tasks_run_here(settings):
+    """Run Celery tasks in this process, even where CELERY_BROKER_URL would send them
+    to a worker. Errors are kept in the task's result rather than raised, because only
+    then does Celery run a task's retries in process, as a worker would."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.CELERY_TASK_EAGER_PROPAGATES = False
+    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, False
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before

@@ -18,7 +18,6 @@ from pypdf import PdfReader
 
 from bids.models import BiddingRound
 from bids.selectors import ranked_bids
-from config.celery import app as celery_app
 from partnership.models import Action, AgendaItem, Attendance, Decision, Meeting
 from programmes.models import LedgerEntry
 from programmes.services import ledger_record
@@ -48,8 +47,6 @@ from tests.factories import (
     SubRegionFactory,
     user_with_role,
 )
-
-pytestmark = pytest.mark.django_db
 
 D = Decimal
 MEETING_DAY = datetime.date(2011, 4, 12)
@@ -96,23 +93,7 @@ SECTION_TITLES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _tasks_run_here(settings):
-    """Run tasks in this process, even where CELERY_BROKER_URL would send them to a
-    worker. Errors are kept in the task's result rather than raised, because only then
-    does Celery run a task's retries in process, as a worker would."""
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.CELERY_TASK_EAGER_PROPAGATES = False
-    conf = celery_app.conf
-    before = (conf.task_always_eager, conf.task_eager_propagates)
-    conf.task_always_eager, conf.task_eager_propagates = True, False
-    yield
-    conf.task_always_eager, conf.task_eager_propagates = before
-
-
-@pytest.fixture(autouse=True)
-def _quick_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_run_here")]
 
 
 def _fund(programme, amount: str, on: datetime.date) -> None:

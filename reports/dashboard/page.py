@@ -1,0 +1,441 @@
+"""The dashboard page: what the filters put in view, the headline figures and charts
+built from it, and where each figure's rows are listed."""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+from urllib.parse import urlencode
+
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from bids.models import BiddingRound
+from partnership.models import Action, Meeting
+from partnership.scopes import scope_of
+from partnership.selectors import outstanding_actions
+from partnership.templatetags.portal import gbp_short
+from programmes.models import LedgerEntry, Programme
+from programmes.selectors import ProgrammeBalance
+from projects.models import ProgressReport, Rag
+from projects.selectors import OPEN_MILESTONE
+
+from .charts import (
+    AMBER,
+    BLUE,
+    DARK_BLUE,
+    GREEN,
+    LIGHT_BLUE,
+    RED,
+    Chart,
+    Column,
+    Row,
+    Series,
+    counted,
+)
+from .figures import (
+    Filters,
+    ProgrammeMoney,
+    SavingsFigures,
+    bids_by_status,
+    latest_report_rags,
+    milestones_by_month,
+    programme_money,
+    project_status_counts,
+    savings_figures,
+    sub_region_rows,
+    sum_balances,
+)
+
+ACTIONS_SHOWN = 10
+RAG_COLOURS = {Rag.GREEN: GREEN, Rag.AMBER: AMBER, Rag.RED: RED}
+
+
+# Where the rows behind each figure are listed -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lists:
+    """Where each figure's rows are listed: the portal's own list pages where they can
+    show exactly the rows counted, else the admin site's lists, filtered the same way.
+    Building a link costs no query."""
+
+    filters: Filters
+    programme_ids: list[int]
+    round_ids: list[int]
+    # The user reads this partnership's projects and no other's, so the projects list
+    # unfiltered holds exactly the partnership's projects.
+    reads_only_this_partnership: bool
+
+    def _in_view(self, path: str) -> dict[str, str]:
+        """The admin filter for "programme in view", ``path`` leading to the programme.
+        Always an ``__in`` lookup: the admin drops an ``__exact`` filter whose sidebar
+        it does not show (a filter with a single choice) without applying it."""
+        if not self.filters.narrowed:
+            return {f"{path}__partnership__in": self.filters.partnership.pk}
+        return {f"{path}__in": ",".join(map(str, self.programme_ids)) or "0"}
+
+    @staticmethod
+    def _admin(model: str, params: dict) -> str:
+        return f"{reverse(f'admin:{model}_changelist')}?{urlencode(params)}"
+
+    def ledger(self, *kinds: str) -> str:
+        return self._admin(
+            "programmes_ledgerentry", {"kind__in": ",".join(kinds), **self._in_view("programme")}
+        )
+
+    def projects(self, status: str) -> str:
+        url = reverse("projects:project-list")
+        if len(self.programme_ids) == 1:
+            return f"{url}?{urlencode({'programme': self.programme_ids[0], 'status': status})}"
+        if self.reads_only_this_partnership and not self.filters.narrowed:
+            return f"{url}?{urlencode({'status': status})}"
+        return self._admin(
+            "projects_project", {"status__exact": status, **self._in_view("programme")}
+        )
+
+    def savings(self) -> str:
+        params = {"partnership": self.filters.partnership.slug}
+        if self.filters.financial_year is not None:
+            params["year"] = self.filters.financial_year
+        return f"{reverse('savings:summary')}?{urlencode(params)}"
+
+    def targets(self) -> str:
+        query = urlencode({"partnership": self.filters.partnership.slug})
+        return f"{reverse('savings:targets')}?{query}"
+
+    def reports(self, rag: str) -> str:
+        return self._admin(
+            "projects_progressreport",
+            {
+                "rag__exact": rag,
+                "status__exact": ProgressReport.Status.SUBMITTED,
+                **self._in_view("project__programme"),
+            },
+        )
+
+    def milestones(self, *, since: datetime.date | None, before: datetime.date) -> str:
+        params = {"status__in": ",".join(OPEN_MILESTONE), "forecast_on__lt": before.isoformat()}
+        if since is not None:
+            params["forecast_on__gte"] = since.isoformat()
+        return self._admin("projects_milestone", {**params, **self._in_view("project__programme")})
+
+    def bids(self, status: str) -> str:
+        if len(self.round_ids) == 1:
+            url = reverse("bids:round-ranked", kwargs={"pk": self.round_ids[0]})
+            return f"{url}?{urlencode({'status': status})}"
+        return self._admin(
+            "bids_bid",
+            {"status__exact": status, **self._in_view("bidding_round__budget_line__programme")},
+        )
+
+    def actions(self) -> str:
+        return reverse(
+            "partnership:outstanding-actions", kwargs={"slug": self.filters.partnership.slug}
+        )
+
+
+# What is in view, and the charts drawn from it ---------------------------------------
+
+
+@dataclass(frozen=True)
+class View:
+    """What the filters put in view, with where its figures are listed. Figures used
+    by more than one part of the page are read once."""
+
+    filters: Filters
+    programmes: QuerySet[Programme]
+    lists: Lists
+    today: datetime.date
+
+    @cached_property
+    def money(self) -> list[ProgrammeMoney]:
+        return programme_money(self.programmes)
+
+
+def view_of(filters: Filters, *, user, today: datetime.date) -> View:
+    """The programmes in view and the links to the lists behind the figures (two
+    queries)."""
+    programmes = filters.programmes()
+    scope = scope_of(user)
+    return View(
+        filters=filters,
+        programmes=programmes,
+        lists=Lists(
+            filters=filters,
+            programme_ids=list(programmes.values_list("pk", flat=True)),
+            round_ids=list(
+                BiddingRound.objects.filter(budget_line__programme__in=programmes).values_list(
+                    "pk", flat=True
+                )
+            ),
+            reads_only_this_partnership=(
+                not scope.is_administrator
+                and scope.readable_partnership_ids == {filters.partnership.pk}
+            ),
+        ),
+        today=today,
+    )
+
+
+def sub_region_chart(view: View, slug: str) -> Chart:
+    rows = sub_region_rows(view.filters, view.programmes)
+    return Chart(
+        slug=slug,
+        title="Savings delivered and potential by sub-region",
+        note=(
+            "Grant allocated to each sub-region's programmes, savings delivered, and "
+            "total potential savings (delivered plus still forecast)."
+        ),
+        columns=[
+            Column("Sub-region"),
+            Column("Grant allocation", "money"),
+            Column("Delivered savings", "money"),
+            Column("Total potential savings", "money"),
+        ],
+        rows=[
+            Row(
+                row.sub_region.name,
+                row.sub_region.get_absolute_url(),
+                [row.allocation, row.delivered, row.potential],
+            )
+            for row in rows
+        ],
+        series=[
+            Series(1, "Delivered savings", GREEN),
+            Series(2, "Total potential savings", LIGHT_BLUE),
+        ],
+    )
+
+
+def spend_chart(view: View, slug: str) -> Chart:
+    return Chart(
+        slug=slug,
+        title="Spend against allocation by programme",
+        note=(
+            "Grant received by each programme, committed to projects and paid out. "
+            "Remaining is what was received and is not yet committed."
+        ),
+        columns=[
+            Column("Programme"),
+            Column("Grant allocated", "money"),
+            Column("Committed", "money"),
+            Column("Paid", "money"),
+            Column("Remaining", "money"),
+        ],
+        rows=[
+            Row(
+                row.programme.name,
+                row.programme.get_absolute_url(),
+                [
+                    row.balance.funds_received,
+                    row.balance.committed,
+                    row.balance.paid,
+                    row.remaining,
+                ],
+            )
+            for row in view.money
+        ],
+        series=[Series(0, "Grant allocated", BLUE), Series(2, "Paid", DARK_BLUE)],
+    )
+
+
+def rag_chart(view: View, slug: str) -> Chart:
+    return Chart(
+        slug=slug,
+        title="RAG status in the latest progress reports",
+        note=(
+            "Each live project counted once, by the overall RAG status of its latest "
+            "submitted quarterly progress report."
+        ),
+        columns=[Column("RAG status"), Column("Projects", "count")],
+        rows=[
+            Row(Rag(rag).label, view.lists.reports(rag), [count], colour=RAG_COLOURS[rag])
+            for rag, count in latest_report_rags(view.programmes).items()
+        ],
+        series=[Series(0, "Projects", BLUE, text=lambda values: counted(values[0], "project"))],
+    )
+
+
+def milestone_chart(view: View, slug: str) -> Chart:
+    return Chart(
+        slug=slug,
+        title="Milestones overdue and due in the next six months",
+        note=(
+            "Milestones of live projects not yet achieved, by their forecast date, with "
+            "the grant their verification releases."
+        ),
+        columns=[
+            Column("Forecast"),
+            Column("Milestones", "count"),
+            Column("Grant released", "money"),
+        ],
+        rows=[
+            Row(
+                month.label,
+                view.lists.milestones(before=month.before, since=month.since),
+                [month.count, month.payments],
+                colour=RED if month.overdue else None,
+            )
+            for month in milestones_by_month(view.programmes, view.today)
+        ],
+        series=[
+            Series(
+                0,
+                "Milestones",
+                BLUE,
+                text=lambda values: f"{counted(values[0], 'milestone')}, {gbp_short(values[1])}",
+            )
+        ],
+    )
+
+
+def bids_chart(view: View, slug: str) -> Chart:
+    return Chart(
+        slug=slug,
+        title="Bids in the pipeline",
+        note=(
+            "Bids submitted to the bidding rounds of the programmes in view, by where "
+            "they stand, with the grant they request."
+        ),
+        columns=[Column("Status"), Column("Bids", "count"), Column("Grant requested", "money")],
+        rows=[
+            Row(bid.label, view.lists.bids(bid.status), [bid.count, bid.requested])
+            for bid in bids_by_status(view.programmes)
+        ],
+        series=[
+            Series(
+                0,
+                "Bids",
+                BLUE,
+                text=lambda values: (
+                    f"{counted(values[0], 'bid')}, {gbp_short(values[1])} requested"
+                ),
+            )
+        ],
+    )
+
+
+# In the order the page shows them; the key is the chart's anchor and download name.
+CHARTS: dict[str, Callable[[View, str], Chart]] = {
+    "savings-by-sub-region": sub_region_chart,
+    "spend-by-programme": spend_chart,
+    "progress-report-rag": rag_chart,
+    "milestones-by-month": milestone_chart,
+    "bids-pipeline": bids_chart,
+}
+
+
+def dashboard_chart(view: View, slug: str) -> Chart | None:
+    """One chart, for its download; None when there is no such chart."""
+    build = CHARTS.get(slug)
+    return build(view, slug) if build else None
+
+
+# The page -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A headline figure, linked to the list behind it."""
+
+    label: str
+    value: Decimal | int | None
+    url: str
+    hint: str = ""
+    kind: str = "money"  # or count
+
+
+def money_figures(view: View, money: ProgrammeBalance) -> list[Figure]:
+    Kind = LedgerEntry.Kind
+    lists = view.lists
+    return [
+        Figure(
+            "Grant allocated",
+            money.funds_received,
+            lists.ledger(Kind.FUNDING, Kind.REPAYMENT),
+            f"{gbp_short(money.allocated)} of it allocated to budget lines",
+        ),
+        Figure(
+            "Committed",
+            money.committed,
+            lists.ledger(Kind.COMMITMENT, Kind.RELEASE, Kind.CLAWBACK),
+            "Grant approved for projects",
+        ),
+        Figure(
+            "Paid",
+            money.paid,
+            lists.ledger(Kind.PAYMENT, Kind.CLAWBACK),
+            (
+                f"{(money.paid * 100 / money.committed).quantize(Decimal('1'))}% of what is "
+                "committed"
+                if money.committed
+                else "Nothing is committed yet"
+            ),
+        ),
+        Figure(
+            "Remaining",
+            money.funds_received - money.committed,
+            "#spend-by-programme",
+            f"{gbp_short(money.available)} on budget lines, "
+            f"{gbp_short(money.unallocated)} not yet allocated to them",
+        ),
+    ]
+
+
+def savings_headline(view: View, savings: SavingsFigures) -> list[Figure]:
+    lists = view.lists
+    if savings.target is not None:
+        target_hint = f"Delivered savings are {savings.delivered_share_of_target}% of it"
+    elif view.filters.programme or view.filters.sub_region:
+        target_hint = "Targets are set for councils: choose all programmes and sub-regions"
+    else:
+        target_hint = "No targets set for the years in view"
+    return [
+        Figure(
+            "Savings delivered",
+            savings.delivered,
+            lists.savings(),
+            "From certified returns and programme reports",
+        ),
+        Figure(
+            "Total potential savings",
+            savings.potential,
+            lists.savings(),
+            "Delivered plus still forecast",
+        ),
+        Figure("Target", savings.target, lists.targets(), target_hint),
+    ]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    view: View
+    money: list[Figure]
+    savings: list[Figure]
+    projects: list[Figure]
+    charts: list[Chart]
+    actions: list[Action]
+    more_actions: bool
+
+
+def dashboard_page(view: View) -> Dashboard:
+    """Everything the dashboard shows, in a fixed number of queries."""
+    actions = list(
+        outstanding_actions(Meeting.objects.filter(partnership=view.filters.partnership))[
+            : ACTIONS_SHOWN + 1
+        ]
+    )
+    return Dashboard(
+        view=view,
+        money=money_figures(view, sum_balances([row.balance for row in view.money])),
+        savings=savings_headline(view, savings_figures(view.filters, view.programmes)),
+        projects=[
+            Figure(row.label, row.count, view.lists.projects(row.status), kind="count")
+            for row in project_status_counts(view.programmes)
+        ],
+        charts=[build(view, slug) for slug, build in CHARTS.items()],
+        actions=actions[:ACTIONS_SHOWN],
+        more_actions=len(actions) > ACTIONS_SHOWN,
+    )
