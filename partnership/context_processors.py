@@ -1,6 +1,11 @@
+from .navigation import menu_for
 from .scopes import scope_of
 
 
 def portal(request):
-    """The signed-in user's roles, for the header and the home page."""
-    return {"portal_scope": scope_of(getattr(request, "user", None))}
+    """The signed-in user's roles and menu, for the header and the home page."""
+    scope = scope_of(getattr(request, "user", None))
+    return {
+        "portal_scope": scope,
+        "portal_menu": menu_for(scope, request.path) if scope.kinds else [],
+    }
