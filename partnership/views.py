@@ -6,13 +6,11 @@ one service, and show the service's refusal on the form.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,6 +20,7 @@ from django.views.decorators.http import require_POST
 from . import forms, selectors, services
 from .models import Action, Meeting, Organisation, Partnership, SubRegion
 from .object_pages import viewable_object_or_404
+from .pagination import page_of
 from .services import MeetingError
 
 MEETINGS_PER_PAGE = 20
@@ -71,48 +70,6 @@ def sub_region_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # Shared by the meeting pages -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PageLink:
-    label: str
-    href: str | None  # None marks the gap between page numbers
-    is_current: bool = False
-
-
-@dataclass(frozen=True)
-class Pagination:
-    """One page of a list, with GOV.UK pagination links that keep the rest of the
-    query string, so a page can paginate two lists under two parameters."""
-
-    page: Page
-    links: list[PageLink]
-    previous_href: str | None
-    next_href: str | None
-
-
-def _paginate(request: HttpRequest, rows, *, per_page: int, param: str) -> Pagination:
-    page = Paginator(rows, per_page).get_page(request.GET.get(param))
-
-    def href(number: int) -> str:
-        query = request.GET.copy()
-        query[param] = number
-        return f"?{query.urlencode()}"
-
-    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-    return Pagination(
-        page=page,
-        links=[
-            PageLink(str(number), None)
-            if number == Paginator.ELLIPSIS
-            else PageLink(str(number), href(number), number == page.number)
-            for number in numbers
-        ]
-        if page.paginator.num_pages > 1
-        else [],
-        previous_href=href(page.previous_page_number()) if page.has_previous() else None,
-        next_href=href(page.next_page_number()) if page.has_next() else None,
-    )
 
 
 def _readable_partnership(request: HttpRequest, slug: str) -> Partnership:
@@ -187,13 +144,13 @@ def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
         "partnership/meeting_list.html",
         {
             "partnership": partnership,
-            "upcoming": _paginate(
+            "upcoming": page_of(
                 request,
                 meetings.filter(held_on__gte=today).order_by("held_on", "starts_at", "pk"),
                 per_page=MEETINGS_PER_PAGE,
                 param="upcoming",
             ),
-            "past": _paginate(
+            "past": page_of(
                 request,
                 meetings.filter(held_on__lt=today).order_by("-held_on", "-starts_at", "-pk"),
                 per_page=MEETINGS_PER_PAGE,
@@ -240,11 +197,10 @@ def outstanding_action_list(request: HttpRequest, slug: str) -> HttpResponse:
         "partnership/action_list.html",
         {
             "partnership": partnership,
-            "actions": _paginate(
+            "actions": page_of(
                 request,
                 selectors.outstanding_actions(partnership.meetings.all()),
                 per_page=ACTIONS_PER_PAGE,
-                param="page",
             ),
             "can_change": _may_schedule_meetings(request, partnership),
         },

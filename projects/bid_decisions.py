@@ -20,12 +20,12 @@ from bids.forms import (
     GovukForm,
     MoneyField,
     add_service_error,
-    error_summary,
 )
 from bids.models import Bid
 from bids.selectors import round_money
 from bids.services import bid_refer_back, bid_reject
 from partnership.errors import PortalError
+from partnership.form_errors import error_summary
 from partnership.models import Decision
 from partnership.object_pages import viewable_object_or_404
 

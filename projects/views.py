@@ -12,7 +12,6 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 from partnership import financial_years
 from partnership.errors import PortalError
 from partnership.object_pages import viewable_object_or_404
+from partnership.pagination import page_of
 from partnership.scopes import scope_of
 
 from . import exports, forms, selectors, services
@@ -110,10 +110,6 @@ def _button(request: HttpRequest, act: Callable, done: str) -> None:
         messages.success(request, done)
 
 
-def _page(request: HttpRequest, items, size: int = PAGE_SIZE):
-    return Paginator(items, size).get_page(request.GET.get("page"))
-
-
 # Lists ---------------------------------------------------------------------------------
 
 
@@ -138,7 +134,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     filters = forms.ProjectFilter(
         request.GET or None, queryset=selectors.partnership_projects(request.user)
     )
-    page = _page(request, filters.qs)
+    page = page_of(request, filters.qs, per_page=PAGE_SIZE)
     manages = can_approve_payment(request.user)
     return render(
         request,
@@ -163,7 +159,9 @@ def _require_manager(request: HttpRequest) -> None:
 @login_required
 def milestones_awaiting_verification(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
-    page = _page(request, selectors.milestones_awaiting_verification(request.user))
+    page = page_of(
+        request, selectors.milestones_awaiting_verification(request.user), per_page=PAGE_SIZE
+    )
     return render(request, "projects/milestone_awaiting_list.html", {"page": page})
 
 
@@ -176,7 +174,7 @@ def late_progress_reports(request: HttpRequest) -> HttpResponse:
         request,
         "projects/progressreport_late_list.html",
         {
-            "page": _page(request, rows, 50),
+            "page": page_of(request, rows, per_page=50),
             "last_quarter": selectors.last_completed_quarter(today),
         },
     )
@@ -213,7 +211,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def project_history(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
-    page = _page(request, selectors.project_history(project), 50)
+    page = page_of(request, selectors.project_history(project), per_page=50)
     return render(request, "projects/project_history.html", {"project": project, "page": page})
 
 
@@ -424,7 +422,7 @@ def payment_schedule(request: HttpRequest) -> HttpResponse:
         "projects/grantpayment_schedule.html",
         {
             "filters": filters,
-            "page": _page(request, filters.qs, 50),
+            "page": page_of(request, filters.qs, per_page=50),
             "totals": selectors.payment_totals(filters.qs, timezone.localdate()),
             "query": query.urlencode(),
         },

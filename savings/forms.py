@@ -1,6 +1,6 @@
 """Forms for the savings pages. Fields are drawn by crispy-forms-gds (GOV.UK markup)
-inside each page's own ``<form>``; every page shows :func:`error_links` as its GOV.UK
-error summary."""
+inside each page's own ``<form>``; every page shows
+:func:`partnership.form_errors.error_summary` as its GOV.UK error summary."""
 
 from decimal import Decimal
 
@@ -47,30 +47,6 @@ class GovukForm(forms.Form):
         self.helper = FormHelper(self)
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-
-
-def _anchor(bound_field) -> str:
-    # crispy-forms-gds numbers radios from 1: the summary links to the first.
-    if isinstance(bound_field.field.widget, forms.RadioSelect):
-        return f"id_{bound_field.html_name}_1"
-    return bound_field.auto_id
-
-
-def error_links(*forms_and_formsets, prefix: str = "") -> list[tuple[str, str]]:
-    """(anchor, message) for each error, in page order, for the GOV.UK error summary.
-    A formset's errors name the row they are in ("Saving 2: Enter the amount")."""
-    links = []
-    for item in forms_and_formsets:
-        if isinstance(item, forms.BaseFormSet):
-            first = _anchor(item.forms[0][next(iter(item.forms[0].fields))]) if item.forms else ""
-            links += [(first, error) for error in item.non_form_errors()]
-            for number, form in enumerate(item.forms, start=1):
-                links += error_links(form, prefix=f"{item.row_name} {number}: ")
-            continue
-        fields = [item[name] for name in item.fields]
-        links += [(_anchor(fields[0]), prefix + error) for error in item.non_field_errors()]
-        links += [(_anchor(field), prefix + error) for field in fields for error in field.errors]
-    return links
 
 
 class ReturnPeriodForm(GovukForm):

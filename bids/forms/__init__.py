@@ -4,7 +4,7 @@ round (dates, money, lifecycle) stay in the services, whose errors the views put
 on the form."""
 
 from .bids import BidForm
-from .govuk import DateField, GovukForm, MoneyField, add_service_error, error_summary
+from .govuk import DateField, GovukForm, MoneyField, add_service_error
 from .rounds import (
     FundingPlanForm,
     RankedFilterForm,
@@ -29,5 +29,4 @@ __all__ = [
     "ScoreForm",
     "add_service_error",
     "criterion_formset",
-    "error_summary",
 ]

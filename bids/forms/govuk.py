@@ -1,6 +1,6 @@
-"""What every GOV.UK form of the portal's bidding pages shares: the error summary's
-links, a service's refusal shown on its field, and fields that read what people type
-(amounts in pounds, whole numbers, day-month-year dates) with messages that name them."""
+"""What every GOV.UK form of the portal's bidding pages shares: a service's refusal
+shown on its field, and fields that read what people type (amounts in pounds, whole
+numbers, day-month-year dates) with messages that name them."""
 
 from decimal import Decimal
 
@@ -8,42 +8,6 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
-
-
-def error_summary(*forms_and_formsets) -> list[tuple[str, str]]:
-    """Every error on the page as (link to the input to jump to, message), in the order
-    the fields appear, for the GOV.UK error summary. Errors that belong to no field
-    point at the form's first field."""
-    items = []
-    for form in forms_and_formsets:
-        if isinstance(form, forms.BaseFormSet):
-            first = next(iter(form.forms), None)
-            items += [(_anchor(first, None), error) for error in form.non_form_errors()]
-            items += error_summary(*form.forms)
-            continue
-        items += [(_anchor(form, None), error) for error in form.non_field_errors()]
-        for field in form.visible_fields():
-            items += [(_anchor(form, field), error) for error in field.errors]
-    return items
-
-
-def _anchor(form, field) -> str:
-    if form is None:
-        return ""
-    if field is None:
-        field = next(iter(form.visible_fields()), None)
-        if field is None:
-            return ""
-    widget = field.field.widget
-    # The GOV.UK templates number radios and checkboxes from 1, but radios that reveal
-    # further questions from 0; the day of a date is its first input.
-    if field.name in getattr(form, "conditional_radios", ()):
-        return f"#id_{field.html_name}_0"
-    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-        return f"#id_{field.html_name}_1"
-    if isinstance(widget, forms.MultiWidget):
-        return f"#{field.auto_id}_0"
-    return f"#{field.auto_id}"
 
 
 def add_service_error(form: forms.Form, error) -> None:

@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from bids import selectors, services
-from bids.forms import error_summary
 from bids.models import Bid, BiddingRound
+from partnership.form_errors import error_summary
 from partnership.object_pages import viewable_object_or_404
 
 

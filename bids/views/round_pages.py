@@ -3,7 +3,6 @@ table with downloads, and the fund-in-rank-order plan."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,10 +16,11 @@ from bids.forms import (
     RoundReopenForm,
     add_service_error,
     criterion_formset,
-    error_summary,
 )
 from bids.models import Bid, BiddingRound
 from partnership.exports import csv_response, xlsx_response
+from partnership.form_errors import error_summary
+from partnership.pagination import page_of
 from programmes.selectors import budget_line_balance
 
 from .access import may_manage, render_form, require, round_or_404
@@ -30,9 +30,11 @@ ROUNDS_PER_PAGE = 25
 
 @login_required
 def round_list(request: HttpRequest) -> HttpResponse:
-    rounds = Paginator(
-        selectors.rounds_with_money(request.user).order_by("-opens_on", "name"), ROUNDS_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    rounds = page_of(
+        request,
+        selectors.rounds_with_money(request.user).order_by("-opens_on", "name"),
+        per_page=ROUNDS_PER_PAGE,
+    )
     return render(
         request,
         "bids/biddinground_list.html",

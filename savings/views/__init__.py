@@ -4,7 +4,6 @@ other benefits (``councils``), and the partnership's summaries, forecasts and ta
 (``summaries``). What every page does the same way lives here."""
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -15,10 +14,6 @@ from partnership.models import Organisation
 from ..models import SavingsReturn
 
 PAGE_SIZE = 25
-
-
-def page_of(request: HttpRequest, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def posted(request: HttpRequest):

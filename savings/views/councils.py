@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from partnership.errors import PortalError
 from partnership.financial_years import label
+from partnership.form_errors import error_summary
 from partnership.models import Organisation
+from partnership.pagination import page_of
 from partnership.scopes import Kind, scope_of
 from projects.models import Project
 
@@ -18,7 +20,6 @@ from .. import selectors, services
 from ..forms import (
     ForecastReturnForm,
     OtherBenefitForm,
-    error_links,
 )
 from ..models import ForecastReturn, OtherBenefit, SavingsReturn
 from ..permissions import (
@@ -26,7 +27,7 @@ from ..permissions import (
     can_change_savings_record,
     can_view_savings_record,
 )
-from . import council_for, page_of, posted, show_error
+from . import PAGE_SIZE, council_for, posted, show_error
 
 
 @login_required
@@ -64,7 +65,7 @@ def council_savings(request: HttpRequest, pk: int) -> HttpResponse:
             "due": selectors.savings_return_due(
                 organisation=organisation, today=timezone.localdate()
             ),
-            "returns": page_of(request, returns),
+            "returns": page_of(request, returns, per_page=PAGE_SIZE),
             "targets": selectors.organisation_target_table(organisation=organisation),
             "forecasts": ForecastReturn.objects.filter(organisation=organisation),
             "benefits": selectors.other_benefits_by_unit(
@@ -105,7 +106,7 @@ def forecast_record(request: HttpRequest, pk: int) -> HttpResponse:
             "heading": "Return a RAG forecast",
             "caption": organisation.name,
             "form": form,
-            "errors": error_links(form),
+            "errors": error_summary(form),
         },
     )
 
@@ -146,6 +147,6 @@ def benefit_record(request: HttpRequest, pk: int) -> HttpResponse:
             "heading": "Record a benefit",
             "caption": organisation.name,
             "form": form,
-            "errors": error_links(form),
+            "errors": error_summary(form),
         },
     )

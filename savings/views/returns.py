@@ -11,8 +11,10 @@ from django.utils import timezone
 from partnership.errors import PortalError
 from partnership.exports import CSV_TYPE, XLSX_TYPE
 from partnership.financial_years import label
+from partnership.form_errors import error_summary
 from partnership.models import Organisation
 from partnership.object_pages import viewable_object_or_404
+from partnership.pagination import page_of
 from partnership.scopes import scope_of
 
 from .. import selectors, services
@@ -22,7 +24,6 @@ from ..forms import (
     SavingsRowForm,
     SavingsRowFormSet,
     SignOffForm,
-    error_links,
     raw_rows,
 )
 from ..models import SavingsReturn
@@ -31,7 +32,7 @@ from ..permissions import (
     can_change_savings_record,
 )
 from ..return_files import SavingsRow, template_csv, template_xlsx
-from . import council_for, page_of, posted, show_error
+from . import PAGE_SIZE, council_for, posted, show_error
 
 ROWS_PREFIX = "rows"
 
@@ -112,7 +113,7 @@ def return_enter(request: HttpRequest, pk: int) -> HttpResponse:
             "organisation": organisation,
             "period_form": period_form,
             "formset": formset,
-            "errors": error_links(period_form, formset),
+            "errors": error_summary(period_form, formset),
         },
     )
 
@@ -140,7 +141,7 @@ def return_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "savings/return_upload.html",
-        {"organisation": organisation, "form": form, "errors": error_links(form)},
+        {"organisation": organisation, "form": form, "errors": error_summary(form)},
     )
 
 
@@ -266,7 +267,7 @@ def return_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
             "savings_return": savings_return,
             "entries": selectors.savings_return_entries(savings_return),
             "form": form,
-            "errors": error_links(form),
+            "errors": error_summary(form),
         },
     )
 
@@ -280,4 +281,8 @@ def awaiting_sign_off(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         returns = returns.filter(organisation__in=scope.finance_organisation_ids)
     returns = returns.select_related("organisation", "submitted_by").order_by("submitted_at")
-    return render(request, "savings/awaiting_sign_off.html", {"returns": page_of(request, returns)})
+    return render(
+        request,
+        "savings/awaiting_sign_off.html",
+        {"returns": page_of(request, returns, per_page=PAGE_SIZE)},
+    )

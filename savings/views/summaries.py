@@ -14,7 +14,9 @@ from django.utils import timezone
 from partnership.errors import PortalError
 from partnership.exports import csv_response
 from partnership.financial_years import label
+from partnership.form_errors import error_summary
 from partnership.models import Organisation, Partnership
+from partnership.pagination import page_of
 from partnership.scopes import scope_of
 from projects.models import Project
 
@@ -22,10 +24,9 @@ from .. import selectors, services
 from ..forms import (
     SavingsTargetForm,
     SummaryFilterForm,
-    error_links,
 )
 from ..models import SavingsTarget
-from . import council_url, page_of, posted, show_error
+from . import PAGE_SIZE, council_url, posted, show_error
 
 
 def _readable_partnerships(user):
@@ -48,7 +49,7 @@ class Filters:
 
     @property
     def errors(self) -> list[tuple[str, str]]:
-        return error_links(self.form) if self.form.is_bound else []
+        return error_summary(self.form) if self.form.is_bound else []
 
     @property
     def query(self) -> str:
@@ -293,7 +294,11 @@ def target_list(request: HttpRequest) -> HttpResponse:
         "savings/target_list.html",
         {
             "filters": filters,
-            "targets": page_of(request, targets.order_by("organisation__name", "financial_year")),
+            "targets": page_of(
+                request,
+                targets.order_by("organisation__name", "financial_year"),
+                per_page=PAGE_SIZE,
+            ),
             "can_set": _managed_partnerships(request.user)
             .filter(pk=filters.partnership.pk)
             .exists(),
@@ -336,5 +341,5 @@ def target_set(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "savings/target_set.html",
-        {"heading": "Set a savings target", "form": form, "errors": error_links(form)},
+        {"heading": "Set a savings target", "form": form, "errors": error_summary(form)},
     )

@@ -31,7 +31,6 @@ D = Decimal
 MEETING_ON = datetime.date(2011, 4, 12)
 
 
-
 @pytest.fixture
 def partnership(db):
     return PartnershipFactory(short_name="EM IEP")
