@@ -109,7 +109,7 @@ def outbox_for(address: str) -> list:
     return [message for message in mail.outbox if message.to == [address]]
 
 
-def test_each_officer_gets_their_councils_milestones_and_reports_due(em_iep):
+def test_each_officer_gets_their_councils_milestones_and_reports_due(em_iep, tasks_run_here):
     sent = send_delivery_reminders.delay(today=TODAY.isoformat()).get()
 
     assert sent == 3
