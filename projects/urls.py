@@ -41,6 +41,7 @@ urlpatterns: list = [
     path("payments/<int:pk>/", views.payment_detail, name="payment-detail"),
     path("payments/<int:pk>/approve/", views.payment_approve, name="payment-approve"),
     path("payments/<int:pk>/withhold/", views.payment_withhold, name="payment-withhold"),
+    path("payments/<int:pk>/release/", views.payment_release, name="payment-release"),
     path("payments/<int:pk>/record/", views.payment_record, name="payment-record"),
     # Progress reports and risks
     path(

@@ -367,6 +367,18 @@ def payment_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def payment_release(request: HttpRequest, pk: int) -> HttpResponse:
+    payment = _payment(request, pk, can_approve_payment)
+    _button(
+        request,
+        lambda: services.payment_release(payment=payment, by=request.user),
+        "The hold is lifted.",
+    )
+    return redirect(payment)
+
+
+@login_required
 def payment_withhold(request: HttpRequest, pk: int) -> HttpResponse:
     payment = _payment(request, pk, can_approve_payment)
     form = forms.PaymentWithholdForm(_posted(request))

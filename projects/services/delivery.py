@@ -31,7 +31,7 @@ PAYMENT_TRANSITIONS: dict[str, set[str]] = {
     PaymentStatus.SCHEDULED: {PaymentStatus.DUE, PaymentStatus.WITHHELD, PaymentStatus.CANCELLED},
     PaymentStatus.DUE: {PaymentStatus.APPROVED, PaymentStatus.WITHHELD, PaymentStatus.CANCELLED},
     PaymentStatus.APPROVED: {PaymentStatus.PAID, PaymentStatus.WITHHELD},
-    PaymentStatus.WITHHELD: {PaymentStatus.DUE, PaymentStatus.CANCELLED},
+    PaymentStatus.WITHHELD: {PaymentStatus.SCHEDULED, PaymentStatus.DUE, PaymentStatus.CANCELLED},
     PaymentStatus.PAID: set(),
     PaymentStatus.CANCELLED: set(),
 }
@@ -275,6 +275,27 @@ def payment_withhold(*, payment: GrantPayment, reason: str, by: User) -> GrantPa
     payment = _locked_payment(payment)
     move(payment, PaymentStatus.WITHHELD, PAYMENT_TRANSITIONS, PaymentStatus, by)
     payment.withheld_reason = reason
+    payment.save(update_fields=["status", "withheld_reason"])
+    return payment
+
+
+@transaction.atomic
+def payment_release(*, payment: GrantPayment, by: User) -> GrantPayment:
+    """Lift a hold: the payment is due again if its milestone is verified (or it has
+    none), otherwise scheduled until the milestone is. The reason it was withheld
+    stays in its history."""
+    payment = (
+        GrantPayment.objects.select_for_update().select_related("milestone").get(pk=payment.pk)
+    )
+    verified = payment.milestone is None or payment.milestone.status == MilestoneStatus.VERIFIED
+    move(
+        payment,
+        PaymentStatus.DUE if verified else PaymentStatus.SCHEDULED,
+        PAYMENT_TRANSITIONS,
+        PaymentStatus,
+        by,
+    )
+    payment.withheld_reason = ""
     payment.save(update_fields=["status", "withheld_reason"])
     return payment
 

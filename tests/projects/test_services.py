@@ -16,6 +16,7 @@ from projects.services import (
     milestone_verify,
     payment_approve,
     payment_record_paid,
+    payment_release,
     payment_withhold,
     project_create_from_bid,
 )
@@ -211,3 +212,20 @@ def test_two_record_payment_requests_at_the_same_moment_pay_once(project):
     assert sum(isinstance(outcome, GrantPayment) for outcome in outcomes) == 1
     assert sum(isinstance(outcome, ProjectError) for outcome in outcomes) == 1
     assert project_money(project).paid == D("60000.00")
+
+
+def test_lifting_a_hold_makes_a_payment_due_again_only_once_its_milestone_is_verified(project):
+    manager = UserFactory()
+    scheduled = payment_withhold(
+        payment=first_payment(project), reason="Evidence missing", by=manager
+    )
+    released = payment_release(payment=scheduled, by=manager)
+    assert released.status == GrantPayment.Status.SCHEDULED  # milestone not yet verified
+    assert released.withheld_reason == ""
+    assert released.history.filter(withheld_reason="Evidence missing").exists()
+
+    approved = deliver_and_approve(project, manager)
+    payment_withhold(payment=approved, reason="Query on invoice", by=manager)
+    assert payment_release(payment=approved, by=manager).status == GrantPayment.Status.DUE
+    with pytest.raises(ProjectError, match="due cannot become due"):
+        payment_release(payment=approved, by=manager)

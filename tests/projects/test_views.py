@@ -449,6 +449,11 @@ def test_the_programme_manager_withholds_a_payment_with_a_reason(client, em_iep)
 
     payment.refresh_from_db()
     assert (payment.status, payment.withheld_reason) == ("withheld", "Evidence missing")
+    assert "Lift the hold" in text(client.get(payment.get_absolute_url()))
+
+    client.post(reverse("projects:payment-release", args=[payment.pk]))
+    payment.refresh_from_db()
+    assert payment.status == "scheduled"  # its milestone is not verified yet
 
 
 def test_a_replayed_record_payment_is_refused_with_the_message_and_pays_once(client, em_iep):
@@ -568,6 +573,7 @@ def every_form_url(em_iep) -> list[tuple[str, str]]:
         ("post", reverse("projects:milestone-verify", args=[milestone.pk])),
         ("post", reverse("projects:payment-approve", args=[milestone.payment.pk])),
         ("get", reverse("projects:payment-withhold", args=[milestone.payment.pk])),
+        ("post", reverse("projects:payment-release", args=[milestone.payment.pk])),
         ("get", reverse("projects:payment-record", args=[milestone.payment.pk])),
         ("post", reverse("projects:progress-report-submit", args=[report.pk])),
         ("post", reverse("projects:progress-report-correct", args=[report.pk])),
