@@ -284,9 +284,7 @@ def payment_release(*, payment: GrantPayment, by: User) -> GrantPayment:
     """Lift a hold: the payment is due again if its milestone is verified (or it has
     none), otherwise scheduled until the milestone is. The reason it was withheld
     stays in its history."""
-    payment = (
-        GrantPayment.objects.select_for_update().select_related("milestone").get(pk=payment.pk)
-    )
+    payment = _locked_payment(payment)
     verified = payment.milestone is None or payment.milestone.status == MilestoneStatus.VERIFIED
     move(
         payment,
