@@ -17,8 +17,6 @@ class BiddingRoundQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Rounds of the programmes the user may read, and those they are named to
         score."""
-        if scope_of(user).is_administrator:
-            return self.all()
         return self.filter(
             programme_visibility(user, via="budget_line__programme__") | _scored_rounds(user, "pk")
         )

@@ -4,6 +4,10 @@ from django.db.models import Exists, OuterRef, Q
 from partnership.models import Partnership
 from partnership.scopes import scope_of
 
+# A condition every row meets. Not Q(): Q() | other is just other, which would
+# narrow an administrator's rows as soon as a caller widens the visibility.
+EVERYTHING = ~Q(pk__in=[])
+
 
 def programme_visibility(user, via: str = "") -> Q:
     """The programmes a user may read: every programme of a partnership they manage,
@@ -11,7 +15,7 @@ def programme_visibility(user, via: str = "") -> Q:
     ``via`` is the lookup path from the queried model to its programme."""
     scope = scope_of(user)
     if scope.is_administrator:
-        return Q()
+        return EVERYTHING
     partnership = f"{via}partnership"
     organisations = scope.organisation_ids("officer", "finance")
     member_of = Partnership.members.through.objects.filter(

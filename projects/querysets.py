@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from partnership.scopes import scope_of
+from programmes.querysets import EVERYTHING
 
 
 def project_visibility(user, project_model, via: str = "") -> Q:
@@ -11,7 +12,7 @@ def project_visibility(user, project_model, via: str = "") -> Q:
     the queried model to its project."""
     scope = scope_of(user)
     if scope.is_administrator:
-        return Q()
+        return EVERYTHING
     partner_of = project_model.partners.through.objects.filter(
         project_id=OuterRef(f"{via}pk" if via else "pk"),
         organisation_id__in=scope.officer_organisation_ids,
