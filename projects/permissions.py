@@ -58,11 +58,18 @@ def can_change_payment(user, payment: GrantPayment | Repayment | None = None) ->
     return can_approve_payment(user, payment) or can_record_payment(user, payment)
 
 
-def can_add_project(user, project: Project | None = None) -> bool:
-    """Projects come from approved bids or the programme manager's own awards."""
+def can_manage_delivery(user, project: Project | None = None) -> bool:
+    """Verifying milestones, deciding change requests, closing the project and setting
+    its repayments and clawback fall to the programme managers of its partnership:
+    the people who approve its grant payments."""
     return holds_role_in_partnership(
         user, project.programme.partnership_id if project else None, Kind.PROGRAMME_MANAGER
     )
+
+
+def can_add_project(user, project: Project | None = None) -> bool:
+    """Projects come from approved bids or the programme manager's own awards."""
+    return can_manage_delivery(user, project)
 
 
 register(

@@ -1,0 +1,127 @@
+"""Change requests, their decisions, and closure."""
+
+from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Layout
+from django import forms
+
+from partnership.models import Decision, Partnership
+from projects.models import ChangeRequest
+
+from .fields import GovukForm, date_field, money_field
+
+
+class ChangeRequestForm(GovukForm):
+    submit_label = "Send request"
+
+    kind = forms.ChoiceField(
+        label="What do you want to change?",
+        choices=ChangeRequest.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what you want to change"},
+    )
+    new_grant_awarded = money_field("New grant", required=False)
+    new_ends_on = date_field("New end date", required=False, help_text="For example, 30 9 2013")
+    new_scope = forms.CharField(
+        label="New scope",
+        widget=forms.Textarea,
+        required=False,
+        help_text="The project's outline as it would become",
+    )
+    reason = forms.CharField(
+        label="Why the change is needed",
+        widget=forms.Textarea,
+        error_messages={"required": "Give the reason for the change"},
+    )
+
+    # Which extra answer each kind of change needs.
+    NEEDS = {
+        ChangeRequest.Kind.GRANT: ("new_grant_awarded", "Enter the new grant"),
+        ChangeRequest.Kind.END_DATE: ("new_ends_on", "Enter the new end date"),
+        ChangeRequest.Kind.SCOPE: ("new_scope", "Describe the new scope"),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each kind's extra question is revealed under its radio button.
+        needs = {kind: field for kind, (field, _) in self.NEEDS.items()}
+        self.helper.layout = Layout(
+            ConditionalRadios(
+                "kind",
+                *(
+                    ConditionalQuestion(label, needs[kind]) if kind in needs else label
+                    for kind, label in ChangeRequest.Kind.choices
+                ),
+            ),
+            "reason",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        needed = self.NEEDS.get(cleaned.get("kind"))
+        if needed and cleaned.get(needed[0]) in (None, "") and not self.has_error(needed[0]):
+            self.add_error(needed[0], needed[1])
+        return cleaned
+
+    def service_fields(self) -> dict:
+        """The request as ``change_request_submit`` takes it: only the answer its kind
+        needs."""
+        kind = self.cleaned_data["kind"]
+        fields = {"kind": kind, "reason": self.cleaned_data["reason"]}
+        needed = self.NEEDS.get(kind)
+        if needed:
+            fields[needed[0]] = self.cleaned_data[needed[0]]
+        return fields
+
+
+class ChangeRequestDecisionForm(GovukForm):
+    submit_label = "Record decision"
+
+    outcome = forms.ChoiceField(
+        label="Decision",
+        choices=[("approve", "Approve the change"), ("refuse", "Refuse the change")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to approve or refuse the change"},
+    )
+    decision = forms.ModelChoiceField(
+        label="Board decision",
+        queryset=Decision.objects.none(),
+        required=False,
+        empty_label="None",
+        help_text="The board decision that allowed it (needed to extend the end date)",
+    )
+    note = forms.CharField(
+        label="Note",
+        widget=forms.Textarea,
+        required=False,
+        help_text="Needed when you refuse: say why",
+    )
+
+    def __init__(self, *args, partnership: Partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        decisions = self.fields["decision"]
+        decisions.queryset = (
+            Decision.objects.filter(meeting__partnership=partnership)
+            .select_related("meeting")
+            .order_by("-meeting__held_on", "id")
+        )
+        decisions.label_from_instance = lambda decision: (
+            f"{decision.meeting.held_on:%-d %B %Y}: {decision.text[:120]}"
+        )
+
+
+class ProjectCloseForm(GovukForm):
+    submit_label = "Continue"
+
+    delivered = forms.CharField(
+        label="What the project delivered",
+        widget=forms.Textarea,
+        error_messages={"required": "Say what the project delivered"},
+    )
+    savings_realised = money_field(
+        "Cashable savings realised",
+        error_messages={"required": "Enter the savings realised, or 0 if there were none"},
+    )
+    lessons_learnt = forms.CharField(
+        label="Lessons learnt",
+        widget=forms.Textarea,
+        error_messages={"required": "Give the lessons learnt"},
+    )

@@ -1,0 +1,130 @@
+"""Milestone pages: logging delivery with evidence, re-profiling, verifying or
+returning, and downloading evidence."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from projects import forms, selectors, services
+from projects.models import Milestone, MilestoneEvidence
+from projects.permissions import can_change_project, can_manage_delivery
+from projects.services import milestone_log_delivery
+
+from .access import OF_PROJECT, acted, button, fetch_or_404, of_project, posted
+
+# Milestones ------------------------------------------------------------------------------
+
+
+def _milestone(request: HttpRequest, pk: int, allowed: Callable | None = None) -> Milestone:
+    return fetch_or_404(
+        request, Milestone.objects.select_related(*OF_PROJECT, "payment"), pk, allowed
+    )
+
+
+@login_required
+def milestone_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = _milestone(request, pk)
+    user = request.user
+    return render(
+        request,
+        "projects/milestone_detail.html",
+        {
+            "milestone": milestone,
+            "reprofiles": selectors.milestone_reprofiles(milestone),
+            "evidence": selectors.milestone_evidence(milestone),
+            "can_change": can_change_project(user, milestone.project),
+            "manages": can_manage_delivery(user, milestone.project),
+        },
+    )
+
+
+@login_required
+def milestone_log(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = _milestone(request, pk, of_project(can_change_project))
+    has_evidence = milestone.evidence.exists()
+    form = forms.MilestoneLogForm(posted(request), request.FILES or None, has_evidence=has_evidence)
+    if acted(
+        form,
+        lambda data: milestone_log_delivery(
+            milestone=milestone,
+            achieved_on=data["achieved_on"],
+            delivered=data["delivered"],
+            files=data["files"],
+            links=data["links"],
+            by=request.user,
+        ),
+    ):
+        messages.success(
+            request,
+            f"Milestone {milestone.position} is logged as achieved. "
+            "The programme manager will verify it.",
+        )
+        return redirect(milestone)
+    context = {"project": milestone.project, "milestone": milestone, "has_evidence": has_evidence}
+    return render(request, "projects/milestone_log.html", {**context, "form": form})
+
+
+@login_required
+def milestone_reprofile(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = _milestone(request, pk, of_project(can_change_project))
+    form = forms.MilestoneReprofileForm(posted(request))
+    if acted(
+        form,
+        lambda data: services.milestone_reprofile(
+            milestone=milestone,
+            new_forecast_on=data["new_forecast_on"],
+            reason=data["reason"],
+            by=request.user,
+        ),
+    ):
+        messages.success(request, f"Milestone {milestone.position} is re-profiled.")
+        return redirect(milestone)
+    context = {"project": milestone.project, "milestone": milestone, "form": form}
+    return render(request, "projects/milestone_reprofile.html", context)
+
+
+@login_required
+@require_POST
+def milestone_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = _milestone(request, pk, of_project(can_manage_delivery))
+    button(
+        request,
+        lambda: services.milestone_verify(milestone=milestone, by=request.user),
+        f"Milestone {milestone.position} is verified. Its grant payment is now due.",
+    )
+    return redirect(milestone)
+
+
+@login_required
+def milestone_return(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = _milestone(request, pk, of_project(can_manage_delivery))
+    form = forms.MilestoneReturnForm(posted(request))
+    if acted(
+        form,
+        lambda data: services.milestone_return(
+            milestone=milestone, comment=data["comment"], by=request.user
+        ),
+    ):
+        messages.success(request, f"Milestone {milestone.position} is returned to the officer.")
+        return redirect(milestone)
+    context = {"project": milestone.project, "milestone": milestone, "form": form}
+    return render(request, "projects/milestone_return.html", context)
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = get_object_or_404(
+        MilestoneEvidence.objects.filter(
+            milestone__in=Milestone.objects.visible_to(request.user)
+        ).exclude(file=""),
+        pk=pk,
+    )
+    if not request.user.has_perm("projects.view_milestoneevidence", evidence):
+        raise PermissionDenied
+    name = evidence.file.name.rsplit("/", 1)[-1]
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=name)

@@ -1,0 +1,145 @@
+"""Grant payments: approving, withholding, lifting a hold and recording payment; and
+the grant payment schedule finance works from, with its downloads."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from partnership.pagination import page_of
+from projects import exports, forms, selectors, services
+from projects.models import GrantPayment
+from projects.permissions import can_approve_payment, can_record_payment
+
+from .access import OF_PROJECT, acted, button, fetch_or_404, posted
+
+# Grant payments ----------------------------------------------------------------------------
+
+
+def _payment(request: HttpRequest, pk: int, allowed: Callable | None = None) -> GrantPayment:
+    return fetch_or_404(
+        request,
+        GrantPayment.objects.select_related(*OF_PROJECT, "milestone", "approved_by"),
+        pk,
+        allowed,
+    )
+
+
+@login_required
+def payment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    payment = _payment(request, pk)
+    return render(
+        request,
+        "projects/grantpayment_detail.html",
+        {
+            "payment": payment,
+            "approves": can_approve_payment(request.user, payment),
+            "records": can_record_payment(request.user, payment),
+        },
+    )
+
+
+@login_required
+@require_POST
+def payment_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    payment = _payment(request, pk, can_approve_payment)
+    button(
+        request,
+        lambda: services.payment_approve(payment=payment, by=request.user),
+        "The payment is approved for release. Finance can now record it as paid.",
+    )
+    return redirect(payment)
+
+
+@login_required
+@require_POST
+def payment_release(request: HttpRequest, pk: int) -> HttpResponse:
+    payment = _payment(request, pk, can_approve_payment)
+    button(
+        request,
+        lambda: services.payment_release(payment=payment, by=request.user),
+        "The hold is lifted.",
+    )
+    return redirect(payment)
+
+
+@login_required
+def payment_withhold(request: HttpRequest, pk: int) -> HttpResponse:
+    payment = _payment(request, pk, can_approve_payment)
+    form = forms.PaymentWithholdForm(posted(request))
+    if acted(
+        form,
+        lambda data: services.payment_withhold(
+            payment=payment, reason=data["reason"], by=request.user
+        ),
+    ):
+        messages.success(request, "The payment is withheld.")
+        return redirect(payment)
+    context = {"project": payment.project, "payment": payment, "form": form}
+    return render(request, "projects/grantpayment_withhold.html", context)
+
+
+@login_required
+def payment_record(request: HttpRequest, pk: int) -> HttpResponse:
+    payment = _payment(request, pk, can_record_payment)
+    form = forms.PaymentRecordForm(posted(request))
+    if acted(
+        form,
+        lambda data: services.payment_record_paid(
+            payment=payment,
+            paid_on=data["paid_on"],
+            reference=data["reference"],
+            by=request.user,
+        ),
+    ):
+        messages.success(request, "The payment is recorded as paid.")
+        return redirect(payment)
+    context = {"project": payment.project, "payment": payment, "form": form}
+    return render(request, "projects/grantpayment_record.html", context)
+
+
+# The grant payment schedule ------------------------------------------------------------------
+
+
+def _schedule(request: HttpRequest) -> forms.PaymentScheduleFilter:
+    if not (can_record_payment(request.user) or can_approve_payment(request.user)):
+        raise PermissionDenied
+    return forms.PaymentScheduleFilter(
+        request.GET or None, queryset=selectors.payment_schedule(request.user)
+    )
+
+
+@login_required
+def payment_schedule(request: HttpRequest) -> HttpResponse:
+    filters = _schedule(request)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "projects/grantpayment_schedule.html",
+        {
+            "filters": filters,
+            "page": page_of(request, filters.qs, per_page=50),
+            "totals": selectors.payment_totals(filters.qs, timezone.localdate()),
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _schedule_filename() -> str:
+    return f"grant-payment-schedule-{timezone.localdate():%Y-%m-%d}"
+
+
+@login_required
+def payment_schedule_csv(request: HttpRequest) -> HttpResponse:
+    return exports.payment_schedule_csv(_schedule(request).qs, _schedule_filename())
+
+
+@login_required
+def payment_schedule_xlsx(request: HttpRequest) -> HttpResponse:
+    return exports.payment_schedule_xlsx(_schedule(request).qs, _schedule_filename())

@@ -1,0 +1,120 @@
+"""Officers' and programme managers' lists of projects, milestones awaiting
+verification and late progress reports; the project page and its history."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from partnership.object_pages import viewable_object_or_404
+from partnership.pagination import page_of
+from partnership.scopes import scope_of
+from projects import forms, selectors
+from projects.models import Project, Repayment
+from projects.permissions import (
+    can_change_project,
+    can_manage_delivery,
+    can_record_payment,
+)
+
+from .access import PAGE_SIZE, project_or_404, require_manager
+
+# Lists ---------------------------------------------------------------------------------
+
+
+@login_required
+def my_projects(request: HttpRequest) -> HttpResponse:
+    if not scope_of(request.user).officer_organisation_ids:
+        raise PermissionDenied
+    today = timezone.localdate()
+    return render(
+        request,
+        "projects/project_mine.html",
+        {"deliveries": selectors.officer_projects(request.user, today), "today": today},
+    )
+
+
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    if not (scope.is_administrator or scope.readable_partnership_ids):
+        raise PermissionDenied
+    today = timezone.localdate()
+    filters = forms.ProjectFilter(
+        request.GET or None, queryset=selectors.partnership_projects(request.user)
+    )
+    page = page_of(request, filters.qs, per_page=PAGE_SIZE)
+    manages = can_manage_delivery(request.user)
+    return render(
+        request,
+        "projects/project_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "deliveries": selectors.projects_delivery(list(page.object_list), today),
+            "manages": manages,
+            "awaiting_count": (
+                selectors.milestones_awaiting_verification(request.user).count() if manages else 0
+            ),
+        },
+    )
+
+
+@login_required
+def milestones_awaiting_verification(request: HttpRequest) -> HttpResponse:
+    require_manager(request)
+    page = page_of(
+        request, selectors.milestones_awaiting_verification(request.user), per_page=PAGE_SIZE
+    )
+    return render(request, "projects/milestone_awaiting_list.html", {"page": page})
+
+
+@login_required
+def late_progress_reports(request: HttpRequest) -> HttpResponse:
+    require_manager(request)
+    today = timezone.localdate()
+    rows = selectors.late_progress_reports(request.user, today)
+    return render(
+        request,
+        "projects/progressreport_late_list.html",
+        {
+            "page": page_of(request, rows, per_page=50),
+            "last_quarter": selectors.last_completed_quarter(today),
+        },
+    )
+
+
+# The project page and its history ------------------------------------------------------
+
+
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = viewable_object_or_404(
+        request,
+        Project.objects.visible_to(request.user)
+        .select_related(
+            "programme__partnership", "budget_line", "lead_organisation", "theme", "bid"
+        )
+        .prefetch_related("partners"),
+        pk=pk,
+    )
+    user = request.user
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "project": project,
+            "page": selectors.project_page(project, timezone.localdate()),
+            "can_change": can_change_project(user, project),
+            "manages": can_manage_delivery(user, project),
+            "records_payments": can_record_payment(user, Repayment(project=project)),
+        },
+    )
+
+
+@login_required
+def project_history(request: HttpRequest, pk: int) -> HttpResponse:
+    project = project_or_404(request, pk)
+    page = page_of(request, selectors.project_history(project), per_page=50)
+    return render(request, "projects/project_history.html", {"project": project, "page": page})

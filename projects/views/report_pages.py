@@ -1,0 +1,174 @@
+"""Quarterly progress reports and the project's risk register."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from partnership import financial_years
+from partnership.errors import PortalError
+from projects import forms, selectors, services
+from projects.models import (
+    ProgressReport,
+    Project,
+    ProjectRisk,
+)
+from projects.permissions import can_change_project
+from projects.services.reporting import REPORT_FIELDS
+
+from .access import OF_PROJECT, acted, button, fetch_or_404, of_project, posted, project_or_404
+
+# Progress reports and the risk register ------------------------------------------------------
+
+
+def _report(request: HttpRequest, pk: int, allowed: Callable | None = None) -> ProgressReport:
+    return fetch_or_404(request, ProgressReport.objects.select_related(*OF_PROJECT), pk, allowed)
+
+
+@login_required
+def progress_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    return render(
+        request,
+        "projects/progressreport_detail.html",
+        {
+            "report": report,
+            "spend": list(report.spend.all()),
+            "risks": list(report.risks.all()),
+            "versions": list(
+                report.project.progress_reports.filter(
+                    financial_year=report.financial_year, quarter=report.quarter
+                ).exclude(pk=report.pk)
+            ),
+            "can_change": can_change_project(request.user, report.project),
+        },
+    )
+
+
+def _spend_initial(project: Project, report: ProgressReport | None) -> list[dict]:
+    """One row for every quarter of the project's life, with what the report gave."""
+    given = {(row.financial_year, row.quarter): row for row in report.spend.all()} if report else {}
+    quarters = sorted(set(selectors.project_quarters(project)) | set(given))
+    return [
+        {
+            "financial_year": year,
+            "quarter": quarter,
+            "forecast": given[(year, quarter)].forecast if (year, quarter) in given else None,
+            "actual": given[(year, quarter)].actual if (year, quarter) in given else None,
+        }
+        for year, quarter in quarters
+    ]
+
+
+@login_required
+def progress_report_edit(request: HttpRequest, pk: int, year: int, quarter: int) -> HttpResponse:
+    project = project_or_404(request, pk, can_change_project)
+    if not 1 <= quarter <= 4 or not financial_years.FIRST_YEAR <= year <= financial_years.LAST_YEAR:
+        raise Http404
+    report = (
+        project.progress_reports.filter(financial_year=year, quarter=quarter)
+        .exclude(status=ProgressReport.Status.SUPERSEDED)
+        .first()
+    )
+    if report is not None and report.status == ProgressReport.Status.SUBMITTED:
+        messages.error(request, "This report is submitted. Correct it to make a new version.")
+        return redirect(report)
+    initial = (
+        {name: getattr(report, name) for name in REPORT_FIELDS} | {"risks": report.risks.all()}
+        if report
+        else {}
+    )
+    form = forms.ProgressReportForm(posted(request), initial=initial, project=project)
+    spend = forms.SpendFormSet(posted(request), initial=_spend_initial(project, report))
+    saved = (
+        spend.is_bound
+        and spend.is_valid()
+        and acted(
+            form,
+            lambda data: services.progress_report_save(
+                project=project,
+                financial_year=year,
+                quarter=quarter,
+                by=request.user,
+                spend=spend.given_rows(),
+                **form.service_fields(),
+            ),
+        )
+    )
+    if saved:
+        messages.success(request, "The draft report is saved. Submit it when it is ready.")
+        return redirect(saved)
+    return render(
+        request,
+        "projects/progressreport_form.html",
+        {
+            "project": project,
+            "report": report,
+            "year": year,
+            "quarter": quarter,
+            "form": form,
+            "spend": spend,
+        },
+    )
+
+
+@login_required
+@require_POST
+def progress_report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk, of_project(can_change_project))
+    button(
+        request,
+        lambda: services.progress_report_submit(report=report, by=request.user),
+        "The progress report is submitted.",
+    )
+    return redirect(report)
+
+
+@login_required
+@require_POST
+def progress_report_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk, of_project(can_change_project))
+    try:
+        correction = services.progress_report_correct(report=report, by=request.user)
+    except PortalError as error:
+        messages.error(request, error.message)
+        return redirect(report)
+    messages.success(
+        request,
+        f"Version {correction.version} is a draft copy of the submitted report. "
+        "Make your corrections, then submit it.",
+    )
+    return redirect(
+        "projects:progress-report-edit",
+        pk=report.project_id,
+        year=report.financial_year,
+        quarter=report.quarter,
+    )
+
+
+def _risk_page(request: HttpRequest, project: Project, risk: ProjectRisk | None) -> HttpResponse:
+    form = forms.RiskForm(posted(request), instance=risk)
+    if acted(
+        form,
+        lambda data: services.risk_record(project=project, existing=risk, by=request.user, **data),
+    ):
+        messages.success(request, "The risk register is updated.")
+        return redirect(f"{project.get_absolute_url()}#risks")
+    return render(
+        request, "projects/projectrisk_form.html", {"project": project, "risk": risk, "form": form}
+    )
+
+
+@login_required
+def risk_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _risk_page(request, project_or_404(request, pk, can_change_project), None)
+
+
+@login_required
+def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    risks = ProjectRisk.objects.select_related(*OF_PROJECT)
+    risk = fetch_or_404(request, risks, pk, of_project(can_change_project))
+    return _risk_page(request, risk.project, risk)
