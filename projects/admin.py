@@ -17,6 +17,7 @@ from .models import (
     Milestone,
     MilestoneEvidence,
     MilestoneReprofile,
+    PaymentChange,
     ProgressReport,
     ProgressReportSpend,
     Project,
@@ -274,8 +275,17 @@ class ProjectRiskAdmin(ProjectChildAdmin):
     search_fields = ["risk", "owner", "project__reference", "project__title"]
 
 
+class PaymentChangeInline(PortalInline):
+    model = PaymentChange
+    fields = ["payment", "previous_amount", "previous_due_on", "new_amount", "new_due_on"]
+    readonly_fields = fields
+    editable = False
+    show_change_link = False
+
+
 @admin.register(ChangeRequest)
 class ChangeRequestAdmin(ProjectChildAdmin):
+    inlines = [PaymentChangeInline]
     list_display = ["project", "kind", "status", "requested_by", "requested_at", "decided_at"]
     list_select_related = ["project", "requested_by"]
     list_filter = ["kind", "status", *ProjectChildAdmin.list_filter]

@@ -224,6 +224,9 @@ class GrantPayment(models.Model):
         WITHHELD = "withheld", "Withheld"
         CANCELLED = "cancelled", "Cancelled"
 
+    # Not yet approved, paid or cancelled: closure cancels these, a variation may change them.
+    OPEN_STATUSES = (Status.SCHEDULED, Status.DUE, Status.WITHHELD)
+
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="payments")
     milestone = models.OneToOneField(
         Milestone, on_delete=models.PROTECT, null=True, blank=True, related_name="payment"
@@ -418,8 +421,9 @@ class ProjectRisk(models.Model):
 
 class ChangeRequest(models.Model):
     """An officer's request to vary the project: grant, payment profile, scope or end
-    date. Approval amends the project through the ledger; the request keeps what was
-    there before, so the original stays visible."""
+    date. A change of grant or profile carries the payments it re-profiles
+    (:class:`PaymentChange`). Approval amends the project through the ledger; the
+    request keeps what was there before, so the original stays visible."""
 
     class Kind(models.TextChoices):
         GRANT = "grant", "Change the grant"
@@ -431,6 +435,9 @@ class ChangeRequest(models.Model):
         PENDING = "pending", "Awaiting decision"
         APPROVED = "approved", "Approved"
         REFUSED = "refused", "Refused"
+
+    # The kinds of change that carry a new payment schedule.
+    RESCHEDULING = (Kind.GRANT, Kind.PROFILE)
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="change_requests")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -492,6 +499,44 @@ class ChangeRequest(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:change-request-detail", kwargs={"pk": self.pk})
+
+
+class PaymentChange(models.Model):
+    """One payment as a change request would re-profile it: a new amount (nothing
+    cancels it) and a new due date. What the payment was when the request was made
+    is kept beside it, so the original schedule stays visible after approval."""
+
+    change_request = models.ForeignKey(
+        ChangeRequest, on_delete=models.CASCADE, related_name="payment_changes"
+    )
+    payment = models.ForeignKey(GrantPayment, on_delete=models.PROTECT, related_name="changes")
+    previous_amount = models.DecimalField(**MONEY)
+    previous_due_on = models.DateField()
+    new_amount = models.DecimalField(**MONEY, help_text="Nothing (0) cancels the payment")
+    new_due_on = models.DateField()
+
+    class Meta:
+        ordering = ["change_request", "payment__due_on", "payment_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["change_request", "payment"], name="payment_change_once_per_request"
+            ),
+            models.CheckConstraint(
+                condition=Q(new_amount__gte=0),
+                name="payment_change_not_negative",
+                violation_error_message="A payment cannot be re-profiled below nothing.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"£{self.previous_amount:,.2f} due {self.previous_due_on} → "
+            f"£{self.new_amount:,.2f} due {self.new_due_on}"
+        )
+
+    @property
+    def cancels(self) -> bool:
+        return self.new_amount == 0
 
 
 class ProjectClosure(models.Model):

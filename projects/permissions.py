@@ -106,6 +106,12 @@ for model_name, parent in (
     )
 register(
     "projects",
+    "paymentchange",
+    view=via(can_view_project, lambda obj: obj.change_request.project),
+    change=via(can_change_project, lambda obj: obj.change_request.project),
+)
+register(
+    "projects",
     "milestonereprofile",
     view=via(can_view_project, lambda obj: obj.milestone.project),
     change=via(can_change_project, lambda obj: obj.milestone.project),

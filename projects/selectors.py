@@ -1,6 +1,7 @@
 """Read-side figures for projects."""
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -44,6 +45,26 @@ def project_money(project: Project) -> SubjectBalance:
     when it was awarded directly), less releases and clawbacks; paid out; repaid."""
     subjects = [project] + ([project.bid] if project.bid_id else [])
     return subject_balance(*subjects)
+
+
+def payments_scheduled_total(
+    project: Project, *, instead: Mapping[int, Decimal] | None = None
+) -> Decimal:
+    """What the project's payments add up to, paid ones included and cancelled ones
+    not: never more than the award. ``instead`` maps some payments to proposed new
+    amounts, to ask what a re-profile would make of it."""
+    instead = instead or {}
+    rows = project.payments.exclude(status=GrantPayment.Status.CANCELLED).values_list(
+        "pk", "amount"
+    )
+    return sum((instead.get(pk, amount) for pk, amount in rows), Decimal("0.00"))
+
+
+def open_payments(project: Project) -> list[GrantPayment]:
+    """The payments a variation may still change, in the order they fall due."""
+    return list(
+        project.payments.filter(status__in=GrantPayment.OPEN_STATUSES).select_related("milestone")
+    )
 
 
 @dataclass(frozen=True)

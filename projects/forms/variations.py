@@ -1,12 +1,24 @@
 """Change requests, their decisions, and closure."""
 
-from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Layout
+from crispy_forms_gds.layout import (
+    HTML,
+    ConditionalQuestion,
+    ConditionalRadios,
+    Fieldset,
+    Layout,
+    Size,
+)
 from django import forms
 
 from partnership.models import Decision, Partnership
-from projects.models import ChangeRequest
+from projects.models import ChangeRequest, GrantPayment
+from projects.services import PaymentTerms
 
 from .fields import GovukForm, date_field, money_field
+
+
+def _given(answer, otherwise):
+    return otherwise if answer is None else answer
 
 
 class ChangeRequestForm(GovukForm):
@@ -39,19 +51,65 @@ class ChangeRequestForm(GovukForm):
         ChangeRequest.Kind.SCOPE: ("new_scope", "Describe the new scope"),
     }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, payments: list[GrantPayment] = (), **kwargs):
         super().__init__(*args, **kwargs)
+        self.payments = list(payments)
+        for payment in self.payments:
+            # The error summary lists every payment's errors together: each names its payment.
+            which = f"the payment due {payment.due_on:%-d %B %Y}"
+            self.fields[f"payment_{payment.pk}_amount"] = money_field(
+                "New amount",
+                required=False,
+                initial=payment.amount,
+                error_messages={"invalid": f"Enter the new amount of {which} in pounds"},
+            )
+            self.fields[f"payment_{payment.pk}_due_on"] = date_field(
+                "New due date",
+                required=False,
+                initial=payment.due_on,
+                error_messages={"invalid": f"Enter a real new due date for {which}"},
+            )
         # Each kind's extra question is revealed under its radio button.
         needs = {kind: field for kind, (field, _) in self.NEEDS.items()}
-        self.helper.layout = Layout(
+        layout = [
             ConditionalRadios(
                 "kind",
                 *(
                     ConditionalQuestion(label, needs[kind]) if kind in needs else label
                     for kind, label in ChangeRequest.Kind.choices
                 ),
-            ),
-            "reason",
+            )
+        ]
+        if self.payments:
+            layout.append(
+                Fieldset(
+                    HTML(
+                        '<p class="govuk-hint">For a change of grant or re-profiled payments: '
+                        "give a payment its new amount (0 cancels it) and due date, or leave "
+                        "it as it is. Payments approved or paid cannot change.</p>"
+                    ),
+                    *(
+                        Fieldset(
+                            f"payment_{payment.pk}_amount",
+                            f"payment_{payment.pk}_due_on",
+                            legend=self.payment_legend(payment),
+                            legend_size=Size.SMALL,
+                        )
+                        for payment in self.payments
+                    ),
+                    legend="The payment schedule",
+                    legend_size=Size.MEDIUM,
+                )
+            )
+        layout.append("reason")
+        self.helper.layout = Layout(*layout)
+
+    @staticmethod
+    def payment_legend(payment: GrantPayment) -> str:
+        what = f"Milestone {payment.milestone}" if payment.milestone_id else "Payment"
+        return (
+            f"{what}: £{payment.amount:,.2f} due {payment.due_on:%-d %B %Y} "
+            f"({payment.get_status_display().lower()})"
         )
 
     def clean(self):
@@ -62,13 +120,24 @@ class ChangeRequestForm(GovukForm):
         return cleaned
 
     def service_fields(self) -> dict:
-        """The request as ``change_request_submit`` takes it: only the answer its kind
-        needs."""
+        """The request as ``change_request_submit`` takes it: only the answers its
+        kind needs, with the payment schedule for a change of grant or profile."""
         kind = self.cleaned_data["kind"]
         fields = {"kind": kind, "reason": self.cleaned_data["reason"]}
         needed = self.NEEDS.get(kind)
         if needed:
             fields[needed[0]] = self.cleaned_data[needed[0]]
+        if kind in ChangeRequest.RESCHEDULING:
+            # A payment left blank stays as it is.
+            answer = self.cleaned_data.get
+            fields["schedule"] = [
+                PaymentTerms(
+                    payment_id=payment.pk,
+                    amount=_given(answer(f"payment_{payment.pk}_amount"), payment.amount),
+                    due_on=_given(answer(f"payment_{payment.pk}_due_on"), payment.due_on),
+                )
+                for payment in self.payments
+            ]
         return fields
 
 

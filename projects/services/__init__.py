@@ -28,6 +28,7 @@ from .reporting import (
     risk_record,
 )
 from .variations import (
+    PaymentTerms,
     change_request_approve,
     change_request_refuse,
     change_request_submit,
@@ -39,6 +40,7 @@ from .variations import (
 )
 
 __all__ = [
+    "PaymentTerms",
     "ProjectError",
     "bid_approve_into_project",
     "change_request_approve",

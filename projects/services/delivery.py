@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from bids.models import Bid
@@ -20,7 +19,7 @@ from partnership.models import Theme
 from programmes.models import LedgerEntry
 from programmes.services import ledger_record
 from projects.models import GrantPayment, Milestone, MilestoneEvidence, MilestoneReprofile, Project
-from projects.selectors import project_money
+from projects.selectors import payments_scheduled_total, project_money
 
 from .base import ProjectError, gbp, move, save_valid
 
@@ -134,9 +133,7 @@ def payment_schedule(
     by: User | None,
 ) -> GrantPayment:
     project = Project.objects.select_for_update().get(pk=project.pk)
-    scheduled = project.payments.exclude(status=PaymentStatus.CANCELLED).aggregate(
-        total=Sum("amount")
-    )["total"] or Decimal("0.00")
+    scheduled = payments_scheduled_total(project)
     if scheduled + amount > project.grant_awarded:
         raise ProjectError(
             f"The payments would add up to {gbp(scheduled + amount)}, more than the "

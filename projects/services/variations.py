@@ -2,6 +2,8 @@
 clawback. Each one that moves money does so through the ledger."""
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import User
@@ -15,24 +17,98 @@ from projects.models import (
     ChangeRequest,
     Clawback,
     GrantPayment,
+    Milestone,
+    PaymentChange,
     Project,
     ProjectClosure,
     Repayment,
 )
-from projects.selectors import project_money
+from projects.selectors import payments_scheduled_total, project_money
 
-from .base import ProjectError, gbp, save_valid
+from .base import ProjectError, gbp, move, save_valid
+from .delivery import PAYMENT_TRANSITIONS, PaymentStatus
 
 Kind = ChangeRequest.Kind
-OPEN_PAYMENTS = [
-    GrantPayment.Status.SCHEDULED,
-    GrantPayment.Status.DUE,
-    GrantPayment.Status.WITHHELD,
-]
+RESCHEDULING = ChangeRequest.RESCHEDULING
 
 
-def change_request_submit(*, project: Project, kind: str, reason: str, by: User, **fields):
-    """An officer asks to vary the project."""
+@dataclass(frozen=True)
+class PaymentTerms:
+    """A payment as the officer would have it: its amount (nothing cancels it) and
+    the date it falls due."""
+
+    payment_id: int
+    amount: Decimal
+    due_on: datetime.date
+
+
+def _payment_changes(project: Project, schedule: Iterable[PaymentTerms]) -> list[PaymentChange]:
+    """The payments the schedule changes, each with what it was. Only payments still
+    open (not approved, paid or cancelled) can be re-profiled."""
+    terms = {term.payment_id: term for term in schedule}
+    payments = project.payments.filter(pk__in=terms)
+    if len(payments) != len(terms):
+        raise ProjectError("A payment in the new schedule is not one of this project's.")
+    changes = []
+    for payment in payments:
+        term = terms[payment.pk]
+        if (term.amount, term.due_on) == (payment.amount, payment.due_on):
+            continue
+        if payment.status not in GrantPayment.OPEN_STATUSES:
+            raise ProjectError(
+                f"The payment due {payment.due_on:%-d %B %Y} is "
+                f"{payment.get_status_display().lower()}; it can no longer be changed."
+            )
+        if term.amount < 0:
+            raise ProjectError("A payment cannot be less than nothing.", field="schedule")
+        changes.append(
+            PaymentChange(
+                payment=payment,
+                previous_amount=payment.amount,
+                previous_due_on=payment.due_on,
+                new_amount=term.amount,
+                new_due_on=term.due_on,
+            )
+        )
+    return changes
+
+
+def _check_schedule_fits(
+    project: Project, changes: Iterable[PaymentChange], award: Decimal, *, new_award: bool
+) -> None:
+    total = payments_scheduled_total(
+        project, instead={change.payment_id: change.new_amount for change in changes}
+    )
+    if total > award:
+        grant = f"the new grant of {gbp(award)}" if new_award else f"the {gbp(award)} awarded"
+        raise ProjectError(
+            f"The payments would add up to {gbp(total)}, more than {grant}: lower or "
+            "cancel payments in the schedule.",
+            field="schedule",
+        )
+
+
+def _check_grant_covers_paid(project: Project, grant: Decimal) -> None:
+    paid = project_money(project).paid
+    if grant < paid:
+        raise ProjectError(
+            f"{gbp(paid)} is already paid; the grant cannot go below it.",
+            field="new_grant_awarded",
+        )
+
+
+@transaction.atomic
+def change_request_submit(
+    *,
+    project: Project,
+    kind: str,
+    reason: str,
+    by: User,
+    schedule: Iterable[PaymentTerms] = (),
+    **fields,
+) -> ChangeRequest:
+    """An officer asks to vary the project. A change of grant or a re-profile
+    carries the payments it changes; the schedule they make must fit the award."""
     if project.status in (Project.Status.CLOSED, Project.Status.WITHDRAWN):
         raise ProjectError("A closed project cannot be varied.")
     if not reason.strip():
@@ -40,8 +116,54 @@ def change_request_submit(*, project: Project, kind: str, reason: str, by: User,
     request = ChangeRequest(project=project, kind=kind, reason=reason, requested_by=by, **fields)
     if kind == Kind.END_DATE and project.ends_on and request.new_ends_on <= project.ends_on:
         raise ProjectError("The new end date must be later than the current one.")
+    if kind == Kind.GRANT and request.new_grant_awarded is not None:
+        _check_grant_covers_paid(project, request.new_grant_awarded)
+    changes = _payment_changes(project, schedule) if kind in RESCHEDULING else []
+    if kind == Kind.PROFILE and not changes:
+        raise ProjectError(
+            "Change the amount or the due date of at least one payment.", field="schedule"
+        )
+    if kind in RESCHEDULING:
+        new_award = kind == Kind.GRANT
+        award = request.new_grant_awarded if new_award else project.grant_awarded
+        _check_schedule_fits(project, changes, award, new_award=new_award)
     save_valid(request)
+    for change in changes:
+        change.change_request = request
+    PaymentChange.objects.bulk_create(changes)
     return request
+
+
+def _reschedule(request: ChangeRequest, by: User) -> None:
+    """Give each payment the request changes its new amount and date (nothing cancels
+    it), keeping its milestone's payment in step. A payment approved, paid or
+    cancelled since the request was made is not touched: the request is refused."""
+    changes = list(request.payment_changes.all())
+    payments = GrantPayment.objects.select_for_update().in_bulk(
+        [change.payment_id for change in changes]
+    )
+    for change in changes:
+        payment = payments[change.payment_id]
+        if payment.status not in GrantPayment.OPEN_STATUSES:
+            raise ProjectError(
+                f"The payment due {payment.due_on:%-d %B %Y} is now "
+                f"{payment.get_status_display().lower()}, so the new schedule no longer "
+                "fits: refuse this request and ask for a new one."
+            )
+        if change.cancels:
+            move(payment, GrantPayment.Status.CANCELLED, PAYMENT_TRANSITIONS, PaymentStatus, by)
+        else:
+            payment.amount = change.new_amount
+        payment.due_on = change.new_due_on
+        payment._history_user = by
+        payment._change_reason = f"Re-profiled by change request {request.pk}"
+        payment.save(update_fields=["amount", "due_on", "status"])
+    new_amounts = {change.payment_id: change.new_amount for change in changes}
+    for milestone in Milestone.objects.filter(payment__in=new_amounts).select_related("payment"):
+        milestone.payment_amount = new_amounts[milestone.payment.pk]
+        milestone._history_user = by
+        milestone._change_reason = f"Payment re-profiled by change request {request.pk}"
+        milestone.save(update_fields=["payment_amount"])
 
 
 @transaction.atomic
@@ -50,7 +172,9 @@ def change_request_approve(
 ) -> ChangeRequest:
     """Approve a variation and amend the project. More grant is committed from the
     budget line (refused if the line has not enough left); less grant releases the
-    difference (refused below what is already paid or scheduled)."""
+    difference (refused below what is already paid). The payments the request
+    re-profiles take their new amounts and dates, and the schedule must still fit
+    the award: a cut below the payments still scheduled is refused."""
     request = ChangeRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != ChangeRequest.Status.PENDING:
         raise ProjectError(f"This request was already {request.get_status_display().lower()}.")
@@ -60,9 +184,7 @@ def change_request_approve(
         request.previous_grant_awarded = project.grant_awarded
         difference = request.new_grant_awarded - project.grant_awarded
         if difference < 0:
-            paid = project_money(project).paid
-            if request.new_grant_awarded < paid:
-                raise ProjectError(f"{gbp(paid)} is already paid; the grant cannot go below it.")
+            _check_grant_covers_paid(project, request.new_grant_awarded)
         if difference:
             ledger_record(
                 programme=project.programme,
@@ -85,6 +207,11 @@ def change_request_approve(
         project.ends_on = request.new_ends_on
     elif request.kind == Kind.SCOPE:
         project.outline = request.new_scope
+    if request.kind in RESCHEDULING:
+        _reschedule(request, by)
+        _check_schedule_fits(
+            project, [], project.grant_awarded, new_award=request.kind == Kind.GRANT
+        )
     project._history_user = by
     project._change_reason = f"Change request approved: {request.get_kind_display()}"
     project.save()
@@ -128,7 +255,9 @@ def project_close(
     if project.payments.filter(status=GrantPayment.Status.APPROVED).exists():
         raise ProjectError("A payment approved for release is still to be paid or withheld.")
     closed_on = closed_on or timezone.localdate()
-    for payment in project.payments.select_for_update().filter(status__in=OPEN_PAYMENTS):
+    for payment in project.payments.select_for_update().filter(
+        status__in=GrantPayment.OPEN_STATUSES
+    ):
         payment.status = GrantPayment.Status.CANCELLED
         payment._change_reason = "Cancelled at closure"
         payment._history_user = by

@@ -29,7 +29,7 @@ from .access import OF_PROJECT, acted, fetch_or_404, of_project, posted, project
 @login_required
 def change_request_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_or_404(request, pk, can_change_project)
-    form = forms.ChangeRequestForm(posted(request))
+    form = forms.ChangeRequestForm(posted(request), payments=selectors.open_payments(project))
     if acted(
         form,
         lambda data: services.change_request_submit(
@@ -46,7 +46,7 @@ def _change_request(request: HttpRequest, pk: int, allowed: Callable | None = No
         request,
         ChangeRequest.objects.select_related(
             *OF_PROJECT, "requested_by", "decided_by", "decision__meeting"
-        ),
+        ).prefetch_related("payment_changes__payment__milestone"),
         pk,
         allowed,
     )

@@ -12,9 +12,9 @@ from programmes.services import ledger_record
 from projects.models import ChangeRequest, GrantPayment, ProgressReport
 from projects.selectors import project_money
 from projects.services import (
+    PaymentTerms,
     ProjectError,
     change_request_approve,
-    change_request_refuse,
     change_request_submit,
     clawback_demand,
     clawback_record_received,
@@ -91,28 +91,161 @@ def test_more_grant_is_committed_from_the_line_and_the_original_award_stays_visi
     assert project.history.last().grant_awarded == D("100000.00")  # the original award
 
 
-def test_less_grant_releases_the_difference_but_never_below_what_is_paid(project):
+def terms(payment, amount, due_on=None):
+    return PaymentTerms(payment_id=payment.pk, amount=D(amount), due_on=due_on or payment.due_on)
+
+
+def test_less_grant_releases_the_difference_but_never_below_what_is_paid_or_scheduled(project):
     pay_first_milestone(project)
-    too_low = change_request_submit(
-        project=project,
-        kind="grant",
-        reason="Scope cut",
-        new_grant_awarded=D("50000"),
-        by=UserFactory(),
-    )
+    second = project.payments.get(milestone__position=2)
     with pytest.raises(ProjectError, match="£60,000.00 is already paid"):
-        change_request_approve(request=too_low, by=UserFactory())
-    change_request_refuse(request=too_low, by=UserFactory(), note="Below what is paid")
+        change_request_submit(
+            project=project,
+            kind="grant",
+            reason="Scope cut",
+            new_grant_awarded=D("50000"),
+            by=UserFactory(),
+        )
+    # £60,000 paid and £40,000 still scheduled do not fit a £70,000 grant.
+    with pytest.raises(ProjectError, match="add up to £100,000.00, more than the new grant"):
+        change_request_submit(
+            project=project,
+            kind="grant",
+            reason="Scope cut",
+            new_grant_awarded=D("70000"),
+            by=UserFactory(),
+        )
+    assert not ChangeRequest.objects.exists()
     request = change_request_submit(
         project=project,
         kind="grant",
         reason="Scope cut",
         new_grant_awarded=D("70000"),
+        schedule=[terms(second, "10000")],
         by=UserFactory(),
     )
     change_request_approve(request=request, by=UserFactory())
     assert project_money(project).committed == D("70000.00")
     assert budget_line_balance(project.budget_line).available == D("680000.00")
+    second.refresh_from_db()
+    assert second.amount == D("10000.00")
+    assert second.milestone.payment_amount == D("10000.00")
+
+
+def test_a_reprofile_moves_payments_and_the_original_schedule_stays_visible(project):
+    first, second = project.payments.order_by("milestone__position")
+    later = datetime.date(2012, 3, 31)
+    manager = UserFactory()
+    request = change_request_submit(
+        project=project,
+        kind="profile",
+        reason="Phase two brought forward",
+        schedule=[terms(first, "45000", later), terms(second, "55000")],
+        by=UserFactory(),
+    )
+    request = change_request_approve(request=request, by=manager)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.amount, first.due_on) == (D("45000.00"), later)
+    assert second.amount == D("55000.00")
+    assert [m.payment_amount for m in project.milestones.order_by("position")] == [
+        D("45000.00"),
+        D("55000.00"),
+    ]
+    # The request keeps what each payment was; the payment's history says who changed it.
+    was = {
+        c.payment_id: (c.previous_amount, c.previous_due_on) for c in request.payment_changes.all()
+    }
+    assert was == {first.pk: (D("60000.00"), DAY), second.pk: (D("40000.00"), DAY)}
+    latest = first.history.first()
+    assert (latest.history_user, latest.history_change_reason) == (
+        manager,
+        f"Re-profiled by change request {request.pk}",
+    )
+    assert first.history.last().amount == D("60000.00")
+    # Re-profiling moves no money in the ledger: the grant is what it was.
+    assert project_money(project).committed == D("100000.00")
+
+
+def test_a_reprofile_fits_the_award_and_changes_something(project):
+    first, second = project.payments.order_by("milestone__position")
+    with pytest.raises(ProjectError, match="add up to £110,000.00, more than the £100,000.00"):
+        change_request_submit(
+            project=project,
+            kind="profile",
+            reason="More up front",
+            schedule=[terms(first, "70000")],
+            by=UserFactory(),
+        )
+    with pytest.raises(ProjectError, match="at least one payment"):
+        change_request_submit(
+            project=project,
+            kind="profile",
+            reason="No change",
+            schedule=[terms(first, "60000"), terms(second, "40000")],
+            by=UserFactory(),
+        )
+    other = ProjectFactory()
+    with pytest.raises(ProjectError, match="not one of this project's"):
+        change_request_submit(
+            project=other, kind="profile", reason="x", schedule=[terms(first, "1")], by=None
+        )
+    assert not ChangeRequest.objects.exists()
+
+
+def test_a_paid_payment_cannot_be_reprofiled(project):
+    paid = pay_first_milestone(project)
+    with pytest.raises(ProjectError, match="is paid; it can no longer be changed"):
+        change_request_submit(
+            project=project,
+            kind="profile",
+            reason="x",
+            schedule=[terms(paid, "10000")],
+            by=UserFactory(),
+        )
+
+
+def test_nothing_cancels_a_payment_and_a_cut_returns_its_grant(project):
+    second = project.payments.get(milestone__position=2)
+    request = change_request_submit(
+        project=project,
+        kind="grant",
+        reason="Phase two dropped",
+        new_grant_awarded=D("60000"),
+        schedule=[terms(second, "0")],
+        by=UserFactory(),
+    )
+    change_request_approve(request=request, by=UserFactory())
+    second.refresh_from_db()
+    assert second.status == GrantPayment.Status.CANCELLED
+    assert second.milestone.payment_amount == D("0.00")
+    assert project_money(project).committed == D("60000.00")
+    assert budget_line_balance(project.budget_line).available == D("690000.00")
+
+
+def test_a_payment_released_since_the_request_leaves_the_project_as_it_was(project):
+    first, second = project.payments.order_by("milestone__position")
+    request = change_request_submit(
+        project=project,
+        kind="grant",
+        reason="Cut",
+        new_grant_awarded=D("90000"),
+        schedule=[terms(first, "50000")],
+        by=UserFactory(),
+    )
+    milestone = first.milestone
+    milestone_log_achieved(milestone=milestone, achieved_on=DAY, delivered="Done", by=None)
+    milestone_verify(milestone=milestone, by=UserFactory(), verified_on=DAY)
+    payment_approve(payment=first, by=UserFactory(), approved_on=DAY)
+    with pytest.raises(ProjectError, match="is now approved for release"):
+        change_request_approve(request=request, by=UserFactory())
+    project.refresh_from_db()
+    first.refresh_from_db()
+    request.refresh_from_db()
+    assert project.grant_awarded == D("100000.00")
+    assert first.amount == D("60000.00")
+    assert project_money(project).committed == D("100000.00")
+    assert request.status == ChangeRequest.Status.PENDING
 
 
 def test_an_extension_records_the_board_decision_that_allowed_it(project):

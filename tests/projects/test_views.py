@@ -1125,3 +1125,94 @@ def test_the_full_history_names_who_changed_what(client, em_iep):
     assert "Status changed to Verified" in page
     assert "Achieved, awaiting verification → Verified" in page
     assert em_iep["manager"].username in page
+
+
+def test_an_officer_reprofiles_payments_and_the_original_schedule_stays_on_the_request(
+    client, em_iep
+):
+    project = em_iep["project"]
+    first, second = project.payments.order_by("due_on")
+    client.force_login(em_iep["officer"])
+    add = reverse("projects:change-request-add", args=[project.pk])
+    form_page = text(client.get(add))
+    assert "The payment schedule" in form_page
+    assert "1. Shared service desk live: £60,000.00 due 30 September 2011" in form_page
+
+    later = datetime.date(2011, 12, 31)
+    too_much = client.post(
+        add,
+        {"kind": "profile", "reason": "Desk slipped", f"payment_{first.pk}_amount": "70,000"},
+    )
+    assert "The payments would add up to £110,000.00, more than the £100,000.00" in text(too_much)
+    assert not ChangeRequest.objects.exists()
+
+    client.post(
+        add,
+        {
+            "kind": "profile",
+            "reason": "Desk slipped a quarter; more paid on the data centre",
+            f"payment_{first.pk}_amount": "£50,000",
+            **date_fields(f"payment_{first.pk}_due_on", later),
+            f"payment_{second.pk}_amount": "50000",
+        },
+    )
+    change = ChangeRequest.objects.get()
+    client.force_login(em_iep["manager"])
+    client.post(reverse("projects:change-request-decide", args=[change.pk]), {"outcome": "approve"})
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.amount, first.due_on, second.amount) == (D("50000.00"), later, D("50000.00"))
+    request_page = text(client.get(change.get_absolute_url()))
+    assert "Payments re-profiled" in request_page
+    assert "£60,000.00 due 30 September 2011" in request_page  # was
+    assert "£50,000.00 due 31 December 2011" in request_page  # became
+    project_page = text(client.get(project.get_absolute_url()))
+    assert "31 December 2011" in project_page
+
+
+def test_a_grant_cut_below_the_payments_still_scheduled_is_refused_on_the_form(client, em_iep):
+    project = em_iep["project"]
+    second = project.payments.get(milestone__position=2)
+    client.force_login(em_iep["officer"])
+    add = reverse("projects:change-request-add", args=[project.pk])
+    refused = client.post(add, {"kind": "grant", "reason": "Cut", "new_grant_awarded": "80000"})
+    assert "more than the new grant of £80,000.00" in text(refused)
+
+    client.post(
+        add,
+        {
+            "kind": "grant",
+            "reason": "Cut",
+            "new_grant_awarded": "80000",
+            f"payment_{second.pk}_amount": "20000",
+        },
+    )
+    change = ChangeRequest.objects.get()
+    client.force_login(em_iep["manager"])
+    client.post(reverse("projects:change-request-decide", args=[change.pk]), {"outcome": "approve"})
+    second.refresh_from_db()
+    assert second.amount == D("20000.00")
+    assert project_money(project).committed == D("80000.00")
+    assert budget_line_balance(em_iep["line"]).available == D("670000.00")
+
+
+def test_a_mistyped_payment_is_named_in_the_error(client, em_iep):
+    project = em_iep["project"]
+    first = project.payments.get(milestone__position=1)
+    client.force_login(em_iep["officer"])
+    page = text(
+        client.post(
+            reverse("projects:change-request-add", args=[project.pk]),
+            {
+                "kind": "profile",
+                "reason": "x",
+                f"payment_{first.pk}_amount": "sixty thousand",
+                **date_fields(f"payment_{first.pk}_due_on", SEPTEMBER)
+                | {f"payment_{first.pk}_due_on_1": "13"},
+            },
+        )
+    )
+    assert "Enter the new amount of the payment due 30 September 2011 in pounds" in page
+    assert "Enter a real new due date for the payment due 30 September 2011" in page
+    assert not ChangeRequest.objects.exists()
