@@ -67,6 +67,16 @@ def open_payments(project: Project) -> list[GrantPayment]:
     )
 
 
+def payment_reprofiles(payment: GrantPayment) -> list:
+    """Every approved change request that re-profiled the payment, oldest first: what
+    it was and what it became."""
+    return list(
+        payment.changes.filter(change_request__status=ChangeRequest.Status.APPROVED)
+        .select_related("change_request")
+        .order_by("change_request__decided_at")
+    )
+
+
 @dataclass(frozen=True)
 class ProjectGrant:
     awarded: Decimal

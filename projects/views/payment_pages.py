@@ -38,6 +38,7 @@ def payment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "projects/grantpayment_detail.html",
         {
             "payment": payment,
+            "reprofiles": selectors.payment_reprofiles(payment),
             "approves": can_approve_payment(request.user, payment),
             "records": can_record_payment(request.user, payment),
         },

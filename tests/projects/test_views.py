@@ -1169,6 +1169,9 @@ def test_an_officer_reprofiles_payments_and_the_original_schedule_stays_on_the_r
     assert "£50,000.00 due 31 December 2011" in request_page  # became
     project_page = text(client.get(project.get_absolute_url()))
     assert "31 December 2011" in project_page
+    payment_page = text(client.get(first.get_absolute_url()))
+    assert "Re-profiled" in payment_page
+    assert "£60,000.00 due 30 September 2011" in payment_page
 
 
 def test_a_grant_cut_below_the_payments_still_scheduled_is_refused_on_the_form(client, em_iep):
