@@ -1,8 +1,19 @@
-"""The GOV.UK error summary's list, built the same way for every form page: each error
-links to the input it is about, so that following the link puts the cursor there.
+"""Errors on forms, shown the same way on every form page: a service's refusal put on
+the field it is about, and the GOV.UK error summary's list, where each error links to
+the input it is about, so that following the link puts the cursor there.
 templates/includes/error_summary.html shows it."""
 
 from django import forms
+
+from .errors import PortalError
+
+
+def add_service_error(
+    form: forms.Form, error: PortalError, *, otherwise: str | None = None
+) -> None:
+    """Show a service's refusal on the field it names, else on the field ``otherwise``,
+    else above the form."""
+    form.add_error(error.field if error.field in form.fields else otherwise, error.message)
 
 
 def error_summary(*forms_and_formsets, prefix: str = "") -> list[tuple[str, str]]:

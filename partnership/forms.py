@@ -1,15 +1,11 @@
 """Forms behind the meeting pages. They parse what the user typed; the rules live in
 ``services.py``, whose errors the views put back on these forms."""
 
-import datetime
-
-from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Max
 
+from .govuk_forms import DateField, GovukForm, number_input
 from .models import Action, AgendaItem, Attendance, Decision, Declaration, Meeting, Partnership
 from .services import Attendee
 
@@ -22,47 +18,20 @@ def _model_field(model, name: str, *, required: str | None = None, **overrides) 
     return model._meta.get_field(name).formfield(**overrides)
 
 
-# GOV.UK asks for whole numbers in a text box, not a number spinner.
-NUMBER_INPUT = forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"})
+class _MeetingPageForm(GovukForm):
+    """The meeting pages' forms draw their own tag and button, with small bold labels."""
 
-
-class DateField(DateInputField):
-    """The GOV.UK date input (day, month and year boxes), with messages in plain words."""
-
-    def __init__(self, *, label: str, required: bool = True, **kwargs):
-        super().__init__(label=label, required=required, require_all_fields=False, **kwargs)
-        self.error_messages = {
-            **self.error_messages,
-            "required": f"Enter the {label.lower()}",
-        }
-
-    def compress(self, data_list) -> datetime.date | None:
-        try:
-            return super().compress(data_list)
-        except ValidationError as error:
-            raise ValidationError("Enter a real date") from error
-
-
-class GovukForm(forms.Form):
-    """A form that ``{% crispy form %}`` renders as GOV.UK markup; the page shows the
-    error summary above its heading."""
-
+    label_size = Size.SMALL
     submit_label = "Save"
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper(self)
-        self.helper.attrs = {"novalidate": ""}
-        self.helper.label_size = Size.SMALL
-        self.helper.legend_size = Size.SMALL
-        self.helper.layout = Layout(*self.fields, Submit("submit", self.submit_label))
 
-
-class MeetingForm(GovukForm):
+class MeetingForm(_MeetingPageForm):
     title = _model_field(
         Meeting, "title", initial="Board meeting", required="Enter the meeting’s title"
     )
-    held_on = DateField(label="Date", help_text="For example, 12 4 2011")
+    held_on = DateField(
+        what="the date", label="Date", help_text="For example, 12 4 2011", require_all_fields=False
+    )
     starts_at = forms.TimeField(
         label="Start time (optional)",
         required=False,
@@ -83,7 +52,6 @@ class MeetingForm(GovukForm):
             "held_on",
             Field.text("starts_at", field_width=5),
             Field.text("place"),
-            Submit("submit", self.submit_label),
         )
 
 
@@ -182,7 +150,7 @@ def attendance_formset(meeting: Meeting, data=None) -> AttendanceFormSet:
     )
 
 
-class AgendaItemForm(GovukForm):
+class AgendaItemForm(_MeetingPageForm):
     submit_label = "Add item"
 
     number = _model_field(
@@ -190,7 +158,7 @@ class AgendaItemForm(GovukForm):
         "number",
         label="Item number",
         min_value=1,
-        widget=NUMBER_INPUT,
+        widget=number_input(),
         required="Enter the item number",
     )
     title = _model_field(AgendaItem, "title", required="Enter the item’s title")
@@ -211,7 +179,7 @@ class AgendaItemForm(GovukForm):
         "page",
         label="Page in the board pack (optional)",
         min_value=1,
-        widget=NUMBER_INPUT,
+        widget=number_input(),
     )
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
@@ -224,11 +192,10 @@ class AgendaItemForm(GovukForm):
             Field.text("presenter"),
             "report",
             Field.text("page", field_width=3),
-            Submit("submit", self.submit_label),
         )
 
 
-class _AgendaItemChoiceForm(GovukForm):
+class _AgendaItemChoiceForm(_MeetingPageForm):
     """A form that may tie what it records to an item on the meeting's agenda."""
 
     agenda_item = forms.ModelChoiceField(
@@ -272,17 +239,21 @@ class DecisionForm(_AgendaItemChoiceForm):
     field_order = ["agenda_item", "text"]
 
 
-class ActionForm(GovukForm):
+class ActionForm(_MeetingPageForm):
     submit_label = "Add action"
 
     text = _model_field(Action, "text", label="Action", required="Enter the action")
     owner = _model_field(Action, "owner", required="Enter who owns the action")
     due_on = DateField(
-        label="Due date (optional)", required=False, help_text="For example, 31 1 2011"
+        what="the due date",
+        label="Due date (optional)",
+        required=False,
+        help_text="For example, 31 1 2011",
+        require_all_fields=False,
     )
 
 
-class MinutesApprovalForm(GovukForm):
+class MinutesApprovalForm(_MeetingPageForm):
     submit_label = "Approve minutes"
 
     at_meeting = forms.ModelChoiceField(

@@ -5,12 +5,12 @@ inside each page's own ``<form>``; every page shows
 from decimal import Decimal
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout
 from django import forms
 from django.utils import timezone
 
 from partnership import financial_years
+from partnership.govuk_forms import GovukForm, MoneyField, number_input
 from partnership.models import Organisation
 from projects.models import Project, Rag
 
@@ -18,19 +18,7 @@ from .models import SavingsCategory, SavingsEntry, SavingsTarget
 from .return_files import MAX_BYTES, SavingsRow, read_return_file
 
 FIRST_YEAR = 2007
-# GOV.UK asks for numbers in text inputs: browsers' number inputs round and scroll.
-NUMBER = forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
-MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0"), "widget": NUMBER}
 YES_NO = [("yes", "Cashable"), ("no", "Non-cashable")]
-
-
-class MoneyField(forms.DecimalField):
-    """Pounds as people write them, "£12,500.00" included, as the upload accepts."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace("£", "").replace(",", "").strip()
-        return super().to_python(value)
 
 
 def this_financial_year() -> int:
@@ -39,14 +27,6 @@ def this_financial_year() -> int:
 
 def year_choices(*, ahead: int = 0) -> list[tuple[int, str]]:
     return financial_years.choices(FIRST_YEAR, this_financial_year() + ahead)
-
-
-class GovukForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
 
 
 class ReturnPeriodForm(GovukForm):
@@ -135,7 +115,6 @@ class SavingsRowForm(GovukForm):
         error_messages={"required": "Say whether the saving is delivered or forecast."},
     )
     amount = MoneyField(
-        **MONEY,
         label="Amount in pounds",
         error_messages={
             "required": "Enter the amount saved.",
@@ -288,13 +267,16 @@ class SavingsTargetForm(GovukForm):
     percentage = forms.DecimalField(
         max_digits=5,
         decimal_places=2,
-        widget=NUMBER,
+        widget=number_input(decimal=True),
         required=False,
         label="Percentage",
         help_text="For a percentage target, like 3.4",
     )
     baseline = MoneyField(
-        **MONEY, required=False, label="Baseline in pounds", help_text="For a percentage target"
+        what="the baseline",
+        required=False,
+        label="Baseline in pounds",
+        help_text="For a percentage target",
     )
     baseline_description = forms.CharField(
         max_length=200,
@@ -303,7 +285,10 @@ class SavingsTargetForm(GovukForm):
         help_text="For example net revenue expenditure 2007/08",
     )
     amount = MoneyField(
-        **MONEY, required=False, label="Amount in pounds", help_text="For an amount target"
+        what="the target amount",
+        required=False,
+        label="Amount in pounds",
+        help_text="For an amount target",
     )
 
     def __init__(self, *args, organisations, **kwargs):
@@ -368,7 +353,7 @@ class OtherBenefitForm(GovukForm):
     quantity = forms.DecimalField(
         max_digits=14,
         decimal_places=2,
-        widget=NUMBER,
+        widget=number_input(decimal=True),
         label="How many",
         error_messages={
             "required": "Enter how many.",

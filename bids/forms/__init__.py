@@ -3,8 +3,10 @@ components (crispy-forms-gds). Each form checks what a person typed; the rules o
 round (dates, money, lifecycle) stay in the services, whose errors the views put back
 on the form."""
 
+from partnership.form_errors import add_service_error
+from partnership.govuk_forms import DateField, GovukForm, MoneyField
+
 from .bids import BidForm
-from .govuk import DateField, GovukForm, MoneyField, add_service_error
 from .rounds import (
     FundingPlanForm,
     RankedFilterForm,

@@ -7,9 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from bids.models import Bid
+from partnership.govuk_forms import GovukForm, MoneyField, WholeNumberField, text_input, textarea
 from partnership.models import Organisation
-
-from .govuk import GovukForm, MoneyField, WholeNumberField, text_input, textarea
 
 MAX_BUSINESS_CASE_BYTES = 10 * 1024 * 1024
 # What an outline business case may be: its name's ending, the first bytes of a real

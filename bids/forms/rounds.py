@@ -5,9 +5,15 @@ from django.core.exceptions import ValidationError
 
 from bids.models import Bid, BiddingRound
 from bids.services import DEFAULT_CRITERIA
+from partnership.govuk_forms import (
+    DateField,
+    GovukForm,
+    MoneyField,
+    WholeNumberField,
+    text_input,
+    textarea,
+)
 from partnership.models import Organisation
-
-from .govuk import DateField, GovukForm, MoneyField, WholeNumberField, text_input, textarea
 
 
 class RoundOpenForm(GovukForm):

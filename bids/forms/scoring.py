@@ -5,8 +5,7 @@ from crispy_forms_gds.layout import Fieldset, Layout
 from django import forms
 
 from bids.models import Bid, Criterion
-
-from .govuk import GovukForm, WholeNumberField, text_input, textarea
+from partnership.govuk_forms import GovukForm, WholeNumberField, text_input, textarea
 
 
 class ScoreForm(GovukForm):

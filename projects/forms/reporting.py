@@ -2,12 +2,11 @@
 
 from decimal import Decimal
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
 from partnership import financial_years
+from partnership.govuk_forms import GovukModelForm
 from projects.models import (
     Project,
     ProjectRisk,
@@ -20,7 +19,7 @@ RAG_CHOICES = Rag.choices
 
 
 class ProgressReportForm(GovukForm):
-    submit_label = "Save draft"
+    # No submit_label: the page's own <form> holds the spend table and the buttons.
 
     rag = forms.ChoiceField(
         label="Overall RAG status",
@@ -66,8 +65,6 @@ class ProgressReportForm(GovukForm):
             self.fields["risks"].queryset = project.risks.all()
         else:
             del self.fields["risks"]  # nothing in the register to refer to yet
-        self.helper.form_tag = False
-        self.helper.inputs = []  # the page adds the buttons after the spend table
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
@@ -110,7 +107,9 @@ class BaseSpendFormSet(forms.BaseFormSet):
 SpendFormSet = forms.formset_factory(SpendRowForm, formset=BaseSpendFormSet, extra=0)
 
 
-class RiskForm(forms.ModelForm):
+class RiskForm(GovukModelForm):
+    submit_label = "Save risk"
+
     likelihood = forms.TypedChoiceField(
         label="Likelihood",
         coerce=int,
@@ -141,8 +140,3 @@ class RiskForm(forms.ModelForm):
             "risk": {"required": "Describe the risk"},
             "owner": {"required": "Say who owns the risk"},
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper(self)
-        self.helper.add_input(Submit("submit", "Save risk"))
