@@ -60,6 +60,23 @@ def payments_scheduled_total(
     return sum((instead.get(pk, amount) for pk, amount in rows), Decimal("0.00"))
 
 
+@dataclass(frozen=True)
+class ProjectSchedule:
+    awarded: Decimal
+    scheduled: Decimal
+
+    @property
+    def unscheduled(self) -> Decimal:
+        return self.awarded - self.scheduled
+
+
+def project_schedule(project: Project) -> ProjectSchedule:
+    """The grant awarded and how much of it the payment profile schedules."""
+    return ProjectSchedule(
+        awarded=project.grant_awarded, scheduled=payments_scheduled_total(project)
+    )
+
+
 def open_payments(project: Project) -> list[GrantPayment]:
     """The payments a variation may still change, in the order they fall due."""
     return list(

@@ -19,6 +19,7 @@ urlpatterns: list = [
     # A project and what hangs off it
     path("<int:pk>/", project_pages.project_detail, name="project-detail"),
     path("<int:pk>/history/", project_pages.project_history, name="project-history"),
+    path("<int:pk>/milestones/add/", milestone_pages.milestone_add, name="milestone-add"),
     path("<int:pk>/risks/add/", report_pages.risk_add, name="risk-add"),
     path(
         "<int:pk>/progress-reports/<int:year>/<int:quarter>/",

@@ -6,6 +6,7 @@ rules of the domain, and the views show a refused rule on the field it names.
 
 from .delivery import (
     ClawbackForm,
+    MilestoneAddForm,
     MilestoneLogForm,
     MilestoneReprofileForm,
     MilestoneReturnForm,
@@ -22,6 +23,7 @@ __all__ = [
     "ChangeRequestDecisionForm",
     "ChangeRequestForm",
     "ClawbackForm",
+    "MilestoneAddForm",
     "MilestoneLogForm",
     "MilestoneReprofileForm",
     "MilestoneReturnForm",

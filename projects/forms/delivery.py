@@ -9,6 +9,30 @@ from .fields import GovukForm, date_field, money_field, text_input
 # Milestones ----------------------------------------------------------------------------
 
 
+class MilestoneAddForm(GovukForm):
+    submit_label = "Add the milestone"
+
+    title = forms.CharField(
+        label="Outcome to be delivered",
+        max_length=300,
+        widget=text_input(),
+        error_messages={"required": "Enter the outcome the milestone delivers"},
+    )
+    description = forms.CharField(
+        label="Description", widget=forms.Textarea, required=False, help_text="Optional"
+    )
+    due_on = date_field(
+        "Date due",
+        help_text="The baseline agreed, for example 30 9 2012",
+        error_messages={"required": "Enter the date the milestone is due"},
+    )
+    payment_amount = money_field(
+        "Grant paid once it is verified",
+        help_text="0 if its delivery releases no payment",
+        error_messages={"required": "Enter the grant paid on delivery, or 0"},
+    )
+
+
 class MilestoneLogForm(GovukForm):
     submit_label = "Log as achieved"
 

@@ -104,6 +104,10 @@ def milestone_add(
     """Add a milestone to the project's profile, with the grant payment its delivery
     releases. The payments scheduled can never add up to more than the award."""
     project = Project.objects.select_for_update().get(pk=project.pk)
+    if project.status in (Project.Status.CLOSED, Project.Status.WITHDRAWN):
+        raise ProjectError("A closed project's profile cannot change.")
+    if not title.strip():
+        raise ProjectError("Enter the outcome the milestone delivers.", field="title")
     position = (project.milestones.count() or 0) + 1
     milestone = Milestone(
         project=project,

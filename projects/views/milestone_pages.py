@@ -1,5 +1,5 @@
-"""Milestone pages: logging delivery with evidence, re-profiling, verifying or
-returning, and downloading evidence."""
+"""Milestone pages: adding one to the profile, logging delivery with evidence,
+re-profiling, verifying or returning, and downloading evidence."""
 
 from collections.abc import Callable
 
@@ -15,9 +15,7 @@ from projects.models import Milestone, MilestoneEvidence
 from projects.permissions import can_change_project, can_manage_delivery
 from projects.services import milestone_log_delivery
 
-from .access import OF_PROJECT, acted, button, fetch_or_404, of_project, posted
-
-# Milestones ------------------------------------------------------------------------------
+from .access import OF_PROJECT, acted, button, fetch_or_404, of_project, posted, project_or_404
 
 
 def _milestone(request: HttpRequest, pk: int, allowed: Callable | None = None) -> Milestone:
@@ -41,6 +39,22 @@ def milestone_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "manages": can_manage_delivery(user, milestone.project),
         },
     )
+
+
+@login_required
+def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """The programme manager adds an outcome milestone, with the grant its delivery
+    releases, to the project's profile."""
+    project = project_or_404(request, pk, can_manage_delivery)
+    form = forms.MilestoneAddForm(posted(request))
+    milestone = acted(
+        form, lambda data: services.milestone_add(project=project, by=request.user, **data)
+    )
+    if milestone:
+        messages.success(request, f"Milestone {milestone} is added to the profile.")
+        return redirect(f"{project.get_absolute_url()}#milestones")
+    context = {"project": project, "form": form, "grant": selectors.project_schedule(project)}
+    return render(request, "projects/milestone_add.html", context)
 
 
 @login_required

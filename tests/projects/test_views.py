@@ -537,6 +537,7 @@ def test_finance_cannot_approve_a_payment_and_the_manager_cannot_record_one(clie
 # Who may use which form
 
 PROJECT_FORMS = [
+    "projects:milestone-add",
     "projects:risk-add",
     "projects:change-request-add",
     "projects:project-close",
@@ -1219,3 +1220,52 @@ def test_a_mistyped_payment_is_named_in_the_error(client, em_iep):
     assert "Enter the new amount of the payment due 30 September 2011 in pounds" in page
     assert "Enter a real new due date for the payment due 30 September 2011" in page
     assert not ChangeRequest.objects.exists()
+
+
+def test_the_programme_manager_adds_a_milestone_within_the_award(client, em_iep):
+    project = em_iep["project"]
+    add = reverse("projects:milestone-add", args=[project.pk])
+    client.force_login(em_iep["officer"])
+    assert client.get(add).status_code == 403
+    assert "Add a milestone" not in text(client.get(project.get_absolute_url()))
+
+    client.force_login(em_iep["manager"])
+    assert "Add a milestone" in text(client.get(project.get_absolute_url()))
+    page = text(client.get(add))
+    assert "Left to schedule" in page and "£0.00" in page
+    # The award is fully scheduled: a paid milestone would go over it.
+    over = client.post(
+        add,
+        {
+            "title": "Benefits realised",
+            **date_fields("due_on", datetime.date(2012, 9, 30)),
+            "payment_amount": "5,000",
+        },
+    )
+    assert "The payments would add up to £105,000.00, more than the £100,000.00" in text(over)
+    assert project.milestones.count() == 2
+
+    client.post(
+        add,
+        {
+            "title": "Benefits realised",
+            **date_fields("due_on", datetime.date(2012, 9, 30)),
+            "payment_amount": "0",
+        },
+    )
+    milestone = project.milestones.get(position=3)
+    assert (milestone.title, milestone.due_on, milestone.forecast_on) == (
+        "Benefits realised",
+        datetime.date(2012, 9, 30),
+        datetime.date(2012, 9, 30),
+    )
+    assert not GrantPayment.objects.filter(milestone=milestone).exists()
+
+
+def test_a_milestone_without_an_outcome_or_date_is_refused_on_its_fields(client, em_iep):
+    project = em_iep["project"]
+    client.force_login(em_iep["manager"])
+    page = text(client.post(reverse("projects:milestone-add", args=[project.pk]), {}))
+    assert "Enter the outcome the milestone delivers" in page
+    assert "Enter the date the milestone is due" in page
+    assert project.milestones.count() == 2
