@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import forms, selectors, services
+from .form_errors import add_service_error
 from .models import Action, Meeting, Organisation, Partnership, SubRegion
 from .object_pages import viewable_object_or_404
 from .pagination import page_of
@@ -112,9 +113,7 @@ def _form_page(
         try:
             made = save(**form.cleaned_data)
         except MeetingError as error:
-            form.add_error(
-                error.field if error.field in form.fields else error_field, error.message
-            )
+            add_service_error(form, error, otherwise=error_field)
         else:
             messages.success(request, success)
             return redirect(next_url or made)

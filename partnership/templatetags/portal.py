@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django import template
 
 from partnership import financial_years
+from partnership.form_errors import error_summary
 
 register = template.Library()
 
@@ -54,3 +55,10 @@ def fy(value) -> str:
     if value in (None, ""):
         return ""
     return financial_years.label(int(value))
+
+
+@register.inclusion_tag("includes/error_summary.html")
+def form_error_summary(*forms_and_formsets):
+    """The GOV.UK error summary of the forms (and formsets) on a page, each error linked
+    to its input: ``{% form_error_summary form %}``."""
+    return {"errors": error_summary(*forms_and_formsets)}

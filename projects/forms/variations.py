@@ -23,6 +23,7 @@ def _given(answer, otherwise):
 
 class ChangeRequestForm(GovukForm):
     submit_label = "Send request"
+    conditional_radios = frozenset({"kind"})
 
     kind = forms.ChoiceField(
         label="What do you want to change?",

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from partnership.errors import PortalError
+from partnership.form_errors import add_service_error
 from partnership.object_pages import viewable_object_or_404
 from projects.models import Project
 from projects.permissions import can_manage_delivery
@@ -62,7 +63,7 @@ def acted(form, act: Callable):
     try:
         return act(form.cleaned_data)
     except PortalError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        add_service_error(form, error)
         return None
 
 

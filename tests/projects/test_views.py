@@ -1269,3 +1269,12 @@ def test_a_milestone_without_an_outcome_or_date_is_refused_on_its_fields(client,
     assert "Enter the outcome the milestone delivers" in page
     assert "Enter the date the milestone is due" in page
     assert project.milestones.count() == 2
+
+
+def test_the_error_summary_leads_to_the_first_kind_of_change(client, em_iep):
+    project = em_iep["project"]
+    client.force_login(em_iep["officer"])
+    page = text(client.post(reverse("projects:change-request-add", args=[project.pk]), {}))
+    # The radios that reveal a further question are numbered from 0.
+    assert 'href="#id_kind_0">Choose what you want to change' in page
+    assert 'id="id_kind_0"' in page
