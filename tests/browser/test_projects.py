@@ -136,3 +136,59 @@ def test_finance_filters_the_payment_schedule_and_downloads_it(live_server, page
         ("EMIEP-2011-01", "30000.00", "Due"),
     ]
     assert {row["GSS code"] for row in rows} == {"E07000139"}
+
+
+@pytest.mark.browser
+def test_an_officer_reprofiles_payments_and_the_manager_approves(live_server, page: Page, em_iep):
+    for role, where, username in (
+        (Role.Kind.OFFICER, {"organisation": em_iep["north_kesteven"]}, "officer-north-kesteven"),
+        (Role.Kind.PROGRAMME_MANAGER, {"partnership": em_iep["partnership"]}, "manager"),
+    ):
+        user_with_role(role, username=username, password=PASSWORD, **where)
+    project = ProjectFactory(
+        reference="EMIEP-2011-01",
+        title="Shared ICT",
+        budget_line=em_iep["line"],
+        lead_organisation=em_iep["north_kesteven"],
+        grant_awarded=Decimal("100000"),
+    )
+    for title, due_on, amount in (
+        ("Shared service desk live", datetime.date(2011, 9, 30), "60000"),
+        ("Data centre merged", datetime.date(2012, 3, 31), "40000"),
+    ):
+        milestone_add(
+            project=project, title=title, due_on=due_on, payment_amount=Decimal(amount), by=None
+        )
+    sign_in(page, live_server, "officer-north-kesteven")
+
+    page.goto(f"{live_server.url}{project.get_absolute_url()}")
+    page.get_by_role("link", name="Ask for a change").click()
+    page.get_by_label("Re-profile payments").check()
+    desk = page.get_by_role("group", name="Milestone 1. Shared service desk live")
+    desk.get_by_label("New amount").fill("50,000")
+    desk.get_by_label("Month").fill("12")
+    desk.get_by_label("Day").fill("31")
+    page.get_by_role("group", name="Milestone 2. Data centre merged").get_by_label(
+        "New amount"
+    ).fill("50000")
+    page.get_by_label("Why the change is needed").fill("The desk slipped a quarter.")
+    page.get_by_role("button", name="Send request").click()
+    expect(page.get_by_role("alert")).to_contain_text("Your change request is sent")
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, "manager")
+    page.goto(f"{live_server.url}{project.get_absolute_url()}#change-requests")
+    page.get_by_role("link", name="Re-profile payments").click()
+    page.get_by_role("link", name="Decide on this request").click()
+    page.get_by_label("Approve the change").check()
+    page.get_by_role("button", name="Record decision").click()
+
+    expect(page.get_by_role("alert")).to_contain_text("The change request is approved")
+    table = page.get_by_role("table", name="Payments re-profiled")
+    expect(table).to_contain_text("£60,000.00 due 30 September 2011")
+    expect(table).to_contain_text("£50,000.00 due 31 December 2011")
+    payments = project.payments.order_by("milestone__position")
+    assert [(p.amount, p.due_on) for p in payments] == [
+        (Decimal("50000.00"), datetime.date(2011, 12, 31)),
+        (Decimal("50000.00"), datetime.date(2012, 3, 31)),
+    ]
