@@ -7,6 +7,7 @@ from decimal import Decimal
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Field, Layout
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from partnership import financial_years
@@ -15,7 +16,7 @@ from partnership.models import Organisation
 from projects.models import Project, Rag
 
 from .models import SavingsCategory, SavingsEntry, SavingsTarget
-from .return_files import MAX_BYTES, SavingsRow, read_return_file
+from .return_files import MAX_BYTES, RepeatedRows, SavingsRow, read_return_file
 
 FIRST_YEAR = 2007
 YES_NO = [("yes", "Cashable"), ("no", "Non-cashable")]
@@ -188,8 +189,24 @@ class BaseSavingsRowFormSet(forms.BaseFormSet):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
 
+    def clean(self):
+        super().clean()
+        # Checked among the rows without errors, as an uploaded file's rows are; a blank
+        # row beyond those drawn has no data and is left out.
+        repeats, problems = RepeatedRows(), []
+        for number, form in enumerate(self.forms, start=1):
+            if form.errors or not form.cleaned_data:
+                continue
+            earlier = repeats.earlier(number, form.as_row(self.organisation))
+            if earlier is not None:
+                problems.append(
+                    f"{self.row_name} {number} repeats {self.row_name.lower()} {earlier}."
+                )
+        if problems:
+            raise ValidationError(problems)
+
     def rows(self) -> list[SavingsRow]:
-        return [form.as_row(self.organisation) for form in self.forms]
+        return [form.as_row(self.organisation) for form in self.forms if form.cleaned_data]
 
 
 SavingsRowFormSet = forms.formset_factory(

@@ -70,6 +70,32 @@ class SavingsRow:
     def from_json(cls, data: dict) -> "SavingsRow":
         return cls(**{**data, "amount": Decimal(data["amount"])})
 
+    def sameness(self) -> tuple:
+        """What makes two rows of one return the same saving entered twice."""
+        return (
+            self.financial_year,
+            self.quarter,
+            self.project_id,
+            self.category_id,
+            self.cashable,
+            self.status,
+            self.amount,
+            self.description,
+        )
+
+
+class RepeatedRows:
+    """Finds the rows of a return that repeat an earlier row, whether uploaded or typed
+    in the browser, so that a saving is not counted twice."""
+
+    def __init__(self):
+        self._first: dict[tuple, int] = {}
+
+    def earlier(self, number: int, row: SavingsRow) -> int | None:
+        """The number of the earlier row that ``row`` (numbered ``number``) repeats."""
+        first = self._first.setdefault(row.sameness(), number)
+        return None if first == number else first
+
 
 @dataclass
 class ReadResult:
@@ -159,7 +185,7 @@ def read_return_file(*, name: str, content: bytes, organisation: Organisation) -
     projects = dict(
         Project.objects.filter(lead_organisation=organisation).values_list("reference", "pk")
     )
-    seen: dict[tuple, int] = {}
+    repeats = RepeatedRows()
     for number, cells in enumerate(raw[1:], start=2):
         values = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=False))
         problems_before = len(result.problems)
@@ -221,33 +247,22 @@ def read_return_file(*, name: str, content: bytes, organisation: Organisation) -
                     problem("amount", "Give the amount in pounds and pence.")
         if len(result.problems) > problems_before:
             continue
-        key = (
-            year,
-            quarter,
-            project,
-            category,
-            cashable in YES,
-            status,
-            amount,
-            values.get("description", ""),
+        row = SavingsRow(
+            organisation_id=organisation.pk,
+            financial_year=year,
+            quarter=quarter,
+            project_id=project,
+            category_id=category,
+            cashable=cashable in YES,
+            status=status,
+            amount=amount.quantize(Decimal("0.01")),
+            description=values.get("description", "")[:500],
         )
-        if key in seen:
-            problem("", f"This row repeats row {seen[key]}.")
+        earlier = repeats.earlier(number, row)
+        if earlier is not None:
+            problem("", f"This row repeats row {earlier}.")
             continue
-        seen[key] = number
-        result.rows.append(
-            SavingsRow(
-                organisation_id=organisation.pk,
-                financial_year=year,
-                quarter=quarter,
-                project_id=project,
-                category_id=category,
-                cashable=cashable in YES,
-                status=status,
-                amount=amount.quantize(Decimal("0.01")),
-                description=values.get("description", "")[:500],
-            )
-        )
+        result.rows.append(row)
     if result.problems:
         result.rows = []
     return result

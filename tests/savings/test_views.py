@@ -440,6 +440,62 @@ def test_an_officer_adds_and_removes_rows_then_checks_the_totals_and_submits(cli
     ]
 
 
+def test_a_typed_saving_entered_twice_is_refused_naming_both_rows_and_nothing_is_kept(
+    client, em_iep
+):
+    client.force_login(em_iep["officer"])
+    url = council_url("return-enter", em_iep["council"])
+    category = str(SavingsCategory.objects.get(name="Procurement").pk)
+    saving = {"category": category, "quarter": "4", "description": "Paper"}
+
+    response = client.post(
+        url,
+        entry_form(
+            row(0, amount="1000", **saving),
+            row(1, amount="250", **saving),
+            # The same amount typed another way is the same saving.
+            row(2, amount="£1,000.00", **saving),
+            **{"continue": "1"},
+        ),
+    )
+
+    assert response.status_code == 200
+    assert error_summary(response) == ["Saving 3 repeats saving 1."]
+    assert "<title>Error: Enter your savings return" in response.content.decode()
+    # Once in the summary and once above the rows.
+    assert text(response).count("Saving 3 repeats saving 1.") == 2
+    held = list(client.session.keys())
+    assert not [key for key in held if key.startswith("savings-return")]
+    check_url = council_url("return-check", em_iep["council"], year=2010, quarter=4)
+    assert client.post(check_url)["Location"] == url
+    assert not SavingsReturn.objects.exists()
+    assert not SavingsEntry.objects.exists()
+
+
+def test_typed_savings_differing_only_in_description_are_two_savings(client, em_iep):
+    client.force_login(em_iep["officer"])
+    url = council_url("return-enter", em_iep["council"])
+    category = str(SavingsCategory.objects.get(name="Procurement").pk)
+
+    response = client.post(
+        url,
+        entry_form(
+            row(0, category=category, amount="1000", description="Paper"),
+            row(1, category=category, amount="1000", description="Toner"),
+            **{"continue": "1"},
+        ),
+    )
+
+    check_url = council_url("return-check", em_iep["council"], year=2010, quarter=4)
+    assert response["Location"] == check_url, error_summary(response)
+    client.post(check_url)
+    entries = SavingsReturn.objects.get().entries
+    assert sorted(entries.values_list("description", "amount")) == [
+        ("Paper", D("1000.00")),
+        ("Toner", D("1000.00")),
+    ]
+
+
 def test_the_entry_form_offers_only_the_councils_own_projects(client, em_iep):
     own = ProjectFactory(lead_organisation=em_iep["council"], title="Shared ICT")
     ProjectFactory(lead_organisation=em_iep["boston"], title="Boston leisure review")
