@@ -8,7 +8,6 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from partnership.errors import PortalError
 from partnership.models import Organisation
 
 from ..models import SavingsReturn
@@ -19,10 +18,6 @@ PAGE_SIZE = 25
 def posted(request: HttpRequest):
     # An empty POST is still a submission: it must show "required" errors.
     return request.POST if request.method == "POST" else None
-
-
-def show_error(form, error: PortalError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def council_url(organisation: Organisation) -> str:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from partnership.errors import PortalError
 from partnership.financial_years import label
-from partnership.form_errors import error_summary
+from partnership.form_errors import add_service_error, error_summary
 from partnership.models import Organisation
 from partnership.pagination import page_of
 from partnership.scopes import Kind, scope_of
@@ -27,7 +27,7 @@ from ..permissions import (
     can_change_savings_record,
     can_view_savings_record,
 )
-from . import PAGE_SIZE, council_for, posted, show_error
+from . import PAGE_SIZE, council_for, posted
 
 
 @login_required
@@ -94,7 +94,7 @@ def forecast_record(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except PortalError as error:
-            show_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"Forecast for {label(data['financial_year'])} recorded.")
             return redirect("savings:council", pk=organisation.pk)
@@ -135,7 +135,7 @@ def benefit_record(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except PortalError as error:
-            show_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"Benefit recorded for {data['project'].title}.")
             return redirect("savings:council", pk=organisation.pk)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from partnership.errors import PortalError
 from partnership.exports import CSV_TYPE, XLSX_TYPE
 from partnership.financial_years import label
-from partnership.form_errors import error_summary
+from partnership.form_errors import add_service_error, error_summary
 from partnership.models import Organisation
 from partnership.object_pages import viewable_object_or_404
 from partnership.pagination import page_of
@@ -32,7 +32,7 @@ from ..permissions import (
     can_change_savings_record,
 )
 from ..return_files import SavingsRow, template_csv, template_xlsx
-from . import PAGE_SIZE, council_for, posted, show_error
+from . import PAGE_SIZE, council_for, posted
 
 ROWS_PREFIX = "rows"
 
@@ -256,7 +256,7 @@ def return_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 done = "Return sent back with changes requested."
         except PortalError as error:
-            show_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, done)
             return redirect(savings_return)

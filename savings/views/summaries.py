@@ -14,7 +14,7 @@ from django.utils import timezone
 from partnership.errors import PortalError
 from partnership.exports import csv_response
 from partnership.financial_years import label
-from partnership.form_errors import error_summary
+from partnership.form_errors import add_service_error, error_summary
 from partnership.models import Organisation, Partnership
 from partnership.pagination import page_of
 from partnership.scopes import scope_of
@@ -26,7 +26,7 @@ from ..forms import (
     SummaryFilterForm,
 )
 from ..models import SavingsTarget
-from . import PAGE_SIZE, council_url, posted, show_error
+from . import PAGE_SIZE, council_url, posted
 
 
 def _readable_partnerships(user):
@@ -331,7 +331,7 @@ def target_set(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except PortalError as error:
-            show_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
