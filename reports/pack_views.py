@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from partnership.form_errors import error_summary
 from partnership.models import Meeting
 from partnership.object_pages import viewable_object_or_404
 
@@ -73,6 +74,7 @@ def meeting_packs(request: HttpRequest, meeting_pk: int) -> HttpResponse:
             "meeting": meeting,
             "packs": packs.select_related("requested_by"),
             "form": form if may_request else None,
+            "errors": error_summary(form),
         },
         status=400 if form.errors else 200,
     )

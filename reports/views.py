@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from partnership import financial_years
 from partnership.exports import csv_response
+from partnership.form_errors import error_summary
 from partnership.models import Organisation, Partnership
 from partnership.scopes import Kind, Scope, scope_of
 
@@ -97,13 +98,6 @@ class DashboardFilterForm(forms.Form):
             (year, financial_years.label(year)) for year in choices.years
         ]
 
-    def error_links(self) -> list[tuple[str, str]]:
-        return [
-            (self[name].auto_id, message)
-            for name, messages in self.errors.items()
-            for message in messages
-        ]
-
 
 def _dashboard_filters(request: HttpRequest) -> tuple[Filters, DashboardFilterForm]:
     """The filters asked for. A user without a dashboard is refused; a partnership
@@ -154,7 +148,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "dashboard": dashboard_page(view),
             "filters": view.filters,
             "form": form,
-            "errors": form.error_links(),
+            "errors": error_summary(form),
         },
     )
 

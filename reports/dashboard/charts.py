@@ -28,7 +28,7 @@ class Column:
 @dataclass(frozen=True)
 class Row:
     label: str
-    url: str
+    url: str | None  # the list of the row's rows; None where the portal has none
     values: list  # one per column after the first
     colour: str | None = None  # the bar's colour, where it means something (RAG)
 

@@ -213,8 +213,6 @@ def _month_start(day: datetime.date, months_on: int = 0) -> datetime.date:
 @dataclass(frozen=True)
 class MilestoneMonth:
     label: str
-    since: datetime.date | None  # the first forecast date counted; None: no limit
-    before: datetime.date  # the day after the last one
     count: int
     payments: Decimal
     overdue: bool = False
@@ -250,8 +248,6 @@ def milestones_by_month(
     months = [
         MilestoneMonth(
             label="Overdue",
-            since=None,
-            before=today,
             count=sum(row["count"] for row in overdue),
             payments=sum((row["payments"] for row in overdue), ZERO),
             overdue=True,
@@ -263,8 +259,6 @@ def milestones_by_month(
         months.append(
             MilestoneMonth(
                 label=f"{starts_on:%B %Y}",
-                since=max(starts_on, today),
-                before=_month_start(today, offset + 1),
                 count=row.get("count", 0),
                 payments=row.get("payments", ZERO),
             )

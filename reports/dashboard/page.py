@@ -16,10 +16,9 @@ from partnership.models import Action, Meeting
 from partnership.scopes import scope_of
 from partnership.selectors import outstanding_actions
 from partnership.templatetags.portal import gbp_short
-from programmes.models import LedgerEntry, Programme
+from programmes.models import Programme
 from programmes.selectors import ProgrammeBalance
-from projects.models import ProgressReport, Rag
-from projects.selectors import OPEN_MILESTONE
+from projects.models import Rag
 
 from .charts import (
     AMBER,
@@ -57,9 +56,10 @@ RAG_COLOURS = {Rag.GREEN: GREEN, Rag.AMBER: AMBER, Rag.RED: RED}
 
 @dataclass(frozen=True)
 class Lists:
-    """Where each figure's rows are listed: the portal's own list pages where they can
-    show exactly the rows counted, else the admin site's lists, filtered the same way.
-    Building a link costs no query."""
+    """Where each figure's rows are listed: the portal's own list pages, where they
+    show exactly the rows counted, else None and the figure is shown without a link.
+    The admin site's lists are no stand-in: board members are not staff, so it sends
+    them to its sign-in page. Building a link costs no query."""
 
     filters: Filters
     programme_ids: list[int]
@@ -68,32 +68,17 @@ class Lists:
     # unfiltered holds exactly the partnership's projects.
     reads_only_this_partnership: bool
 
-    def _in_view(self, path: str) -> dict[str, str]:
-        """The admin filter for "programme in view", ``path`` leading to the programme.
-        Always an ``__in`` lookup: the admin drops an ``__exact`` filter whose sidebar
-        it does not show (a filter with a single choice) without applying it."""
-        if not self.filters.narrowed:
-            return {f"{path}__partnership__in": self.filters.partnership.pk}
-        return {f"{path}__in": ",".join(map(str, self.programme_ids)) or "0"}
+    # The money figures are each the total of a column of the spend table, whose rows
+    # link to the programmes' pages and their ledgers.
+    money = "#spend-by-programme"
 
-    @staticmethod
-    def _admin(model: str, params: dict) -> str:
-        return f"{reverse(f'admin:{model}_changelist')}?{urlencode(params)}"
-
-    def ledger(self, *kinds: str) -> str:
-        return self._admin(
-            "programmes_ledgerentry", {"kind__in": ",".join(kinds), **self._in_view("programme")}
-        )
-
-    def projects(self, status: str) -> str:
+    def projects(self, status: str) -> str | None:
         url = reverse("projects:project-list")
         if len(self.programme_ids) == 1:
             return f"{url}?{urlencode({'programme': self.programme_ids[0], 'status': status})}"
         if self.reads_only_this_partnership and not self.filters.narrowed:
             return f"{url}?{urlencode({'status': status})}"
-        return self._admin(
-            "projects_project", {"status__exact": status, **self._in_view("programme")}
-        )
+        return None  # the list filters by one programme at most
 
     def savings(self) -> str:
         params = {"partnership": self.filters.partnership.slug}
@@ -105,30 +90,11 @@ class Lists:
         query = urlencode({"partnership": self.filters.partnership.slug})
         return f"{reverse('savings:targets')}?{query}"
 
-    def reports(self, rag: str) -> str:
-        return self._admin(
-            "projects_progressreport",
-            {
-                "rag__exact": rag,
-                "status__exact": ProgressReport.Status.SUBMITTED,
-                **self._in_view("project__programme"),
-            },
-        )
-
-    def milestones(self, *, since: datetime.date | None, before: datetime.date) -> str:
-        params = {"status__in": ",".join(OPEN_MILESTONE), "forecast_on__lt": before.isoformat()}
-        if since is not None:
-            params["forecast_on__gte"] = since.isoformat()
-        return self._admin("projects_milestone", {**params, **self._in_view("project__programme")})
-
-    def bids(self, status: str) -> str:
+    def bids(self, status: str) -> str | None:
         if len(self.round_ids) == 1:
             url = reverse("bids:round-ranked", kwargs={"pk": self.round_ids[0]})
             return f"{url}?{urlencode({'status': status})}"
-        return self._admin(
-            "bids_bid",
-            {"status__exact": status, **self._in_view("bidding_round__budget_line__programme")},
-        )
+        return None  # each round ranks its own bids; no page lists several rounds' bids
 
     def actions(self) -> str:
         return reverse(
@@ -250,8 +216,9 @@ def rag_chart(view: View, slug: str) -> Chart:
             "submitted quarterly progress report."
         ),
         columns=[Column("RAG status"), Column("Projects", "count")],
+        # No portal page lists projects by the RAG of their latest report.
         rows=[
-            Row(Rag(rag).label, view.lists.reports(rag), [count], colour=RAG_COLOURS[rag])
+            Row(Rag(rag).label, None, [count], colour=RAG_COLOURS[rag])
             for rag, count in latest_report_rags(view.programmes).items()
         ],
         series=[Series(0, "Projects", BLUE, text=lambda values: counted(values[0], "project"))],
@@ -271,10 +238,11 @@ def milestone_chart(view: View, slug: str) -> Chart:
             Column("Milestones", "count"),
             Column("Grant released", "money"),
         ],
+        # No portal page lists milestones by forecast month.
         rows=[
             Row(
                 month.label,
-                view.lists.milestones(before=month.before, since=month.since),
+                None,
                 [month.count, month.payments],
                 colour=RED if month.overdue else None,
             )
@@ -338,35 +306,34 @@ def dashboard_chart(view: View, slug: str) -> Chart | None:
 
 @dataclass(frozen=True)
 class Figure:
-    """A headline figure, linked to the list behind it."""
+    """A headline figure, linked to the list behind it where there is one."""
 
     label: str
     value: Decimal | int | None
-    url: str
+    url: str | None
     hint: str = ""
     kind: str = "money"  # or count
 
 
 def money_figures(view: View, money: ProgrammeBalance) -> list[Figure]:
-    Kind = LedgerEntry.Kind
     lists = view.lists
     return [
         Figure(
             "Grant allocated",
             money.funds_received,
-            lists.ledger(Kind.FUNDING, Kind.REPAYMENT),
+            lists.money,
             f"{gbp_short(money.allocated)} of it allocated to budget lines",
         ),
         Figure(
             "Committed",
             money.committed,
-            lists.ledger(Kind.COMMITMENT, Kind.RELEASE, Kind.CLAWBACK),
+            lists.money,
             "Grant approved for projects",
         ),
         Figure(
             "Paid",
             money.paid,
-            lists.ledger(Kind.PAYMENT, Kind.CLAWBACK),
+            lists.money,
             (
                 f"{(money.paid * 100 / money.committed).quantize(Decimal('1'))}% of what is "
                 "committed"
@@ -377,7 +344,7 @@ def money_figures(view: View, money: ProgrammeBalance) -> list[Figure]:
         Figure(
             "Remaining",
             money.funds_received - money.committed,
-            "#spend-by-programme",
+            lists.money,
             f"{gbp_short(money.available)} on budget lines, "
             f"{gbp_short(money.unallocated)} not yet allocated to them",
         ),

@@ -4,6 +4,7 @@ with its table and CSV, in the same number of queries however much data there is
 
 import csv
 import datetime
+import html
 import io
 import re
 from decimal import Decimal
@@ -90,6 +91,18 @@ class Tables(HTMLParser):
         elif tag == "tr" and self.row is not None:
             self.tables[self.section].append(self.row)
             self.row = None
+
+
+def error_summary(page: str) -> list[tuple[str, str]]:
+    """The GOV.UK error summary's items: (link, message)."""
+    if "govuk-error-summary__list" not in page:
+        return []
+    summary = page[page.index("govuk-error-summary__list") :]
+    summary = summary[: summary.index("</ul>")]
+    return [
+        (href, html.unescape(message))
+        for href, message in re.findall(r'<a href="([^"]*)">([^<]*)</a>', summary)
+    ]
 
 
 def tables(response) -> Tables:
@@ -281,9 +294,24 @@ def test_a_programme_of_another_partnership_is_reported_and_left_out(client, em_
     assert page.status_code == 200
     text = page.content.decode()
     assert "There is a problem" in text
-    assert "Choose one of the partnership&#x27;s programmes" in text
+    assert error_summary(text) == [("#id_programme", "Choose one of the partnership's programmes")]
+    assert 'id="id_programme"' in text  # where the link puts the cursor
     assert page.context["filters"].programme is None
     assert len(tables(page).tables["spend-by-programme"]) == 4  # heading, 2 programmes, total
+
+
+def test_each_filter_in_error_is_listed_in_the_summary_in_the_forms_order(client, em_iep):
+    client.force_login(em_iep["manager"])
+
+    page = client.get(DASHBOARD, {"year": 1990, "sub_region": SubRegionFactory().pk})
+
+    text = page.content.decode()
+    assert "<title>Error: Dashboard" in text
+    assert error_summary(text) == [
+        ("#id_sub_region", "Choose one of the partnership's sub-regions"),
+        ("#id_year", "Choose a year the partnership's programmes run in"),
+    ]
+    assert 'id="id_sub_region"' in text and 'id="id_year"' in text
 
 
 def test_the_filters_carry_into_the_downloads(client, em_iep):
@@ -467,12 +495,20 @@ def test_the_boards_outstanding_actions_are_listed_with_owner_and_due_date(clien
 # Every figure links to its list ------------------------------------------------------
 
 
-def test_every_link_on_the_dashboard_opens_for_a_board_member(client, em_iep):
-    bidding_round = BiddingRoundFactory(budget_line=em_iep["line"])
-    BidFactory(bidding_round=bidding_round, status="submitted")
+@pytest.mark.parametrize("boards", [1, 2])
+def test_every_link_on_the_dashboard_opens_for_a_board_member(client, em_iep, boards):
+    """Board members are not staff, so a link to the admin site would send them to
+    its sign-in page. On two boards, the projects are across partnerships and the
+    bids across rounds."""
     board = em_iep["board"]
-    board.is_staff = True  # the admin site's lists stand in where the portal has none
-    board.save()
+    for _ in range(boards - 1):
+        other = PartnershipFactory()
+        funded_budget_line(programme__partnership=other)
+        Role.objects.create(user=board, kind=Role.Kind.BOARD_MEMBER, partnership=other)
+    for _ in range(boards):
+        bidding_round = BiddingRoundFactory(budget_line=em_iep["line"])
+        BidFactory(bidding_round=bidding_round, status="submitted")
+    assert not board.is_staff
     client.force_login(board)
     page = client.get(DASHBOARD).content.decode()
     main = page[page.index("<main") : page.index("</main>")]
@@ -480,23 +516,69 @@ def test_every_link_on_the_dashboard_opens_for_a_board_member(client, em_iep):
 
     opened = {href: client.get(href).status_code for href in links}
 
-    assert len(links) > 30
+    # Downloads, sub-region and programme pages, savings; and with one board, the
+    # projects list and the round's ranked bids.
+    assert len(links) >= 9
+    if boards == 1:
+        projects_list = reverse("projects:project-list") + "?"
+        assert len([href for href in links if href.startswith(projects_list)]) == 5
+        assert len([href for href in links if "/ranked/" in href]) == 4
     assert set(opened.values()) == {200}, opened
 
 
-def test_the_admin_lists_behind_the_figures_hold_the_rows_counted(client, em_iep):
+def test_a_status_links_to_the_projects_list_holding_the_projects_counted(client, em_iep):
     other = PartnershipFactory()
-    ProjectFactory(budget_line=funded_budget_line(programme__partnership=other))
-    admin = user_with_role(Role.Kind.ADMINISTRATOR, is_staff=True, is_superuser=True)
-    client.force_login(admin)
+    elsewhere = ProjectFactory(
+        budget_line=funded_budget_line(programme__partnership=other), status="approved"
+    )
+    client.force_login(em_iep["board"])
 
-    page = client.get(DASHBOARD, {"partnership": "em-iep"})
+    page = client.get(DASHBOARD)
 
     approved = next(f for f in page.context["dashboard"].projects if f.label == "Approved")
-    assert approved.url.startswith(reverse("admin:projects_project_changelist"))
-    assert client.get(approved.url).context["cl"].result_count == 2
-    paid = next(f for f in page.context["dashboard"].money if f.label == "Paid")
-    assert client.get(paid.url).context["cl"].result_count == 1
+    assert approved.url == f"{reverse('projects:project-list')}?status=approved"
+    listed = client.get(approved.url).content.decode()
+    counted = Project.objects.filter(programme=em_iep["programme"], status="approved")
+    assert len(counted) == approved.value == 2
+    assert all(project.reference in listed for project in counted)
+    assert elsewhere.reference not in listed
+    in_delivery = Project.objects.get(programme=em_iep["programme"], status="in_delivery")
+    assert in_delivery.reference not in listed
+
+
+def test_figures_no_portal_list_shows_exactly_are_not_links(client, em_iep):
+    """A board member of two partnerships: the projects list would mix both, and the
+    bids are in two rounds. No page lists progress reports by RAG or milestones by
+    month."""
+    board = em_iep["board"]
+    Role.objects.create(user=board, kind=Role.Kind.BOARD_MEMBER, partnership=PartnershipFactory())
+    for _ in range(2):
+        BidFactory(bidding_round=BiddingRoundFactory(budget_line=em_iep["line"]))
+    client.force_login(board)
+
+    page = client.get(DASHBOARD)
+
+    text = page.content.decode()
+    counts = text[text.index("portal-dashboard-counts") :]
+    counts = counts[: counts.index("</ul>")]
+    assert '<span class="portal-dashboard-counts__number">2</span> approved' in counts
+    assert "<a " not in counts
+    links = tables(page).links
+    assert links["progress-report-rag"] == []
+    assert links["milestones-by-month"] == []
+    assert links["bids-pipeline"] == []
+    assert links["spend-by-programme"]  # each programme still links to its page
+
+
+def test_the_money_figures_lead_to_the_spend_table_they_total(client, em_iep):
+    client.force_login(em_iep["board"])
+
+    page = client.get(DASHBOARD)
+
+    money = {figure.label: figure.url for figure in page.context["dashboard"].money}
+    assert set(money.values()) == {"#spend-by-programme"}
+    spend = tables(page).tables["spend-by-programme"]
+    assert spend[-1] == ["Total", "£4,640,000", "£320,000", "£40,000", "£4,320,000"]
 
 
 # Queries -----------------------------------------------------------------------------
