@@ -264,7 +264,9 @@ def partnership_projects(user) -> QuerySet[Project]:
     """The projects a programme manager, board member or finance officer follows: those
     of their partnerships (every project, for an administrator)."""
     scope = scope_of(user)
-    projects = Project.objects.select_related("programme", "lead_organisation")
+    projects = Project.objects.select_related("programme", "lead_organisation").order_by(
+        "reference"
+    )
     if scope.is_administrator:
         return projects
     return projects.filter(programme__partnership__in=scope.readable_partnership_ids)

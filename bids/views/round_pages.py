@@ -21,6 +21,7 @@ from bids.models import Bid, BiddingRound
 from partnership.exports import csv_response, xlsx_response
 from partnership.form_errors import error_summary
 from partnership.pagination import page_of
+from partnership.sorting import sort_headers
 from programmes.selectors import budget_line_balance
 
 from .access import may_manage, render_form, require, round_or_404
@@ -184,30 +185,6 @@ def _ranked_table(request: HttpRequest, bidding_round: BiddingRound):
     return form, table
 
 
-def _sort_headers(request: HttpRequest, current: str) -> list[dict]:
-    """The table's headings; sortable ones link to the table sorted by them (the other
-    way round if already sorted so), keeping the filters."""
-    current = current or "-points"  # the rank order
-    headers = []
-    for key, heading, numeric in RANKED_COLUMNS:
-        header = {"heading": heading, "numeric": numeric, "aria_sort": None, "href": None}
-        if key:
-            header["aria_sort"] = (
-                "ascending" if current == key else "descending" if current == f"-{key}" else "none"
-            )
-            if current == key:
-                next_sort = f"-{key}"
-            elif current == f"-{key}":
-                next_sort = key
-            else:
-                next_sort = f"-{key}" if key in DESCENDING_FIRST else key
-            query = request.GET.copy()
-            query["sort"] = next_sort
-            header["href"] = f"?{query.urlencode()}"
-        headers.append(header)
-    return headers
-
-
 @login_required
 def round_ranked(request: HttpRequest, pk: int) -> HttpResponse:
     bidding_round = round_or_404(request, pk)
@@ -222,7 +199,12 @@ def round_ranked(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "errors": error_summary(form),
             "table": table,
-            "headers": _sort_headers(request, table.sort),
+            "headers": sort_headers(
+                request.GET,
+                RANKED_COLUMNS,
+                table.sort or "-points",  # the rank order
+                descending_first=DESCENDING_FIRST,
+            ),
             "query": f"?{query}" if query else "",
             "is_filtered": any(form.filters().values()),
         },

@@ -11,6 +11,8 @@ from partnership.models import Organisation, Partnership, SubRegion
 from programmes.models import Programme
 from projects.models import GrantPayment, Project
 
+from .fields import text_input
+
 
 class _GetForm(forms.Form):
     """A filter form: sent with GET, drawn with GOV.UK styles."""
@@ -22,17 +24,55 @@ class _GetForm(forms.Form):
         self.helper.add_input(Submit("", "Apply filters", css_class="govuk-button--secondary"))
 
 
-class ProjectFilter(django_filters.FilterSet):
-    """Narrow a partnership's projects by programme and status."""
+# The project list's sortable columns: the key in the query string and the order it
+# gives, the reference breaking ties.
+PROJECT_SORTS = {
+    "project": ("reference",),
+    "lead": ("lead_organisation__name", "reference"),
+    "grant": ("grant_awarded", "reference"),
+    "status": ("status", "reference"),
+}
+DEFAULT_PROJECT_SORT = "project"
 
+
+def _search(queryset, name, text):
+    words = text.split()
+    for word in words:
+        queryset = queryset.filter(
+            Q(reference__icontains=word)
+            | Q(title__icontains=word)
+            | Q(lead_organisation__name__icontains=word)
+            | Q(lead_organisation__short_name__icontains=word)
+        )
+    return queryset
+
+
+def _sorted(queryset, name, sort):
+    fields = PROJECT_SORTS.get(sort.removeprefix("-"), PROJECT_SORTS[DEFAULT_PROJECT_SORT])
+    if sort.startswith("-"):
+        fields = (f"-{fields[0]}", *fields[1:])
+    return queryset.order_by(*fields)
+
+
+class ProjectFilter(django_filters.FilterSet):
+    """Search a partnership's projects, narrow them by programme and status, and sort
+    them by a column (kept, hidden, when the filters change)."""
+
+    q = django_filters.CharFilter(
+        label="Search",
+        method=_search,
+        help_text="A reference, a word of the title or the lead council",
+        widget=text_input(spellcheck="false"),
+    )
     programme = django_filters.ModelChoiceFilter(
         queryset=Programme.objects.none(), empty_label="All programmes"
     )
     status = django_filters.ChoiceFilter(choices=Project.Status.choices, empty_label="All statuses")
+    sort = django_filters.CharFilter(method=_sorted, widget=forms.HiddenInput)
 
     class Meta:
         model = Project
-        fields = ["programme", "status"]
+        fields = ["q", "programme", "status", "sort"]
         form = _GetForm
 
     def __init__(self, *args, **kwargs):
@@ -40,6 +80,11 @@ class ProjectFilter(django_filters.FilterSet):
         self.filters["programme"].queryset = Programme.objects.filter(
             pk__in=self.queryset.values("programme")
         )
+
+    def sort_in_force(self) -> str:
+        """The sort the table is in, for its headings."""
+        sort = self.form.cleaned_data.get("sort") if self.form.is_valid() else ""
+        return sort if sort and sort.removeprefix("-") in PROJECT_SORTS else DEFAULT_PROJECT_SORT
 
 
 def _due_in_year(queryset, name, year):

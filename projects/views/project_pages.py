@@ -10,6 +10,7 @@ from django.utils import timezone
 from partnership.object_pages import viewable_object_or_404
 from partnership.pagination import page_of
 from partnership.scopes import scope_of
+from partnership.sorting import sort_headers
 from projects import forms, selectors
 from projects.models import Project, Repayment
 from projects.permissions import (
@@ -35,6 +36,18 @@ def my_projects(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The project list's columns: (sort key or None, heading, numeric).
+PROJECT_COLUMNS = [
+    ("project", "Project", False),
+    ("lead", "Lead", False),
+    (None, "Next milestone", False),
+    (None, "Overdue", False),
+    (None, "Progress report due", False),
+    ("grant", "Grant awarded", True),
+    ("status", "Status", False),
+]
+
+
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
@@ -53,6 +66,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "page": page,
             "deliveries": selectors.projects_delivery(list(page.object_list), today),
+            "headers": sort_headers(request.GET, PROJECT_COLUMNS, filters.sort_in_force()),
             "manages": manages,
             "awaiting_count": (
                 selectors.milestones_awaiting_verification(request.user).count() if manages else 0

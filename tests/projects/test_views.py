@@ -5,6 +5,7 @@ payments; every form refuses people who may not use it."""
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -994,6 +995,46 @@ def test_the_programme_manager_filters_and_pages_through_the_partnerships_projec
     assert "Next" in first and 'aria-label="Page 2"' in first
     assert in_delivery.count("EMIEP-X-") == 15
     assert "EMIEP-2011-01" not in in_delivery
+
+
+def rows_of(page: str) -> list[str]:
+    """The project references in the list's table, top to bottom."""
+    return re.findall(r">(EMIEP-[\w-]+) ", page)
+
+
+def test_the_projects_list_is_searched_and_sorted_by_its_headings(client, em_iep):
+    lancaster = OrganisationFactory(name="Lancaster City Council", short_name="Lancaster")
+    for reference, title, grant, lead in (
+        ("EMIEP-2011-02", "Revenues and benefits partnership", "250000", None),
+        ("EMIEP-2011-03", "Procurement hub", "70000", lancaster),
+    ):
+        ProjectFactory(
+            reference=reference,
+            title=title,
+            grant_awarded=D(grant),
+            budget_line=em_iep["line"],
+            lead_organisation=lead or em_iep["project"].lead_organisation,
+        )
+    client.force_login(em_iep["manager"])
+    url = reverse("projects:project-list")
+
+    page = text(client.get(url))
+    assert rows_of(page) == ["EMIEP-2011-01", "EMIEP-2011-02", "EMIEP-2011-03"]
+    assert 'aria-sort="ascending"' in page  # by reference, as the heading says
+    by_grant = text(client.get(url, {"sort": "-grant"}))
+    assert rows_of(by_grant) == ["EMIEP-2011-02", "EMIEP-2011-01", "EMIEP-2011-03"]
+    # The heading sorted by links to the other way round, keeping the filters.
+    grant_heading = re.search(r'aria-sort="descending">\s*<a [^>]*href="\?([^"]+)"', by_grant)
+    assert grant_heading.group(1) == "sort=grant"
+    by_lead = text(client.get(url, {"sort": "lead", "status": "approved"}))
+    assert rows_of(by_lead)[0] == "EMIEP-2011-03"  # Lancaster before North Kesteven
+    assert "?sort=-lead&amp;status=approved" in by_lead
+    assert rows_of(text(client.get(url, {"q": "procurement"}))) == ["EMIEP-2011-03"]
+    assert rows_of(text(client.get(url, {"q": "lancaster"}))) == ["EMIEP-2011-03"]
+    assert rows_of(text(client.get(url, {"q": "2011-02"}))) == ["EMIEP-2011-02"]
+    assert "No projects match." in text(client.get(url, {"q": "nothing like it"}))
+    # An unknown sort falls back to the reference order rather than failing.
+    assert rows_of(text(client.get(url, {"sort": "payload"}))) == rows_of(page)
 
 
 def test_the_projects_list_costs_the_same_queries_for_5_projects_as_for_25(client, em_iep):
