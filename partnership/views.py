@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import forms, selectors, services
-from .form_errors import add_service_error
+from .form_errors import add_service_error, error_summary
 from .models import Action, Meeting, Organisation, Partnership, SubRegion
 from .object_pages import viewable_object_or_404
 from .pagination import page_of
@@ -245,21 +245,21 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _changeable_meeting(request, pk)
     formset = forms.attendance_formset(meeting, _posted(request))
-    refusal = None
+    formset.row_name = "Row"  # the error summary says "Row 2: ..."
     if request.method == "POST" and formset.is_valid():
         try:
             services.attendance_record(
                 meeting=meeting, attendees=formset.attendees(), by=request.user
             )
         except MeetingError as error:
-            refusal = error.message
+            add_service_error(formset, error)
         else:
             messages.success(request, "Attendance saved.")
             return redirect(meeting)
     return render(
         request,
         "partnership/meeting_attendance.html",
-        {"meeting": meeting, "formset": formset, "refusal": refusal},
+        {"meeting": meeting, "formset": formset, "errors": error_summary(formset)},
     )
 
 

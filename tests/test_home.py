@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views import defaults
 
 from partnership.models import Role
+from tests.error_summary import lands_on_a_field, summary_links
 from tests.factories import (
     OrganisationFactory,
     PartnershipFactory,
@@ -246,3 +247,27 @@ def test_the_header_shows_the_signed_in_users_roles(client):
     client.force_login(user)
     page = client.get(reverse("home")).content.decode()
     assert "<strong>manager</strong> (Programme manager, Board member)" in page
+
+
+def test_each_sign_in_error_in_the_summary_leads_to_its_box_on_the_page(client):
+    UserFactory(username="manager")
+
+    wrong = client.post(reverse("login"), {"username": "manager", "password": "wrong"})
+    empty = client.post(reverse("login"), {"username": "", "password": ""})
+
+    wrong_page, empty_page = wrong.content.decode(), empty.content.decode()
+    assert "<title>Error: Sign in – Partnership Portal</title>" in wrong_page
+    assert summary_links(wrong_page) == [
+        (
+            "#id_username",
+            "Please enter a correct username and password. "
+            "Note that both fields may be case-sensitive.",
+        )
+    ]
+    assert summary_links(empty_page) == [
+        ("#id_username", "This field is required."),
+        ("#id_password", "This field is required."),
+    ]
+    for page in (wrong_page, empty_page):
+        assert page.count("There is a problem") == 1
+        assert all(lands_on_a_field(page, href) for href, _ in summary_links(page))

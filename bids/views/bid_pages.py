@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from bids import selectors, services
 from bids.forms import (
@@ -139,7 +140,9 @@ def bid_submit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.bid_submit(bid=bid, by=request.user)
         except services.BidError as error:
-            errors = [(error.field or "", error.message)]
+            # This page has no inputs: the link goes to the field on the edit page.
+            anchor = f"#id_{error.field}" if error.field else ""
+            errors = [(reverse("bids:bid-update", args=[bid.pk]) + anchor, error.message)]
         else:
             messages.success(
                 request,

@@ -95,6 +95,10 @@ class BaseSpendFormSet(forms.BaseFormSet):
         if len(quarters) != len(set(quarters)):
             raise ValidationError("Give each quarter's spend once")
 
+    def error_label(self, row: SpendRowForm, number: int, field) -> str:
+        """The error summary names the quarter and the figure: "2011/12 Q2 actual spend"."""
+        return f"{row.label} {field.label.lower()} spend" if field else row.label
+
     def given_rows(self) -> list[dict]:
         """The quarters with a forecast or an actual figure."""
         return [

@@ -16,6 +16,7 @@ from django.utils.html import escape
 from partnership.models import Action, AgendaItem, Attendance, Decision, Meeting, Partnership, Role
 from partnership.services import Attendee, attendance_record, meeting_minutes_draft
 from projects.models import ChangeRequest
+from tests.error_summary import lands_on_a_field, summary_links
 from tests.factories import (
     BidFactory,
     MeetingFactory,
@@ -111,7 +112,7 @@ def test_a_meeting_without_a_date_shows_the_error_summary_and_the_field_error(cl
     assert response.status_code == 200
     assert "<title>Error: Schedule a meeting" in body
     assert "govuk-error-summary" in body
-    assert '<a href="#id_held_on">Enter the date</a>' in body
+    assert '<a href="#id_held_on_0">Enter the date</a>' in body
     assert "govuk-form-group--error" in body
     assert not Meeting.objects.filter(held_on=APRIL).exists()
 
@@ -125,7 +126,7 @@ def test_a_second_board_meeting_on_the_same_day_is_refused_on_the_date(client, e
     body = text(response)
     assert response.status_code == 200
     message = "The board already has a board meeting on 26 November 2010."
-    assert f'<a href="#id_held_on">{message}</a>' in body
+    assert f'<a href="#id_held_on_0">{message}</a>' in body
     assert 'id="id_held_on_1_error"' in body
 
 
@@ -637,3 +638,57 @@ def test_demo_meeting_of_26_november_2010_shows_its_record_and_approval(client):
         assert escape(record.text) in body
     assert 'govuk-tag--green">Approved' in body
     assert f'href="{april.get_absolute_url()}">meeting of 12 April 2011' in body
+
+
+# The error summary on the meeting pages
+
+
+def test_each_problem_with_a_meeting_links_from_the_summary_to_its_input(client, em_iep):
+    response = signed_in(client, em_iep.manager).post(
+        url("meeting-create", "em-iep"), {"title": "", "starts_at": "half ten"}
+    )
+
+    body = text(response)
+    assert "<title>Error: Schedule a meeting" in body
+    assert body.count("There is a problem") == 1
+    assert summary_links(body) == [
+        ("#id_title", "Enter the meeting’s title"),
+        ("#id_held_on_0", "Enter the date"),
+        ("#id_starts_at", "Enter a time such as 10:30 or 14:00"),
+    ]
+    assert all(lands_on_a_field(body, href) for href, _ in summary_links(body))
+    assert not Meeting.objects.filter(title="").exists()
+
+
+def test_each_problem_in_the_attendance_list_links_to_its_row(client, em_iep):
+    response = signed_in(client, em_iep.manager).post(
+        url("meeting-attendance", em_iep.november.pk),
+        attendance_form(("member", "Chair", None), ("member", "", None), ("", "Director", None)),
+    )
+
+    body = text(response)
+    assert "<title>Error: Attendance:" in body
+    assert body.count("There is a problem") == 1
+    assert summary_links(body) == [
+        ("#id_attendance-1-role_as_recorded", "Row 2: Enter their role, for example Councillor"),
+        ("#id_attendance-2-kind", "Row 3: Choose how they attended"),
+    ]
+    assert all(lands_on_a_field(body, href) for href, _ in summary_links(body))
+    assert not Attendance.objects.exists()
+
+
+def test_attendance_refused_once_the_minutes_are_approved_is_in_the_summary(client, em_iep):
+    em_iep.november.minutes_status = Meeting.MinutesStatus.APPROVED
+    em_iep.november.save()
+
+    response = signed_in(client, em_iep.manager).post(
+        url("meeting-attendance", em_iep.november.pk),
+        attendance_form(("member", "Chair", None)),
+    )
+
+    body = text(response)
+    message = "The minutes of this meeting are approved, so its record is final."
+    assert "<title>Error: Attendance:" in body
+    assert summary_links(body) == [("#id_attendance-0-kind", message)]
+    assert lands_on_a_field(body, "#id_attendance-0-kind")
+    assert not Attendance.objects.exists()

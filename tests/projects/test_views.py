@@ -46,6 +46,7 @@ from projects.services import (
     progress_report_submit,
 )
 from tests.concurrency import needs_postgres, run_together
+from tests.error_summary import lands_on_a_field, summary_links
 from tests.factories import (
     MeetingFactory,
     MilestoneFactory,
@@ -1319,3 +1320,28 @@ def test_the_error_summary_leads_to_the_first_kind_of_change(client, em_iep):
     # The radios that reveal a further question are numbered from 0.
     assert 'href="#id_kind_0">Choose what you want to change' in page
     assert 'id="id_kind_0"' in page
+
+
+def test_each_problem_with_a_report_links_from_the_summary_to_its_input(client, em_iep):
+    client.force_login(em_iep["officer"])
+    edit = reverse("projects:progress-report-edit", args=[em_iep["project"].pk, 2011, 2])
+    later = reverse("projects:progress-report-edit", args=[em_iep["project"].pk, 2099, 1])
+    # The third row repeats the second's quarter.
+    repeated = {"form-2-financial_year": "2011", "form-2-quarter": "2"}
+
+    page = text(client.post(edit, report_data(rag="", **{"form-1-actual": "lots"}, **repeated)))
+    too_soon = text(client.post(later, report_data()))
+
+    assert "<title>Error: Progress report" in page
+    assert page.count("There is a problem") == 1
+    assert summary_links(page) == [
+        ("#id_rag_1", "Choose the overall RAG status"),
+        ("#id_form-0-forecast", "Give each quarter's spend once"),
+        ("#id_form-1-actual", "2011/12 Q2 actual spend: Enter an amount in pounds, like 25,000"),
+    ]
+    assert summary_links(too_soon) == [
+        ("#id_rag_1", "A report cannot be written for a quarter still to come.")
+    ]
+    for body in (page, too_soon):
+        assert all(lands_on_a_field(body, href) for href, _ in summary_links(body))
+    assert not ProgressReport.objects.exists()
