@@ -1,5 +1,8 @@
 import rules
+from django.contrib.auth.models import User
+from django.db.models import Q, QuerySet
 
+from partnership.models import Role
 from partnership.permissions import (
     holds_role_in_organisation,
     holds_role_in_partnership,
@@ -32,6 +35,25 @@ def can_change_round(user, bidding_round: BiddingRound | None = None) -> bool:
     return can_change_programme(
         user, bidding_round.budget_line.programme if bidding_round else None
     )
+
+
+def can_name_scorers(user, bidding_round: BiddingRound | None = None) -> bool:
+    """The partnership's programme managers (and administrators) name a round's
+    scorers."""
+    return can_change_round(user, bidding_round)
+
+
+def eligible_scorers(bidding_round: BiddingRound) -> QuerySet[User]:
+    """Who may be named to score the round's bids: the steering group of its
+    partnership, that is its programme managers and board members and the officers of
+    its member organisations (active accounts only). Naming is what lets them score:
+    see :func:`can_score_bid`."""
+    partnership_id = bidding_round.budget_line.programme.partnership_id
+    roles = Role.objects.filter(
+        Q(kind__in=[Kind.PROGRAMME_MANAGER, Kind.BOARD_MEMBER], partnership_id=partnership_id)
+        | Q(kind=Kind.OFFICER, organisation__partnerships=partnership_id)
+    )
+    return User.objects.filter(is_active=True, pk__in=roles.values("user_id"))
 
 
 def _is_scorer(user, bid: Bid) -> bool:
@@ -106,3 +128,4 @@ register(
 )
 rules.set_perm("bids.score_bid", rules.predicate(can_score_bid))
 rules.set_perm("bids.withdraw_bid", rules.predicate(can_withdraw_bid))
+rules.set_perm("bids.name_scorers", rules.predicate(can_name_scorers))

@@ -20,6 +20,7 @@ from programmes.selectors import budget_line_balance
 from programmes.services import ledger_record
 
 from .models import Bid, BiddingRound, Criterion, InterestDeclaration, Score
+from .permissions import eligible_scorers
 from .selectors import round_funding_plan, round_money
 
 # The April 2011 EM IEP criteria (item 11, para 2.4). The paper scores bids 0-7 but
@@ -162,6 +163,66 @@ def round_reopen(
         _save_valid(carried)
         carried.partners.set(bid.partners.all())
     return further
+
+
+def _person(user: User) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+@transaction.atomic
+def round_scorers_set(
+    *, bidding_round: BiddingRound, scorers: list[User], by: User | None
+) -> BiddingRound:
+    """Make ``scorers`` the round's named scorers, adding and removing as needed.
+
+    Only the partnership's steering group can be newly named (see
+    :func:`bids.permissions.eligible_scorers`); someone already named who has since
+    lost their role may stay until removed. Scores already given by a removed scorer
+    are kept. The round's history records who changed the scorers and how, as its
+    change reason: the history does not hold the list of scorers itself.
+    """
+    bidding_round = BiddingRound.objects.select_for_update().get(pk=bidding_round.pk)
+    current = {user.pk: user for user in bidding_round.scorers.all()}
+    wanted = {user.pk: user for user in scorers}
+    added = [user for pk, user in wanted.items() if pk not in current]
+    removed = [user for pk, user in current.items() if pk not in wanted]
+    eligible = set(
+        eligible_scorers(bidding_round)
+        .filter(pk__in=[user.pk for user in added])
+        .values_list("pk", flat=True)
+    )
+    refused = sorted(_person(user) for user in added if user.pk not in eligible)
+    if refused:
+        partnership = bidding_round.budget_line.programme.partnership
+        raise BidError(
+            f"{', '.join(refused)} cannot be named to score: only programme managers and "
+            f"board members of {partnership.short_name}, and officers of its member "
+            "organisations, can score its bids.",
+            field="scorers",
+        )
+    if not added and not removed:
+        return bidding_round
+    bidding_round.scorers.remove(*removed)
+    bidding_round.scorers.add(*added)
+    # django-simple-history does not follow many-to-many fields, so a history row
+    # with the change as its reason is the audit record; saving the (unchanged) name
+    # is what writes that row.
+    bidding_round._history_user = by
+    bidding_round._change_reason = _scorers_change_reason(added, removed)
+    bidding_round.save(update_fields=["name"])
+    return bidding_round
+
+
+def _scorers_change_reason(added: list[User], removed: list[User]) -> str:
+    """Who was named and removed, in the 100 characters the history keeps; past that,
+    how many."""
+    named = ", ".join(sorted(_person(user) for user in added))
+    gone = ", ".join(sorted(_person(user) for user in removed))
+    changes = [f"named {named}" if added else "", f"removed {gone}" if removed else ""]
+    reason = "Scorers changed: " + "; ".join(change for change in changes if change)
+    if len(reason) <= 100:
+        return reason
+    return f"Scorers changed: {len(added)} named, {len(removed)} removed"
 
 
 # Bids -------------------------------------------------------------------------------

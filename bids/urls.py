@@ -9,6 +9,7 @@ urlpatterns: list = [
     path("rounds/open/", round_pages.round_open, name="round-open"),
     path("rounds/<int:pk>/", round_pages.round_detail, name="round-detail"),
     path("rounds/<int:pk>/reopen/", round_pages.round_reopen, name="round-reopen"),
+    path("rounds/<int:pk>/scorers/", round_pages.round_scorers, name="round-scorers"),
     path("rounds/<int:pk>/ranked/", round_pages.round_ranked, name="round-ranked"),
     path(
         "rounds/<int:pk>/ranked.csv",

@@ -12,7 +12,9 @@ from .rounds import (
     RankedFilterForm,
     RoundOpenForm,
     RoundReopenForm,
+    RoundScorersForm,
     criterion_formset,
+    people_with_councils,
 )
 from .scoring import AgreedPointsForm, InterestForm, RecommendationForm, ScoreForm
 
@@ -28,7 +30,9 @@ __all__ = [
     "RecommendationForm",
     "RoundOpenForm",
     "RoundReopenForm",
+    "RoundScorersForm",
     "ScoreForm",
     "add_service_error",
     "criterion_formset",
+    "people_with_councils",
 ]

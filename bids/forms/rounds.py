@@ -1,9 +1,13 @@
-"""Opening a round, re-opening it, and reading its ranked table and funding plan."""
+"""Opening a round, re-opening it, naming its scorers, and reading its ranked table and
+funding plan."""
 
 from django import forms
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q
 
 from bids.models import Bid, BiddingRound
+from bids.permissions import eligible_scorers
 from bids.services import DEFAULT_CRITERIA
 from partnership.govuk_forms import (
     DateField,
@@ -13,7 +17,8 @@ from partnership.govuk_forms import (
     text_input,
     textarea,
 )
-from partnership.models import Organisation
+from partnership.models import Organisation, Role
+from partnership.scopes import Kind
 
 
 class RoundOpenForm(GovukForm):
@@ -199,3 +204,64 @@ class FundingPlanForm(GovukForm):
         help_text="Bids scoring less are not funded. Leave empty to fund any score.",
         required=False,
     )
+
+
+def people_with_councils(users, bidding_round: BiddingRound) -> list[User]:
+    """The users, by name, each with ``label``: their name (or username) and the member
+    organisations of the round's partnership they are an officer of. Two queries."""
+    partnership_id = bidding_round.budget_line.programme.partnership_id
+    officer_roles = Role.objects.filter(
+        kind=Kind.OFFICER, organisation__partnerships=partnership_id
+    ).select_related("organisation")
+    people = list(
+        users.prefetch_related(Prefetch("portal_roles", officer_roles, to_attr="officer_roles"))
+    )
+    for person in people:
+        name = person.get_full_name() or person.get_username()
+        councils = sorted(
+            role.organisation.short_name or role.organisation.name for role in person.officer_roles
+        )
+        person.label = f"{name} ({', '.join(councils)})" if councils else name
+    return sorted(people, key=lambda person: person.label.lower())
+
+
+class RoundScorersForm(GovukForm):
+    label_size = "s"
+
+    # Any active user is accepted here; who may be named is the service's rule, so
+    # that its refusal, with its reason, is what the manager sees.
+    scorers = forms.ModelMultipleChoiceField(
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        label="Who scores this round's bids?",
+        help_text=(
+            "Programme managers and board members of the partnership, and officers of its "
+            "member organisations, can be named. Programme managers can score without being named."
+        ),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Choose the scorers from the list",
+            "invalid_pk_value": "Choose the scorers from the list",
+        },
+    )
+
+    def __init__(self, *args, bidding_round: BiddingRound, **kwargs):
+        current = set(bidding_round.scorers.values_list("pk", flat=True))
+        kwargs.setdefault("initial", {"scorers": sorted(current)})
+        super().__init__(*args, **kwargs)
+        field = self.fields["scorers"]
+        field.queryset = User.objects.filter(Q(is_active=True) | Q(pk__in=current))
+        eligible = set(eligible_scorers(bidding_round).values_list("pk", flat=True))
+        offered = people_with_councils(
+            User.objects.filter(pk__in=eligible | current), bidding_round
+        )
+        # Someone named who is not (or no longer) eligible is still listed, so that they
+        # can be removed.
+        field.choices = [
+            (
+                person.pk,
+                person.label
+                + ("" if person.pk in eligible else " – not in the partnership's steering group"),
+            )
+            for person in offered
+        ]

@@ -1,5 +1,5 @@
-"""Pages for bidding rounds: the list, opening and re-opening a round, its ranked
-table with downloads, and the fund-in-rank-order plan."""
+"""Pages for bidding rounds: the list, opening and re-opening a round, naming its
+scorers, its ranked table with downloads, and the fund-in-rank-order plan."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,8 +14,10 @@ from bids.forms import (
     RankedFilterForm,
     RoundOpenForm,
     RoundReopenForm,
+    RoundScorersForm,
     add_service_error,
     criterion_formset,
+    people_with_councils,
 )
 from bids.models import Bid, BiddingRound
 from partnership.exports import csv_response, xlsx_response
@@ -95,7 +97,37 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and bool(selectors.round_sponsors_for(request.user, bidding_round)),
             "may_manage": manages,
             "may_reopen": manages and bidding_round.closes_on < timezone.localdate(),
+            "may_name_scorers": request.user.has_perm("bids.name_scorers", bidding_round),
+            "scorers": people_with_councils(bidding_round.scorers.all(), bidding_round),
         },
+    )
+
+
+@login_required
+def round_scorers(request: HttpRequest, pk: int) -> HttpResponse:
+    bidding_round = round_or_404(request, pk)
+    require(request.user.has_perm("bids.name_scorers", bidding_round))
+    # Unticking everyone posts no scorers at all, which is still a submission.
+    form = RoundScorersForm(
+        request.POST if request.method == "POST" else None, bidding_round=bidding_round
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.round_scorers_set(
+                bidding_round=bidding_round,
+                scorers=list(form.cleaned_data["scorers"]),
+                by=request.user,
+            )
+        except services.BidError as error:
+            add_service_error(form, error, otherwise="scorers")
+        else:
+            messages.success(request, f"The scorers of {bidding_round.name} are saved.")
+            return redirect(bidding_round)
+    return render_form(
+        request,
+        "bids/biddinground_scorers.html",
+        {"bidding_round": bidding_round, "form": form},
+        form,
     )
 
 

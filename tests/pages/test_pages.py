@@ -594,9 +594,10 @@ def test_round_page_costs_the_same_queries_for_3_bids_as_for_30(client, em_iep):
             bid.partners.add(em_iep["derbyshire"])
 
     # Session, user, the user's roles, the round, whether the user is named to score
-    # it, its criteria, the round's approved total and the bids with their sponsors.
-    assert queries_to_open(client, small.get_absolute_url()) == 8
-    assert queries_to_open(client, large.get_absolute_url()) == 8
+    # it, the round's named scorers, its criteria, the round's approved total and the
+    # bids with their sponsors.
+    assert queries_to_open(client, small.get_absolute_url()) == 9
+    assert queries_to_open(client, large.get_absolute_url()) == 9
 
 
 def test_project_page_costs_the_same_queries_for_2_milestones_as_for_20(client, em_iep):
