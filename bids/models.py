@@ -43,7 +43,8 @@ class BiddingRound(models.Model):
     )
 
     objects = BiddingRoundQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The named scorers are kept with each version, so who could score when is on record.
+    history = HistoricalRecords(m2m_fields=["scorers"])
 
     class Meta:
         ordering = ["-opens_on", "name"]

@@ -178,8 +178,8 @@ def round_scorers_set(
     Only the partnership's steering group can be newly named (see
     :func:`bids.permissions.eligible_scorers`); someone already named who has since
     lost their role may stay until removed. Scores already given by a removed scorer
-    are kept. The round's history records who changed the scorers and how, as its
-    change reason: the history does not hold the list of scorers itself.
+    are kept. The round's history keeps the scorers of each version, with who changed
+    them and how.
     """
     bidding_round = BiddingRound.objects.select_for_update().get(pk=bidding_round.pk)
     current = {user.pk: user for user in bidding_round.scorers.all()}
@@ -200,16 +200,13 @@ def round_scorers_set(
             "organisations, can score its bids.",
             field="scorers",
         )
-    if not added and not removed:
-        return bidding_round
-    bidding_round.scorers.remove(*removed)
-    bidding_round.scorers.add(*added)
-    # django-simple-history does not follow many-to-many fields, so a history row
-    # with the change as its reason is the audit record; saving the (unchanged) name
-    # is what writes that row.
+    # Each removal and addition writes a version of the round with its scorers.
     bidding_round._history_user = by
     bidding_round._change_reason = _scorers_change_reason(added, removed)
-    bidding_round.save(update_fields=["name"])
+    if removed:
+        bidding_round.scorers.remove(*removed)
+    if added:
+        bidding_round.scorers.add(*added)
     return bidding_round
 
 

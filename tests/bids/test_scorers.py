@@ -122,6 +122,11 @@ def test_naming_and_removing_scorers_is_recorded_in_the_rounds_history(
         ("Scorers changed: removed Board Member", pm),
         ("Scorers changed: named Board Member, nk-chief", pm),
     ]
+    # Each version keeps who the scorers were then.
+    assert [{scorer.user.username for scorer in row.scorers.all()} for row in latest[:2]] == [
+        {"nk-chief"},
+        {"councillor", "nk-chief"},
+    ]
 
 
 def test_saving_the_same_scorers_changes_nothing_and_writes_no_history(
