@@ -99,6 +99,8 @@ class AttendanceFormSet(forms.BaseFormSet):
     """The whole attendance list, a row a person; rows left empty are skipped and
     rows ticked for removal are dropped."""
 
+    row_name = "Row"  # the error summary says "Row 2: ..."
+
     def __init__(self, *args, partnership: Partnership, **kwargs):
         self.organisations = {org.pk: org for org in partnership.members.order_by("name")}
         self.organisation_choices = [("", "Not a member organisation")] + [

@@ -245,7 +245,6 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _changeable_meeting(request, pk)
     formset = forms.attendance_formset(meeting, _posted(request))
-    formset.row_name = "Row"  # the error summary says "Row 2: ..."
     if request.method == "POST" and formset.is_valid():
         try:
             services.attendance_record(
