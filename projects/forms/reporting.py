@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from crispy_forms_gds.layout import Layout
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -65,6 +66,7 @@ class ProgressReportForm(GovukForm):
             self.fields["risks"].queryset = project.risks.all()
         else:
             del self.fields["risks"]  # nothing in the register to refer to yet
+            self.helper.layout = Layout(*self.fields)  # drawn without it
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
