@@ -726,6 +726,19 @@ def test_no_report_is_written_for_a_quarter_still_to_come(client, em_iep):
     assert "A report cannot be written for a quarter still to come." in text(response)
 
 
+def test_a_report_on_a_project_with_no_risks_is_drawn_without_the_risks_question(
+    client, em_iep, caplog
+):
+    client.force_login(em_iep["officer"])
+    edit = reverse("projects:progress-report-edit", args=[em_iep["project"].pk, 2011, 2])
+
+    page = text(client.get(edit))
+
+    assert "overall RAG" in page.lower()
+    assert "Risks from the register" not in page
+    assert not [r for r in caplog.records if "Could not resolve form field" in r.getMessage()]
+
+
 def test_risks_are_added_to_the_register_and_changed(client, em_iep):
     project = em_iep["project"]
     client.force_login(em_iep["officer"])
