@@ -734,7 +734,7 @@ def test_a_report_on_a_project_with_no_risks_is_drawn_without_the_risks_question
 
     page = text(client.get(edit))
 
-    assert "overall RAG" in page.lower()
+    assert "overall rag" in page.lower()
     assert "Risks from the register" not in page
     assert not [r for r in caplog.records if "Could not resolve form field" in r.getMessage()]
 
