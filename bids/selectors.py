@@ -4,14 +4,14 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from partnership.models import Organisation
 from partnership.scopes import scope_of
 from programmes.models import BudgetLine
-from programmes.selectors import budget_lines_with_balances
+from programmes.selectors import budget_line_balance, budget_lines_with_balances
 
 from .models import Bid, BiddingRound, Criterion, Score
 
@@ -37,6 +37,51 @@ def round_money(bidding_round: BiddingRound) -> RoundMoney:
         bidding_round=bidding_round, status=Bid.Status.APPROVED
     ).aggregate(total=Sum("grant_allocated"))["total"]
     return RoundMoney(available=bidding_round.amount_available, approved=approved or ZERO)
+
+
+@dataclass(frozen=True)
+class LineOffers:
+    """What a budget line has uncommitted, and how much of it rounds still deciding
+    have offered but not yet approved."""
+
+    uncommitted: Decimal
+    offered: Decimal
+    offered_by: list[str]
+
+    @property
+    def free(self) -> Decimal:
+        return max(self.uncommitted - self.offered, ZERO)
+
+
+def line_offers(
+    budget_line: BudgetLine, today: datetime.date, *, passing_on: BiddingRound | None = None
+) -> LineOffers:
+    """The money a new round on the line may offer. A round is still deciding while it
+    is open or any of its bids is undecided; what it offered and has not yet approved
+    is promised to its bidders. ``passing_on`` is the round a further round takes over
+    from: its remainder is what the further round offers, not a competing promise."""
+    undecided = [Bid.Status.DRAFT, Bid.Status.SUBMITTED]
+    rounds = (
+        BiddingRound.objects.filter(budget_line=budget_line)
+        .exclude(pk=passing_on.pk if passing_on else None)
+        .annotate(
+            approved=Coalesce(
+                Sum("bids__grant_allocated", filter=Q(bids__status=Bid.Status.APPROVED)),
+                Value(ZERO),
+                output_field=DecimalField(),
+            ),
+            undecided=Count("bids", filter=Q(bids__status__in=undecided)),
+        )
+        .filter(Q(closes_on__gte=today) | Q(undecided__gt=0))
+        .order_by("opens_on", "name")
+    )
+    offers = [(r.name, r.amount_available - r.approved) for r in rounds]
+    offers = [(name, amount) for name, amount in offers if amount > 0]
+    return LineOffers(
+        uncommitted=budget_line_balance(budget_line).available,
+        offered=sum((amount for _name, amount in offers), ZERO),
+        offered_by=[name for name, _amount in offers],
+    )
 
 
 def round_grant_requested(bidding_round: BiddingRound, *, min_points: int | None = None) -> Decimal:

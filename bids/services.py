@@ -16,12 +16,11 @@ from django.utils import timezone
 from partnership.errors import PortalError
 from partnership.models import Decision, Organisation
 from programmes.models import BudgetLine, LedgerEntry
-from programmes.selectors import budget_line_balance
 from programmes.services import ledger_record
 
 from .models import Bid, BiddingRound, Criterion, InterestDeclaration, Score
 from .permissions import eligible_scorers
-from .selectors import round_funding_plan, round_money
+from .selectors import line_offers, round_funding_plan, round_money
 
 # The April 2011 EM IEP criteria (item 11, para 2.4). The paper scores bids 0-7 but
 # does not split the points; 3 + 2 + 2 is this portal's default, for the manager to change.
@@ -89,12 +88,21 @@ def round_open(
     by: User | None,
 ) -> BiddingRound:
     """Open a call for bids against a budget line. The amount available can be no
-    more than the line has uncommitted."""
+    more than the line has uncommitted, less what rounds still deciding on the same
+    line have offered and not yet approved (a further round takes over what its
+    previous round has left)."""
     BudgetLine.objects.select_for_update().get(pk=budget_line.pk)
-    available = budget_line_balance(budget_line).available
-    if amount_available > available:
+    offers = line_offers(budget_line, timezone.localdate(), passing_on=previous_round)
+    if amount_available > offers.uncommitted:
         raise BidError(
-            f"{budget_line.name} has only £{available:,.2f} uncommitted.",
+            f"{budget_line.name} has only £{offers.uncommitted:,.2f} uncommitted.",
+            field="amount_available",
+        )
+    if amount_available > offers.free:
+        raise BidError(
+            f"{budget_line.name} has £{offers.uncommitted:,.2f} uncommitted, but "
+            f"£{offers.offered:,.2f} of it is offered by {' and '.join(offers.offered_by)}, "
+            f"still deciding: this round can offer at most £{offers.free:,.2f}.",
             field="amount_available",
         )
     bidding_round = BiddingRound(
@@ -133,7 +141,9 @@ def round_reopen(
     further = round_open(
         budget_line=previous_round.budget_line,
         name=name,
-        amount_available=budget_line_balance(previous_round.budget_line).available,
+        amount_available=line_offers(
+            previous_round.budget_line, timezone.localdate(), passing_on=previous_round
+        ).free,
         opens_on=opens_on,
         closes_on=closes_on,
         guidance=previous_round.guidance,

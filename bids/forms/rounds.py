@@ -25,7 +25,10 @@ class RoundOpenForm(GovukForm):
     budget_line = forms.ModelChoiceField(
         queryset=None,
         label="Budget line",
-        help_text="The round can offer no more than the line has uncommitted",
+        help_text=(
+            "The round can offer no more than the line has uncommitted and not already "
+            "offered by a round still deciding"
+        ),
         empty_label="Choose a budget line",
         widget=forms.Select(attrs={"class": "govuk-select govuk-!-width-full"}),
         error_messages={"required": "Choose the budget line the round bids for"},

@@ -24,7 +24,6 @@ from partnership.exports import csv_response, xlsx_response
 from partnership.form_errors import error_summary
 from partnership.pagination import page_of
 from partnership.sorting import sort_headers
-from programmes.selectors import budget_line_balance
 
 from .access import may_manage, render_form, require, round_or_404
 
@@ -164,7 +163,9 @@ def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "bidding_round": previous,
             "form": form,
-            "left": budget_line_balance(previous.budget_line).available,
+            "left": selectors.line_offers(
+                previous.budget_line, timezone.localdate(), passing_on=previous
+            ).free,
         },
         form,
     )

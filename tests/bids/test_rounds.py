@@ -214,3 +214,59 @@ def test_a_further_round_offers_what_is_left_and_carries_referred_back_bids(open
             carry=[approved],
             by=None,
         )
+
+
+def test_a_round_cannot_offer_what_a_round_still_deciding_has_offered(open_round):
+    line = open_round.budget_line
+    approved = BidFactory(bidding_round=open_round, status="submitted", grant_requested=D("320000"))
+    bid_approve(bid=approved, grant_allocated=D("320000"), decision=None, by=None)
+    # £430,000 is uncommitted, but the open round still offers it to its bidders.
+    with pytest.raises(BidError, match="£430,000.00 of it is offered by Efficiency projects"):
+        round_open(
+            budget_line=line,
+            name="Second call",
+            amount_available=D("1"),
+            opens_on=TODAY,
+            closes_on=TODAY + datetime.timedelta(days=30),
+            by=None,
+        )
+    # Once the round has closed and decided every bid, what it left is free again.
+    open_round.closes_on = open_round.opens_on
+    open_round.save()
+    second = round_open(
+        budget_line=line,
+        name="Second call",
+        amount_available=D("430000"),
+        opens_on=TODAY,
+        closes_on=TODAY + datetime.timedelta(days=30),
+        by=None,
+    )
+    assert second.amount_available == D("430000.00")
+
+
+def test_a_closed_round_with_bids_still_undecided_keeps_its_offer():
+    line = funded_budget_line(D("500000"))
+    deciding = BiddingRoundFactory(
+        budget_line=line,
+        amount_available=D("300000"),
+        opens_on=TODAY - datetime.timedelta(days=60),
+        closes_on=TODAY - datetime.timedelta(days=30),
+    )
+    BidFactory(bidding_round=deciding, status="submitted")
+    with pytest.raises(BidError, match="at most £200,000.00"):
+        round_open(
+            budget_line=line,
+            name="Next",
+            amount_available=D("250000"),
+            opens_on=TODAY,
+            closes_on=TODAY,
+            by=None,
+        )
+    assert round_open(
+        budget_line=line,
+        name="Next",
+        amount_available=D("200000"),
+        opens_on=TODAY,
+        closes_on=TODAY,
+        by=None,
+    ).amount_available == D("200000.00")
