@@ -31,6 +31,7 @@ from projects.services import (
     repayment_schedule,
     risk_record,
 )
+from tests.concurrency import needs_postgres, run_together
 from tests.factories import ProjectFactory, UserFactory, funded_budget_line
 
 pytestmark = pytest.mark.django_db
@@ -406,3 +407,35 @@ def test_change_requests_name_what_they_change(project):
             by=UserFactory(),
         )
     assert not ChangeRequest.objects.exists()
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_reprofile_and_a_payment_approval_at_the_same_moment_never_half_apply(project):
+    first = project.payments.get(milestone__position=1)
+    milestone_log_achieved(milestone=first.milestone, achieved_on=DAY, delivered="Done", by=None)
+    milestone_verify(milestone=first.milestone, by=UserFactory(), verified_on=DAY)
+    request = change_request_submit(
+        project=project,
+        kind="grant",
+        reason="Cut",
+        new_grant_awarded=D("90000"),
+        schedule=[terms(first, "50000")],
+        by=UserFactory(),
+    )
+    manager = UserFactory()
+    run_together(
+        lambda: change_request_approve(request=request, by=manager),
+        lambda: payment_approve(payment=first, by=manager, approved_on=DAY),
+    )
+    first.refresh_from_db()
+    request.refresh_from_db()
+    project.refresh_from_db()
+    assert first.status == GrantPayment.Status.APPROVED
+    # Either the re-profile landed first and the payment was approved at its new amount,
+    # or the approval came first and the re-profile was refused, changing nothing.
+    assert (request.status, first.amount, project.grant_awarded) in [
+        (ChangeRequest.Status.APPROVED, D("50000.00"), D("90000.00")),
+        (ChangeRequest.Status.PENDING, D("60000.00"), D("100000.00")),
+    ]
+    assert project_money(project).committed == project.grant_awarded
