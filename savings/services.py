@@ -61,11 +61,19 @@ def savings_return_submit(
         submitted_by=by,
         submitted_at=timezone.now(),
     )
+    # A saving a funded project made is credited to the project's programme, so it
+    # counts in that programme's (and its sub-region's) summaries.
+    programme_of = dict(
+        Project.objects.filter(
+            pk__in={row.project_id for row in rows if row.project_id}
+        ).values_list("pk", "programme_id")
+    )
     SavingsEntry.objects.bulk_create(
         SavingsEntry(
             savings_return=savings_return,
             organisation_id=row.organisation_id,
             project_id=row.project_id,
+            programme_id=programme_of.get(row.project_id),
             category_id=row.category_id,
             financial_year=row.financial_year,
             quarter=row.quarter,

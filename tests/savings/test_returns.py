@@ -9,14 +9,21 @@ from openpyxl import Workbook
 
 from savings.models import SavingsEntry, SavingsReturn, SavingsTarget
 from savings.return_files import COLUMNS, read_return_file, template_csv
-from savings.selectors import organisation_target_progress
+from savings.selectors import organisation_target_progress, sub_region_savings
 from savings.services import (
     SavingsError,
     savings_return_certify,
     savings_return_send_back,
     savings_return_submit,
 )
-from tests.factories import OrganisationFactory, ProjectFactory, SavingsCategoryFactory, UserFactory
+from tests.factories import (
+    OrganisationFactory,
+    ProgrammeFactory,
+    ProjectFactory,
+    SavingsCategoryFactory,
+    SubRegionFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -160,3 +167,29 @@ def test_the_certifier_can_send_a_return_back_with_changes_requested(council):
     assert returned.status == SavingsReturn.Status.RETURNED
     with pytest.raises(SavingsError, match="not awaiting sign-off"):
         savings_return_certify(savings_return=returned, by=UserFactory())
+
+
+def test_a_projects_saving_counts_for_its_programme_and_sub_region_once_certified(council):
+    sub_region = SubRegionFactory(name="Lincolnshire")
+    programme = ProgrammeFactory(partnership=sub_region.partnership, sub_region=sub_region)
+    ProjectFactory(
+        reference="EMIEP-2011-01", lead_organisation=council, budget_line__programme=programme
+    )
+    rows = read(
+        council,
+        f"{HEADER}\nE07000139,2010/11,4,EMIEP-2011-01,Procurement,yes,delivered,2500,Desk\n"
+        "E07000139,2010/11,4,,Procurement,yes,delivered,700,Stationery",
+    ).rows
+    savings_return = savings_return_submit(
+        organisation=council, financial_year=2010, quarter=4, rows=rows, by=UserFactory()
+    )
+    lincolnshire = sub_region_savings(partnership=sub_region.partnership)[0]
+    assert lincolnshire.delivered == D("0.00")  # not yet certified
+    savings_return_certify(savings_return=savings_return, by=UserFactory())
+
+    lincolnshire = sub_region_savings(partnership=sub_region.partnership)[0]
+    assert (lincolnshire.sub_region, lincolnshire.delivered) == (sub_region, D("2500.00"))
+    assert {(e.amount, e.programme) for e in savings_return.entries.all()} == {
+        (D("2500.00"), programme),
+        (D("700.00"), None),  # the council's own saving, credited to no programme
+    }
