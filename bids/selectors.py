@@ -4,12 +4,13 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.contrib.auth.models import User
+from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from partnership.models import Organisation
-from partnership.scopes import scope_of
+from partnership.models import Organisation, Role
+from partnership.scopes import Kind, scope_of
 from programmes.models import BudgetLine
 from programmes.selectors import budget_line_balance, budget_lines_with_balances
 
@@ -333,3 +334,22 @@ def round_sponsors_for(user, bidding_round: BiddingRound) -> list[Organisation]:
             pk__in=officer_of, partnerships=bidding_round.budget_line.programme.partnership_id
         ).order_by("name")
     )
+
+
+def people_with_councils(users, bidding_round: BiddingRound) -> list[User]:
+    """The users, by name, each with ``label``: their name (or username) and the member
+    organisations of the round's partnership they are an officer of. Two queries."""
+    partnership_id = bidding_round.budget_line.programme.partnership_id
+    officer_roles = Role.objects.filter(
+        kind=Kind.OFFICER, organisation__partnerships=partnership_id
+    ).select_related("organisation")
+    people = list(
+        users.prefetch_related(Prefetch("portal_roles", officer_roles, to_attr="officer_roles"))
+    )
+    for person in people:
+        name = person.get_full_name() or person.get_username()
+        councils = sorted(
+            role.organisation.short_name or role.organisation.name for role in person.officer_roles
+        )
+        person.label = f"{name} ({', '.join(councils)})" if councils else name
+    return sorted(people, key=lambda person: person.label.lower())

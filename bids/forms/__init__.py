@@ -14,7 +14,6 @@ from .rounds import (
     RoundReopenForm,
     RoundScorersForm,
     criterion_formset,
-    people_with_councils,
 )
 from .scoring import AgreedPointsForm, InterestForm, RecommendationForm, ScoreForm
 
@@ -34,5 +33,4 @@ __all__ = [
     "ScoreForm",
     "add_service_error",
     "criterion_formset",
-    "people_with_councils",
 ]

@@ -4,10 +4,11 @@ funding plan."""
 from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 
 from bids.models import Bid, BiddingRound
 from bids.permissions import eligible_scorers
+from bids.selectors import people_with_councils
 from bids.services import DEFAULT_CRITERIA
 from partnership.govuk_forms import (
     DateField,
@@ -17,8 +18,7 @@ from partnership.govuk_forms import (
     text_input,
     textarea,
 )
-from partnership.models import Organisation, Role
-from partnership.scopes import Kind
+from partnership.models import Organisation
 
 
 class RoundOpenForm(GovukForm):
@@ -207,25 +207,6 @@ class FundingPlanForm(GovukForm):
         help_text="Bids scoring less are not funded. Leave empty to fund any score.",
         required=False,
     )
-
-
-def people_with_councils(users, bidding_round: BiddingRound) -> list[User]:
-    """The users, by name, each with ``label``: their name (or username) and the member
-    organisations of the round's partnership they are an officer of. Two queries."""
-    partnership_id = bidding_round.budget_line.programme.partnership_id
-    officer_roles = Role.objects.filter(
-        kind=Kind.OFFICER, organisation__partnerships=partnership_id
-    ).select_related("organisation")
-    people = list(
-        users.prefetch_related(Prefetch("portal_roles", officer_roles, to_attr="officer_roles"))
-    )
-    for person in people:
-        name = person.get_full_name() or person.get_username()
-        councils = sorted(
-            role.organisation.short_name or role.organisation.name for role in person.officer_roles
-        )
-        person.label = f"{name} ({', '.join(councils)})" if councils else name
-    return sorted(people, key=lambda person: person.label.lower())
 
 
 class RoundScorersForm(GovukForm):

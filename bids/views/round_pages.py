@@ -17,7 +17,6 @@ from bids.forms import (
     RoundScorersForm,
     add_service_error,
     criterion_formset,
-    people_with_councils,
 )
 from bids.models import Bid, BiddingRound
 from partnership.exports import csv_response, xlsx_response
@@ -97,7 +96,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_manage": manages,
             "may_reopen": manages and bidding_round.closes_on < timezone.localdate(),
             "may_name_scorers": request.user.has_perm("bids.name_scorers", bidding_round),
-            "scorers": people_with_councils(bidding_round.scorers.all(), bidding_round),
+            "scorers": selectors.people_with_councils(bidding_round.scorers.all(), bidding_round),
         },
     )
 
