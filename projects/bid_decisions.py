@@ -15,17 +15,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from bids.forms import (
-    DateField,
-    GovukForm,
-    MoneyField,
-    add_service_error,
-)
 from bids.models import Bid
 from bids.selectors import round_money
 from bids.services import bid_refer_back, bid_reject
 from partnership.errors import PortalError
-from partnership.form_errors import error_summary
+from partnership.form_errors import add_service_error, error_summary
+from partnership.govuk_forms import DateField, GovukForm, MoneyField
 from partnership.models import Decision
 from partnership.object_pages import viewable_object_or_404
 

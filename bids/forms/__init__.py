@@ -3,9 +3,6 @@ components (crispy-forms-gds). Each form checks what a person typed; the rules o
 round (dates, money, lifecycle) stay in the services, whose errors the views put back
 on the form."""
 
-from partnership.form_errors import add_service_error
-from partnership.govuk_forms import DateField, GovukForm, MoneyField
-
 from .bids import BidForm
 from .rounds import (
     FundingPlanForm,
@@ -20,17 +17,13 @@ from .scoring import AgreedPointsForm, InterestForm, RecommendationForm, ScoreFo
 __all__ = [
     "AgreedPointsForm",
     "BidForm",
-    "DateField",
     "FundingPlanForm",
-    "GovukForm",
     "InterestForm",
-    "MoneyField",
     "RankedFilterForm",
     "RecommendationForm",
     "RoundOpenForm",
     "RoundReopenForm",
     "RoundScorersForm",
     "ScoreForm",
-    "add_service_error",
     "criterion_formset",
 ]

@@ -16,9 +16,9 @@ from bids.forms import (
     InterestForm,
     RecommendationForm,
     ScoreForm,
-    add_service_error,
 )
 from bids.models import Bid
+from partnership.form_errors import add_service_error
 
 from .access import (
     bid_or_404,

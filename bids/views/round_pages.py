@@ -15,12 +15,11 @@ from bids.forms import (
     RoundOpenForm,
     RoundReopenForm,
     RoundScorersForm,
-    add_service_error,
     criterion_formset,
 )
 from bids.models import Bid, BiddingRound
 from partnership.exports import csv_response, xlsx_response
-from partnership.form_errors import error_summary
+from partnership.form_errors import add_service_error, error_summary
 from partnership.pagination import page_of
 from partnership.sorting import sort_headers
 
