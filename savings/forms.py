@@ -7,7 +7,6 @@ from decimal import Decimal
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Field, Layout
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from partnership import financial_years
@@ -192,18 +191,15 @@ class BaseSavingsRowFormSet(forms.BaseFormSet):
     def clean(self):
         super().clean()
         # Checked among the rows without errors, as an uploaded file's rows are; a blank
-        # row beyond those drawn has no data and is left out.
-        repeats, problems = RepeatedRows(), []
+        # row beyond those drawn has no data and is left out. The error is put on the
+        # repeating row, so the error summary leads to it.
+        repeats = RepeatedRows()
         for number, form in enumerate(self.forms, start=1):
             if form.errors or not form.cleaned_data:
                 continue
             earlier = repeats.earlier(number, form.as_row(self.organisation))
             if earlier is not None:
-                problems.append(
-                    f"{self.row_name} {number} repeats {self.row_name.lower()} {earlier}."
-                )
-        if problems:
-            raise ValidationError(problems)
+                form.add_error(None, f"It repeats {self.row_name.lower()} {earlier}.")
 
     def rows(self) -> list[SavingsRow]:
         return [form.as_row(self.organisation) for form in self.forms if form.cleaned_data]

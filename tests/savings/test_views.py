@@ -460,10 +460,12 @@ def test_a_typed_saving_entered_twice_is_refused_naming_both_rows_and_nothing_is
     )
 
     assert response.status_code == 200
-    assert error_summary(response) == ["Saving 3 repeats saving 1."]
+    assert error_summary(response) == ["Saving 3: It repeats saving 1."]
     assert "<title>Error: Enter your savings return" in response.content.decode()
-    # Once in the summary and once above the rows.
-    assert text(response).count("Saving 3 repeats saving 1.") == 2
+    # The summary leads to the repeating row, which shows the error too.
+    page = response.content.decode()
+    assert re.search(r'<a href="#id_rows-2-[\w-]+">Saving 3: It repeats', page)
+    assert text(response).count("It repeats saving 1.") == 2
     held = list(client.session.keys())
     assert not [key for key in held if key.startswith("savings-return")]
     check_url = council_url("return-check", em_iep["council"], year=2010, quarter=4)
