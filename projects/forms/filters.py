@@ -5,11 +5,13 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from partnership import financial_years
 from partnership.models import Organisation, Partnership, SubRegion
 from programmes.models import Programme
-from projects.models import GrantPayment, Project
+from projects.models import GrantPayment, Milestone, Project
+from projects.selectors import OPEN_MILESTONE
 
 from .fields import text_input
 
@@ -47,6 +49,18 @@ def _search(queryset, name, text):
     return queryset
 
 
+def _behind(queryset, name, behind):
+    """Projects with a milestone not yet achieved past its forecast date."""
+    if not behind:
+        return queryset
+    overdue = Milestone.objects.filter(
+        project=OuterRef("pk"),
+        status__in=OPEN_MILESTONE,
+        forecast_on__lt=timezone.localdate(),
+    )
+    return queryset.filter(Exists(overdue))
+
+
 def _sorted(queryset, name, sort):
     fields = PROJECT_SORTS.get(sort.removeprefix("-"), PROJECT_SORTS[DEFAULT_PROJECT_SORT])
     if sort.startswith("-"):
@@ -68,11 +82,16 @@ class ProjectFilter(django_filters.FilterSet):
         queryset=Programme.objects.none(), empty_label="All programmes"
     )
     status = django_filters.ChoiceFilter(choices=Project.Status.choices, empty_label="All statuses")
+    behind = django_filters.BooleanFilter(
+        label="Only projects with an overdue milestone",
+        method=_behind,
+        widget=forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}),
+    )
     sort = django_filters.CharFilter(method=_sorted, widget=forms.HiddenInput)
 
     class Meta:
         model = Project
-        fields = ["q", "programme", "status", "sort"]
+        fields = ["q", "programme", "status", "behind", "sort"]
         form = _GetForm
 
     def __init__(self, *args, **kwargs):

@@ -1358,3 +1358,19 @@ def test_each_problem_with_a_report_links_from_the_summary_to_its_input(client, 
     for body in (page, too_soon):
         assert all(lands_on_a_field(body, href) for href, _ in summary_links(body))
     assert not ProgressReport.objects.exists()
+
+
+def test_the_projects_list_narrows_to_projects_behind_schedule(client, em_iep):
+    # EMIEP-2011-01's milestones fell due in 2011 and 2012 and are not achieved.
+    delivered = ProjectFactory(reference="EMIEP-2011-02", budget_line=em_iep["line"])
+    early = milestone_add(project=delivered, title="Done", due_on=SEPTEMBER, by=None)
+    milestone_log_achieved(milestone=early, achieved_on=SEPTEMBER, delivered="Yes", by=None)
+    ahead = ProjectFactory(reference="EMIEP-2011-03", budget_line=em_iep["line"])
+    milestone_add(project=ahead, title="Later", due_on=datetime.date(2099, 3, 31), by=None)
+    client.force_login(em_iep["manager"])
+    url = reverse("projects:project-list")
+
+    page = text(client.get(url))
+    assert "Only projects with an overdue milestone" in page
+    assert rows_of(page) == ["EMIEP-2011-01", "EMIEP-2011-02", "EMIEP-2011-03"]
+    assert rows_of(text(client.get(url, {"behind": "on"}))) == ["EMIEP-2011-01"]
