@@ -272,6 +272,20 @@ def partnership_projects(user) -> QuerySet[Project]:
     return projects.filter(programme__partnership__in=scope.readable_partnership_ids)
 
 
+def change_requests_awaiting_decision(user) -> QuerySet[ChangeRequest]:
+    """Change requests not yet decided in the partnerships the user manages, oldest
+    first."""
+    scope = scope_of(user)
+    requests = ChangeRequest.objects.filter(status=ChangeRequest.Status.PENDING)
+    if not scope.is_administrator:
+        requests = requests.filter(
+            project__programme__partnership__in=scope.managed_partnership_ids
+        )
+    return requests.select_related("project__lead_organisation", "requested_by").order_by(
+        "requested_at", "pk"
+    )
+
+
 def milestones_awaiting_verification(user) -> QuerySet[Milestone]:
     """Milestones logged as achieved in the partnerships the user manages, oldest
     first."""

@@ -14,6 +14,11 @@ urlpatterns: list = [
         name="milestones-awaiting-verification",
     ),
     path(
+        "change-requests/awaiting-decision/",
+        project_pages.change_requests_awaiting_decision,
+        name="change-requests-awaiting-decision",
+    ),
+    path(
         "progress-reports/late/", project_pages.late_progress_reports, name="late-progress-reports"
     ),
     # A project and what hangs off it

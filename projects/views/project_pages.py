@@ -71,6 +71,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "awaiting_count": (
                 selectors.milestones_awaiting_verification(request.user).count() if manages else 0
             ),
+            "requests_count": (
+                selectors.change_requests_awaiting_decision(request.user).count() if manages else 0
+            ),
         },
     )
 
@@ -82,6 +85,15 @@ def milestones_awaiting_verification(request: HttpRequest) -> HttpResponse:
         request, selectors.milestones_awaiting_verification(request.user), per_page=PAGE_SIZE
     )
     return render(request, "projects/milestone_awaiting_list.html", {"page": page})
+
+
+@login_required
+def change_requests_awaiting_decision(request: HttpRequest) -> HttpResponse:
+    require_manager(request)
+    page = page_of(
+        request, selectors.change_requests_awaiting_decision(request.user), per_page=PAGE_SIZE
+    )
+    return render(request, "projects/changerequest_awaiting_list.html", {"page": page})
 
 
 @login_required

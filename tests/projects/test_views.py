@@ -36,6 +36,8 @@ from projects.models import (
 )
 from projects.selectors import project_money
 from projects.services import (
+    change_request_refuse,
+    change_request_submit,
     milestone_add,
     milestone_log_achieved,
     milestone_reprofile,
@@ -53,6 +55,7 @@ from tests.factories import (
     OrganisationFactory,
     PartnershipFactory,
     ProjectFactory,
+    UserFactory,
     funded_budget_line,
     user_with_role,
 )
@@ -1374,3 +1377,31 @@ def test_the_projects_list_narrows_to_projects_behind_schedule(client, em_iep):
     assert "Only projects with an overdue milestone" in page
     assert rows_of(page) == ["EMIEP-2011-01", "EMIEP-2011-02", "EMIEP-2011-03"]
     assert rows_of(text(client.get(url, {"behind": "on"}))) == ["EMIEP-2011-01"]
+
+
+def test_the_manager_sees_change_requests_awaiting_decision_of_their_partnership(client, em_iep):
+    project = em_iep["project"]
+    officer = em_iep["officer"]
+    pending = change_request_submit(
+        project=project, kind="scope", reason="Add Rutland", new_scope="Wider", by=officer
+    )
+    decided = change_request_submit(
+        project=project, kind="scope", reason="Add Lincoln", new_scope="Wider", by=officer
+    )
+    change_request_refuse(request=decided, by=em_iep["manager"], note="Not this year")
+    elsewhere = ProjectFactory(reference="TL-2011-01", title="Another partnership's project")
+    change_request_submit(
+        project=elsewhere, kind="scope", reason="Theirs", new_scope="x", by=UserFactory()
+    )
+    client.force_login(em_iep["manager"])
+
+    listing = text(client.get(reverse("projects:change-requests-awaiting-decision")))
+    projects_page = text(client.get(reverse("projects:project-list")))
+
+    assert listing.count(pending.get_absolute_url()) == 1
+    assert decided.get_absolute_url() not in listing
+    assert "TL-2011-01" not in listing
+    assert "Change requests awaiting decision</a> (1)" in projects_page
+    for user in (officer, em_iep["board"], em_iep["finance"]):
+        client.force_login(user)
+        assert client.get(reverse("projects:change-requests-awaiting-decision")).status_code == 403
