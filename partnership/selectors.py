@@ -103,7 +103,7 @@ def meeting_record(meeting: Meeting) -> MeetingRecord:
         declarations=list(meeting.declarations.select_related("agenda_item")),
         decisions=list(
             meeting.decisions.select_related("agenda_item").prefetch_related(
-                "bids__sponsor", "change_requests__project"
+                "bids__sponsor", "change_requests__project", "ledger_entries__programme"
             )
         ),
         actions=list(meeting.actions.all()),
@@ -120,9 +120,14 @@ class Quorum:
         return self.present >= self.required
 
 
-def meeting_quorum(meeting: Meeting) -> Quorum:
-    """Board members present against the partnership's quorum (5 of 15 for EM IEP)."""
-    present = meeting.attendance.filter(kind=Attendance.Kind.MEMBER).count()
+def meeting_quorum(meeting: Meeting, record: MeetingRecord) -> Quorum:
+    """Board members present against the partnership's quorum (5 of 15 for EM IEP),
+    counted from the meeting's record so the attendance is not read twice."""
+    present = sum(
+        person.kind == Attendance.Kind.MEMBER
+        for group in record.attendance
+        for person in group.people
+    )
     return Quorum(present=present, required=meeting.partnership.quorum)
 
 

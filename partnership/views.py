@@ -177,7 +177,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "meeting": meeting,
             "record": record,
-            "quorum": selectors.meeting_quorum(meeting),
+            "quorum": selectors.meeting_quorum(meeting, record),
             # Packs are the reports app's; the rule is asked by name, importing nothing.
             "can_read_packs": request.user.has_perm("reports.read_boardpacks", meeting),
             "can_change": can_change,

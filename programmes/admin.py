@@ -107,6 +107,7 @@ MOVEMENT_FIELDS = [
     "from_budget_line",
     "funding_source",
     "memo",
+    "decision",
 ]
 
 
@@ -122,6 +123,12 @@ class LedgerEntryForm(forms.ModelForm):
     class Meta:
         model = LedgerEntry
         fields = MOVEMENT_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "decision" in self.fields:
+            # A decision's text alone does not say which meeting made it.
+            self.fields["decision"].label_from_instance = lambda d: f"{d.meeting}: {d}"
 
     def clean(self):
         cleaned = super().clean()

@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from partnership.models import Partnership, SubRegion, Theme
+from partnership.models import Decision, Partnership, SubRegion, Theme
 
 from .querysets import BudgetLineQuerySet, LedgerEntryQuerySet, ProgrammeQuerySet
 
@@ -184,6 +184,14 @@ class LedgerEntry(models.Model):
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = GenericForeignKey("subject_type", "subject_id")
     memo = models.CharField(max_length=300, blank=True)
+    decision = models.ForeignKey(
+        Decision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_entries",
+        help_text="The board decision that allowed this movement",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
     )

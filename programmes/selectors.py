@@ -74,6 +74,11 @@ class ProgrammeBalance:
     available: Decimal
     unpaid: Decimal
 
+    @property
+    def uncommitted(self) -> Decimal:
+        """Received but not yet committed to grants, on budget lines or not."""
+        return self.funds_received - self.committed
+
 
 def _sums_by_kind(entries: models.QuerySet[LedgerEntry]) -> dict[str, Decimal]:
     return {
@@ -198,7 +203,7 @@ def programme_ledger(programme: Programme, *, user) -> list[LedgerEntry]:
     return list(
         LedgerEntry.objects.visible_to(user)
         .filter(programme=programme)
-        .select_related("budget_line", "from_budget_line", "funding_source")
+        .select_related("budget_line", "from_budget_line", "funding_source", "decision__meeting")
     )
 
 

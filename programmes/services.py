@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from partnership.errors import PortalError
+from partnership.models import Decision
 
 from .models import BudgetLine, FundingSource, LedgerEntry, Programme
 from .selectors import budget_line_balance, programme_balance
@@ -38,6 +39,7 @@ def ledger_record(
     funding_source: FundingSource | None = None,
     subject: models.Model | None = None,
     memo: str = "",
+    decision: Decision | None = None,
     by: User | None,
 ) -> LedgerEntry:
     """Record one movement of money, refusing any that would overdraw a balance:
@@ -60,6 +62,11 @@ def ledger_record(
             raise LedgerError(f"{line.name} is not a budget line of {programme}.")
     if funding_source is not None and funding_source.programme_id != programme.pk:
         raise LedgerError(f"{funding_source} is not a funding source of {programme}.")
+    if decision is not None and decision.meeting.partnership_id != programme.partnership_id:
+        raise LedgerError(
+            f"That decision was not made by the board of {programme.partnership}.",
+            field="decision",
+        )
 
     Programme.objects.select_for_update().get(pk=programme.pk)
     locked_ids = sorted(line.pk for line in (budget_line, from_budget_line) if line is not None)
@@ -112,6 +119,7 @@ def ledger_record(
         from_budget_line=from_budget_line,
         funding_source=funding_source,
         memo=memo,
+        decision=decision,
         recorded_by=by,
     )
     if subject is not None:

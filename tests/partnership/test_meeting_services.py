@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from partnership.models import Attendance, Meeting
-from partnership.selectors import meeting_quorum
+from partnership.selectors import meeting_quorum, meeting_record
 from partnership.services import (
     Attendee,
     MeetingError,
@@ -146,7 +146,7 @@ def test_attendance_is_recorded_whole_and_replaces_the_previous_list(november):
         ("member", "Councillor"),
         ("member", "Councillor"),
     ]
-    assert meeting_quorum(november).present == 2
+    assert meeting_quorum(november, meeting_record(november)).present == 2
 
 
 def test_attendance_refuses_an_organisation_outside_the_partnership(november):
