@@ -53,6 +53,11 @@ def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.dat
     return start, datetime.date(end_year, end_month, 1) - datetime.timedelta(days=1)
 
 
+def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    """First and last day of a financial year: 1 April to 31 March."""
+    return datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31)
+
+
 def choices(first: int = 2007, last: int = 2030) -> list[tuple[int, str]]:
     return [(year, label(year)) for year in range(first, last + 1)]
 

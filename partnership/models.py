@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .querysets import MeetingQuerySet, OrganisationQuerySet, PartnershipQuerySet
+from .querysets import MeetingQuerySet, PartnershipQuerySet
 from .scopes import Kind as RoleKind
 
 
@@ -67,8 +67,6 @@ class Organisation(models.Model):
         help_text="ONS Government Statistical Service code, e.g. E07000121",
     )
 
-    objects = OrganisationQuerySet.as_manager()
-
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -90,10 +88,6 @@ class Organisation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("partnership:organisation-detail", kwargs={"pk": self.pk})
-
-    @property
-    def is_council(self) -> bool:
-        return self.kind in {self.Kind.COUNTY, self.Kind.UNITARY, self.Kind.DISTRICT}
 
 
 class SubRegion(models.Model):

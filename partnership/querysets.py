@@ -15,11 +15,6 @@ class PartnershipQuerySet(models.QuerySet):
         ).distinct()
 
 
-class OrganisationQuerySet(models.QuerySet):
-    def councils(self):
-        return self.filter(kind__in=["county", "unitary", "district"])
-
-
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user):
         scope = scope_of(user)

@@ -64,10 +64,6 @@ class Scope:
     def finance_organisation_ids(self) -> frozenset[int]:
         return self.organisation_ids(Kind.FINANCE)
 
-    @property
-    def finance_partnership_ids(self) -> frozenset[int]:
-        return self.partnership_ids(Kind.FINANCE)
-
 
 NOBODY = Scope()
 
@@ -97,8 +93,3 @@ def scope_of(user: User | AnonymousUser | None) -> Scope:
     )
     user._portal_scope = scope
     return scope
-
-
-def forget_scope(user: User) -> None:
-    """Drop the cached scope after the user's roles change."""
-    user.__dict__.pop("_portal_scope", None)

@@ -17,7 +17,7 @@ def sort_headers(
     *,
     descending_first: Collection[str] = (),
 ) -> list[dict]:
-    """The table's headings for ``templates/includes/sort_header.html``. ``current`` is
+    """The table's headings for ``templates/includes/sort_headers.html``. ``current`` is
     the sort in force (``key`` or ``-key``); a column in ``descending_first`` sorts the
     biggest first on its first click, as a ranking does."""
     headers = []

@@ -12,10 +12,11 @@ from bids.selectors import RoundMoney, ranked_bids, round_grant_requested, round
 from partnership.models import AgendaItem, Meeting
 from partnership.selectors import MeetingRecord, meeting_record
 from programmes.models import BudgetLine, Programme
-from programmes.selectors import ProgrammeBalance, budget_lines_with_balances, programme_balances
+from programmes.selectors import ProgrammeBalance, budget_lines_with_balances
 from savings.models import SavingsEntry
 from savings.selectors import SubRegionSavings, savings_totals_by, sub_region_savings
 
+from .balances import ProgrammeBalanceRow, balance_rows, balance_totals
 from .models import BoardPack
 
 ZERO = Decimal("0.00")
@@ -73,47 +74,18 @@ def board_pack_minutes(meeting: Meeting) -> MinutesReport:
 
 
 @dataclass(frozen=True)
-class ProgrammeBalanceRow:
-    programme: Programme
-    balance: ProgrammeBalance
-
-    @property
-    def uncommitted(self) -> Decimal:
-        """Received but not yet committed to grants: unallocated funds plus what the
-        budget lines still have available."""
-        return self.balance.unallocated + self.balance.available
-
-
-def _balance_rows(programmes) -> list[ProgrammeBalanceRow]:
-    programmes = list(programmes)
-    balances = programme_balances(Programme.objects.filter(pk__in=[p.pk for p in programmes]))
-    return [ProgrammeBalanceRow(programme, balances[programme.pk]) for programme in programmes]
-
-
-def _balance_totals(rows: list[ProgrammeBalanceRow]) -> dict[str, Decimal]:
-    return _totals(
-        rows,
-        funds_received=lambda row: row.balance.funds_received,
-        committed=lambda row: row.balance.committed,
-        paid=lambda row: row.balance.paid,
-        unpaid=lambda row: row.balance.unpaid,
-        uncommitted=lambda row: row.uncommitted,
-    )
-
-
-@dataclass(frozen=True)
 class SubRegionalReport:
     savings: list[SubRegionSavings]
     savings_totals: dict[str, Decimal]
     balances: list[ProgrammeBalanceRow]
-    balance_totals: dict[str, Decimal]
+    balance_totals: ProgrammeBalance
 
 
 def board_pack_sub_regional(meeting: Meeting) -> SubRegionalReport:
     """Per sub-region: its grant allocation, savings delivered and total potential
     savings (the table of item 6, April 2011), then the money left in each of the
-    sub-regions' programmes that had started by the meeting. One query per programme
-    for its balance, the rest in a fixed number."""
+    sub-regions' programmes that had started by the meeting, in a fixed number of
+    queries."""
     programmes = list(
         Programme.objects.filter(
             partnership_id=meeting.partnership_id,
@@ -124,7 +96,7 @@ def board_pack_sub_regional(meeting: Meeting) -> SubRegionalReport:
         .order_by("sub_region__name", "starts_on", "name")
     )
     savings = sub_region_savings(partnership=meeting.partnership, programmes=programmes)
-    balances = _balance_rows(programmes)
+    balances = balance_rows(programmes)
     return SubRegionalReport(
         savings=savings,
         savings_totals=_totals(
@@ -135,7 +107,7 @@ def board_pack_sub_regional(meeting: Meeting) -> SubRegionalReport:
             potential=lambda row: row.potential,
         ),
         balances=balances,
-        balance_totals=_balance_totals(balances),
+        balance_totals=balance_totals(balances),
     )
 
 
@@ -151,7 +123,8 @@ class RegionalProgrammeRow(ProgrammeBalanceRow):
 @dataclass(frozen=True)
 class RegionalProgrammeReport:
     rows: list[RegionalProgrammeRow]
-    totals: dict[str, Decimal]
+    balance_totals: ProgrammeBalance
+    savings_totals: dict[str, Decimal]
 
 
 def board_pack_regional_programmes(meeting: Meeting) -> RegionalProgrammeReport:
@@ -178,18 +151,14 @@ def board_pack_regional_programmes(meeting: Meeting) -> RegionalProgrammeReport:
             delivered=savings.get(row.programme.pk, {}).get("delivered", ZERO),
             anticipated=savings.get(row.programme.pk, {}).get("forecast", ZERO),
         )
-        for row in _balance_rows(programmes)
+        for row in balance_rows(programmes)
     ]
     return RegionalProgrammeReport(
         rows=rows,
-        totals={
-            **_balance_totals(rows),
-            **_totals(
-                rows,
-                delivered=lambda row: row.delivered,
-                anticipated=lambda row: row.anticipated,
-            ),
-        },
+        balance_totals=balance_totals(rows),
+        savings_totals=_totals(
+            rows, delivered=lambda row: row.delivered, anticipated=lambda row: row.anticipated
+        ),
     )
 
 

@@ -2,7 +2,7 @@
 bids, savings and meetings hold for them, each in one or two queries."""
 
 import datetime
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -25,7 +25,6 @@ from partnership import financial_years
 from partnership.models import Partnership, SubRegion
 from partnership.scopes import scope_of
 from programmes.models import Programme
-from programmes.selectors import ProgrammeBalance, programme_balances
 from projects.models import Milestone, ProgressReport, Project, Rag
 from projects.selectors import ENDED_PROJECT, OPEN_MILESTONE
 from savings.selectors import (
@@ -36,6 +35,7 @@ from savings.selectors import (
     sub_region_savings,
 )
 
+from ..balances import ProgrammeBalanceRow, balance_rows
 from ..querysets import READERS
 
 ZERO = Decimal("0.00")
@@ -57,10 +57,6 @@ def dashboard_partnerships(user) -> QuerySet[Partnership]:
 
 
 # What is in view ----------------------------------------------------------------------
-
-
-def financial_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
-    return financial_years.quarter_bounds(year, 1)[0], financial_years.quarter_bounds(year, 4)[1]
 
 
 @dataclass(frozen=True)
@@ -96,7 +92,7 @@ class Filters:
         if self.sub_region:
             programmes = programmes.filter(sub_region=self.sub_region)
         if self.financial_year is not None:
-            starts_on, ends_on = financial_year_bounds(self.financial_year)
+            starts_on, ends_on = financial_years.year_bounds(self.financial_year)
             programmes = programmes.filter(starts_on__lte=ends_on, ends_on__gte=starts_on)
         return programmes
 
@@ -131,33 +127,9 @@ def filter_choices(partnership: Partnership) -> FilterChoices:
 # Figures ------------------------------------------------------------------------------
 
 
-def sum_balances(balances: list[ProgrammeBalance]) -> ProgrammeBalance:
-    return ProgrammeBalance(
-        **{
-            field.name: sum((getattr(balance, field.name) for balance in balances), ZERO)
-            for field in fields(ProgrammeBalance)
-        }
-    )
-
-
-@dataclass(frozen=True)
-class ProgrammeMoney:
-    programme: Programme
-    balance: ProgrammeBalance
-
-    @property
-    def remaining(self) -> Decimal:
-        """Grant received and not yet committed, on budget lines or not."""
-        return self.balance.funds_received - self.balance.committed
-
-
-def programme_money(programmes: QuerySet[Programme]) -> list[ProgrammeMoney]:
-    """Each programme with its balances from the ledger (three queries)."""
-    balances = programme_balances(programmes)
-    return [
-        ProgrammeMoney(programme, balances[programme.pk])
-        for programme in programmes.select_related("sub_region").order_by("-starts_on", "name")
-    ]
+def programme_money(programmes: QuerySet[Programme]) -> list[ProgrammeBalanceRow]:
+    """Each programme with its balances from the ledger, latest first (three queries)."""
+    return balance_rows(programmes.select_related("sub_region").order_by("-starts_on", "name"))
 
 
 @dataclass(frozen=True)
@@ -240,7 +212,11 @@ def milestones_by_month(
         .values("month", "late")
         .annotate(
             count=Count("pk"),
-            payments=Coalesce(Sum("payment_amount"), Value(ZERO), output_field=MONEY),
+            payments=Coalesce(
+                Sum("payment__amount", filter=~Q(payment__status="cancelled")),
+                Value(ZERO),
+                output_field=MONEY,
+            ),
         )
     )
     overdue = [row for row in rows if row["late"]]

@@ -20,6 +20,7 @@ from programmes.models import Programme
 from programmes.selectors import ProgrammeBalance
 from projects.models import Rag
 
+from ..balances import ProgrammeBalanceRow, balance_totals
 from .charts import (
     AMBER,
     BLUE,
@@ -35,7 +36,6 @@ from .charts import (
 )
 from .figures import (
     Filters,
-    ProgrammeMoney,
     SavingsFigures,
     bids_by_status,
     latest_report_rags,
@@ -44,7 +44,6 @@ from .figures import (
     project_status_counts,
     savings_figures,
     sub_region_rows,
-    sum_balances,
 )
 
 ACTIONS_SHOWN = 10
@@ -116,7 +115,7 @@ class View:
     today: datetime.date
 
     @cached_property
-    def money(self) -> list[ProgrammeMoney]:
+    def money(self) -> list[ProgrammeBalanceRow]:
         return programme_money(self.programmes)
 
 
@@ -198,7 +197,7 @@ def spend_chart(view: View, slug: str) -> Chart:
                     row.balance.funds_received,
                     row.balance.committed,
                     row.balance.paid,
-                    row.remaining,
+                    row.balance.uncommitted,
                 ],
             )
             for row in view.money
@@ -343,7 +342,7 @@ def money_figures(view: View, money: ProgrammeBalance) -> list[Figure]:
         ),
         Figure(
             "Remaining",
-            money.funds_received - money.committed,
+            money.uncommitted,
             lists.money,
             f"{gbp_short(money.available)} on budget lines, "
             f"{gbp_short(money.unallocated)} not yet allocated to them",
@@ -396,7 +395,7 @@ def dashboard_page(view: View) -> Dashboard:
     )
     return Dashboard(
         view=view,
-        money=money_figures(view, sum_balances([row.balance for row in view.money])),
+        money=money_figures(view, balance_totals(view.money)),
         savings=savings_headline(view, savings_figures(view.filters, view.programmes)),
         projects=[
             Figure(row.label, row.count, view.lists.projects(row.status), kind="count")

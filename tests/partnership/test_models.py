@@ -81,6 +81,19 @@ def test_dates_fall_in_the_uk_financial_year_and_quarter(day, year, quarter):
     assert start <= date <= end
 
 
+def test_a_financial_year_runs_from_1_april_to_31_march():
+    import datetime
+
+    assert financial_years.year_bounds(2010) == (
+        datetime.date(2010, 4, 1),
+        datetime.date(2011, 3, 31),
+    )
+    assert financial_years.year_bounds(2010) == (
+        financial_years.quarter_bounds(2010, 1)[0],
+        financial_years.quarter_bounds(2010, 4)[1],
+    )
+
+
 def test_financial_years_are_written_and_read_as_the_papers_do():
     assert financial_years.label(2010) == "2010/11"
     assert financial_years.label(1999) == "1999/00"

@@ -576,6 +576,31 @@ def test_a_failed_pack_says_why_and_the_manager_tries_again(
     assert pack.status == BoardPack.Status.DONE
 
 
+def test_an_administrator_tries_failed_packs_again_from_the_admin_list(
+    client, em_iep, manager, django_capture_on_commit_callbacks
+):
+    with mock.patch("reports.pdf.render_pdf", side_effect=RuntimeError):
+        failed = _request(em_iep, manager, django_capture_on_commit_callbacks)
+    done = _request(em_iep, manager, django_capture_on_commit_callbacks, BoardPack.Kind.MINUTES)
+    assert (failed.status, done.status) == (BoardPack.Status.FAILED, BoardPack.Status.DONE)
+    administrator = user_with_role("administrator", is_staff=True)
+    client.force_login(administrator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:reports_boardpack_changelist"),
+            {"action": "try_again", "_selected_action": [failed.pk, done.pk]},
+            follow=True,
+        )
+
+    failed.refresh_from_db()
+    assert (failed.status, failed.error, failed.attempts) == (BoardPack.Status.DONE, "", 5)
+    assert failed.history.filter(history_user=administrator, status="queued").exists()
+    assert [str(message) for message in response.context["messages"]] == [
+        f"{done}: Only a pack that failed can be tried again."
+    ]
+
+
 def test_a_board_member_reads_packs_but_cannot_ask_for_one(client, full_pack, board_member):
     client.force_login(board_member)
     packs_page = reverse("reports:pack-list", kwargs={"meeting_pk": full_pack.meeting_id})

@@ -25,6 +25,7 @@ from savings.models import SavingsEntry
 from tests.factories import (
     BiddingRoundFactory,
     BidFactory,
+    GrantPaymentFactory,
     MeetingFactory,
     MilestoneFactory,
     OrganisationFactory,
@@ -387,9 +388,20 @@ def test_the_milestone_chart_shows_overdue_and_the_next_six_months(client, em_ie
     project = ProjectFactory(budget_line=em_iep["line"], status="in_delivery")
     late = today - datetime.timedelta(days=40)
     next_month = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=15)
-    MilestoneFactory(project=project, due_on=late, payment_amount=D("10000.00"))
-    MilestoneFactory(project=project, due_on=next_month, payment_amount=D("20000.00"))
-    MilestoneFactory(project=project, due_on=next_month, payment_amount=D("5000.00"))
+    for due_on, amount in ((late, "10000.00"), (next_month, "20000.00"), (next_month, "5000.00")):
+        GrantPaymentFactory(
+            project=project,
+            milestone=MilestoneFactory(project=project, due_on=due_on),
+            amount=D(amount),
+            due_on=due_on,
+        )
+    # A cancelled payment releases nothing.
+    GrantPaymentFactory(
+        project=project,
+        milestone=MilestoneFactory(project=project, due_on=next_month),
+        status="cancelled",
+        due_on=next_month,
+    )
     MilestoneFactory(
         project=project, due_on=late, status="verified", achieved_on=late, verified_on=late
     )
@@ -400,9 +412,9 @@ def test_the_milestone_chart_shows_overdue_and_the_next_six_months(client, em_ie
 
     assert rows[1] == ["Overdue", "1", "£10,000"]
     assert rows[2][0] == f"{today:%B %Y}"
-    assert rows[3] == [f"{next_month:%B %Y}", "2", "£25,000"]
+    assert rows[3] == [f"{next_month:%B %Y}", "3", "£25,000"]
     assert len(rows) == 1 + 1 + 6 + 1  # heading, overdue, six months, total
-    assert rows[-1] == ["Total", "3", "£35,000"]
+    assert rows[-1] == ["Total", "4", "£35,000"]
 
 
 def test_the_bids_chart_counts_submitted_and_decided_bids_with_their_requests(client, em_iep):
@@ -607,7 +619,6 @@ def _add_projects(partnership, line, council, bidding_round, count: int, start: 
             title="Outcome",
             due_on=today + datetime.timedelta(days=30 * position - 45),
             forecast_on=today + datetime.timedelta(days=30 * position - 45),
-            payment_amount=D("500.00"),
         )
         for project in projects
         for position in (1, 2)

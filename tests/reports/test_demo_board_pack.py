@@ -56,3 +56,33 @@ def test_the_april_2011_pack_numbers_its_pages_out_of_the_real_count(april_2011_
     total = len(april_2011_pack)
     for number, page in enumerate(april_2011_pack, start=1):
         assert f"Page {number} of {total}" in page
+
+
+def test_the_april_2011_pack_heads_each_page_after_the_cover_with_the_meeting(april_2011_pack):
+    meeting = Meeting.objects.get(
+        partnership__short_name="EM IEP", held_on=datetime.date(2011, 4, 12)
+    )
+    # The running header is the line above the page number at the foot of the text.
+    headed = [
+        number
+        for number, page in enumerate(april_2011_pack, start=1)
+        if page.splitlines()[-2].startswith(str(meeting))
+    ]
+    assert headed == list(range(2, len(april_2011_pack) + 1))
+
+
+BIDS_HEADINGS = (
+    "Points Sponsoring authority Project Grant requested Cashable savings claimed "
+    "Partnership project Builds on good practice Payback Recommendation and decision"
+)
+
+
+def test_the_april_2011_pack_repeats_the_bids_headings_on_each_page_of_the_table(
+    april_2011_pack,
+):
+    pages = [flat(page) for page in april_2011_pack]
+    first = next(i for i, page in enumerate(pages) if "Bids ranked by the points" in page)
+    last = next(i for i, page in enumerate(pages) if "Total grant requests" in page)
+    spanned = pages[first : last + 1]
+    assert len(spanned) > 1  # else there is nothing to repeat
+    assert [BIDS_HEADINGS in page for page in spanned] == [True] * len(spanned)
