@@ -109,6 +109,14 @@ def can_score_bid(user, bid: Bid | None = None) -> bool:
     ) or _is_scorer(user, bid)
 
 
+def can_assess_bid(user, bid: Bid | None = None) -> bool:
+    """The partnership's programme managers record the agreed total and the
+    recommendation on a submitted bid (the services refuse any other status)."""
+    if bid is None:
+        return can_change_round(user, None)
+    return bid.status == Bid.Status.SUBMITTED and can_change_round(user, bid.bidding_round)
+
+
 register("bids", "biddinground", view=can_view_round, change=can_change_round)
 of_round = lambda obj: obj.bidding_round  # noqa: E731
 register(

@@ -1,7 +1,11 @@
+from decimal import Decimal
+
 from django.db import models
-from django.db.models import Q
+from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce
 
 from partnership.scopes import scope_of
+from programmes.models import MONEY
 from programmes.querysets import programme_visibility
 
 
@@ -19,6 +23,17 @@ class BiddingRoundQuerySet(models.QuerySet):
         score."""
         return self.filter(
             programme_visibility(user, via="budget_line__programme__") | _scored_rounds(user, "pk")
+        )
+
+    def with_approved(self):
+        """Each round with ``approved``: the grant the board allocated to its approved
+        bids (zero when none is)."""
+        return self.annotate(
+            approved=Coalesce(
+                Sum("bids__grant_allocated", filter=Q(bids__status="approved")),
+                Value(Decimal("0.00")),
+                output_field=DecimalField(**MONEY),
+            )
         )
 
 

@@ -5,8 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import User
-from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from partnership.models import Organisation, Role
@@ -34,10 +33,13 @@ class RoundMoney:
 
 def round_money(bidding_round: BiddingRound) -> RoundMoney:
     """What the round had to give, what the board approved, and what is left."""
-    approved = Bid.objects.filter(
-        bidding_round=bidding_round, status=Bid.Status.APPROVED
-    ).aggregate(total=Sum("grant_allocated"))["total"]
-    return RoundMoney(available=bidding_round.amount_available, approved=approved or ZERO)
+    approved = (
+        BiddingRound.objects.filter(pk=bidding_round.pk)
+        .with_approved()
+        .values_list("approved", flat=True)
+        .get()
+    )
+    return RoundMoney(available=bidding_round.amount_available, approved=approved)
 
 
 @dataclass(frozen=True)
@@ -65,14 +67,8 @@ def line_offers(
     rounds = (
         BiddingRound.objects.filter(budget_line=budget_line)
         .exclude(pk=passing_on.pk if passing_on else None)
-        .annotate(
-            approved=Coalesce(
-                Sum("bids__grant_allocated", filter=Q(bids__status=Bid.Status.APPROVED)),
-                Value(ZERO),
-                output_field=DecimalField(),
-            ),
-            undecided=Count("bids", filter=Q(bids__status__in=undecided)),
-        )
+        .with_approved()
+        .annotate(undecided=Count("bids", filter=Q(bids__status__in=undecided)))
         .filter(Q(closes_on__gte=today) | Q(undecided__gt=0))
         .order_by("opens_on", "name")
     )
@@ -128,14 +124,13 @@ def bid_scores(bid: Bid) -> list[Score]:
 
 
 def ranked_bids(bidding_round: BiddingRound, bids=None):
-    """The round's submitted and decided bids, ranked. Sponsor, partners, scores and
-    declarations come in a fixed number of queries."""
+    """The round's submitted and decided bids, ranked, with their sponsors and
+    decisions (one query). Callers prefetch whatever else they show."""
     bids = Bid.objects.all() if bids is None else bids
     return (
         bids.filter(bidding_round=bidding_round)
         .submitted()
         .select_related("sponsor", "decision__meeting")
-        .prefetch_related("partners", "scores__criterion", "declarations")
         .order_by(*RANK_ORDER)
     )
 
@@ -150,7 +145,7 @@ class PlannedBid:
 
 @dataclass(frozen=True)
 class FundingPlan:
-    available: Decimal
+    money: RoundMoney  # the plan spends what the round has remaining
     rows: list[PlannedBid]
 
     @property
@@ -159,7 +154,7 @@ class FundingPlan:
 
     @property
     def left(self) -> Decimal:
-        return self.available - self.funded_total
+        return self.money.remaining - self.funded_total
 
 
 def round_funding_plan(
@@ -169,7 +164,8 @@ def round_funding_plan(
     any below the minimum score and any that would overspend (a cheaper bid further
     down may still fit). The programme manager adjusts it before the board sees it."""
     minimum = minimum_points if minimum_points is not None else bidding_round.minimum_points
-    available = round_money(bidding_round).remaining
+    money = round_money(bidding_round)
+    available = money.remaining
     rows, cumulative = [], ZERO
     for bid in ranked_bids(bidding_round).filter(status=Bid.Status.SUBMITTED):
         points = bid.agreed_points
@@ -180,7 +176,7 @@ def round_funding_plan(
         else:
             cumulative += bid.grant_requested
             rows.append(PlannedBid(bid, True, "", cumulative))
-    return FundingPlan(available=available, rows=rows)
+    return FundingPlan(money=money, rows=rows)
 
 
 # Pages ------------------------------------------------------------------------------
@@ -198,15 +194,10 @@ def round_accepts_changes(
 def rounds_with_money(user) -> QuerySet[BiddingRound]:
     """The rounds the user may see, each with ``approved`` (the grant the board
     allocated) and ``remaining``, in one query."""
-    approved = Coalesce(
-        Sum("bids__grant_allocated", filter=Q(bids__status=Bid.Status.APPROVED)),
-        Value(ZERO),
-        output_field=DecimalField(max_digits=14, decimal_places=2),
-    )
     return (
         BiddingRound.objects.visible_to(user)
         .select_related("budget_line__programme__partnership")
-        .annotate(approved=approved)
+        .with_approved()
         .annotate(remaining=F("amount_available") - F("approved"))
     )
 

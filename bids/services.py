@@ -325,6 +325,7 @@ def bid_withdraw(*, bid: Bid, by: User | None) -> Bid:
 # Scores -----------------------------------------------------------------------------
 
 
+@transaction.atomic
 def interest_declare(*, bid: Bid, user: User, reason: str) -> InterestDeclaration:
     """A scorer declares an interest (their council sponsors the bid, say); from then
     on they cannot score it, and the declaration shows on the ranked table."""
@@ -367,6 +368,8 @@ def score_record(
 def bid_agree_points(*, bid: Bid, points: int, by: User | None) -> Bid:
     """The steering group's agreed total, which ranks the bid."""
     bid = _locked(bid)
+    if bid.status != Status.SUBMITTED:
+        raise BidError("Only a submitted bid can be given an agreed total.")
     maximum = sum(
         bid.bidding_round.criteria.values_list("max_points", flat=True).exclude(max_points=None)
     )
@@ -460,6 +463,7 @@ def bid_approve(
         budget_line=budget_line,
         subject=bid,
         memo=f"Bid {bid.number} approved: {bid.title}",
+        decision=decision,
         by=by,
     )
     return bid

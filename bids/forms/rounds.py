@@ -21,7 +21,18 @@ from partnership.govuk_forms import (
 from partnership.models import Organisation
 
 
-class RoundOpenForm(GovukForm):
+class _RoundDatesForm(GovukForm):
+    """The dates of a new or further round, which cannot close before it opens."""
+
+    def clean(self):
+        cleaned = super().clean()
+        opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
+        if opens_on and closes_on and closes_on < opens_on:
+            self.add_error("closes_on", "The round must close on or after the day it opens")
+        return cleaned
+
+
+class RoundOpenForm(_RoundDatesForm):
     budget_line = forms.ModelChoiceField(
         queryset=None,
         label="Budget line",
@@ -61,13 +72,6 @@ class RoundOpenForm(GovukForm):
         field.label_from_instance = lambda line: (
             f"{line.programme.name}: {line.name} (£{line.available:,.0f} uncommitted)"
         )
-
-    def clean(self):
-        cleaned = super().clean()
-        opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
-        if opens_on and closes_on and closes_on < opens_on:
-            self.add_error("closes_on", "The round must close on or after the day it opens")
-        return cleaned
 
 
 class CriterionForm(GovukForm):
@@ -117,7 +121,7 @@ def criterion_formset(data=None) -> BaseCriterionFormSet:
     return CriterionFormSet(data, prefix="criteria", initial=initial)
 
 
-class RoundReopenForm(GovukForm):
+class RoundReopenForm(_RoundDatesForm):
     name = forms.CharField(
         label="Name of the further round",
         max_length=200,
@@ -153,13 +157,6 @@ class RoundReopenForm(GovukForm):
         )
         if not carry.queryset.exists():
             del self.fields["carry"]
-
-    def clean(self):
-        cleaned = super().clean()
-        opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
-        if opens_on and closes_on and closes_on < opens_on:
-            self.add_error("closes_on", "The round must close on or after the day it opens")
-        return cleaned
 
 
 class RankedFilterForm(GovukForm):

@@ -18,12 +18,12 @@ from bids.forms import (
     ScoreForm,
 )
 from bids.models import Bid
+from bids.permissions import can_assess_bid
 from partnership.form_errors import add_service_error
 
 from .access import (
     bid_or_404,
     is_editable,
-    may_manage,
     may_withdraw,
     render_form,
     require,
@@ -67,9 +67,8 @@ def bid_create(request: HttpRequest, round_pk: int) -> HttpResponse:
 def bid_detail(request: HttpRequest, pk: int) -> HttpResponse:
     bid = bid_or_404(request, pk)
     user = request.user
-    scores = [
-        score for score in selectors.bid_scores(bid) if user.has_perm("bids.view_score", score)
-    ]
+    # Every score is of this bid, which bid_or_404 has shown the user may see.
+    scores = selectors.bid_scores(bid)
     editable = is_editable(user, bid)
     return render(
         request,
@@ -83,7 +82,7 @@ def bid_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_edit": editable,
             "may_withdraw": may_withdraw(user, bid),
             "may_score": user.has_perm("bids.score_bid", bid),
-            "may_manage": bid.status != Bid.Status.DRAFT and may_manage(user, bid.bidding_round),
+            "may_assess": can_assess_bid(user, bid),
             "accepts_changes": selectors.round_accepts_changes(bid.bidding_round),
         },
     )
@@ -233,7 +232,7 @@ def bid_declare_interest(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def bid_agree_points(request: HttpRequest, pk: int) -> HttpResponse:
     bid = bid_or_404(request, pk)
-    require(bid.status != Bid.Status.DRAFT and may_manage(request.user, bid.bidding_round))
+    require(can_assess_bid(request.user, bid))
     maximum = sum(
         criterion.max_points
         for criterion in bid.bidding_round.criteria.all()
@@ -262,7 +261,7 @@ def bid_agree_points(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def bid_recommend(request: HttpRequest, pk: int) -> HttpResponse:
     bid = bid_or_404(request, pk)
-    require(bid.status != Bid.Status.DRAFT and may_manage(request.user, bid.bidding_round))
+    require(can_assess_bid(request.user, bid))
     form = RecommendationForm(
         request.POST or None,
         initial={

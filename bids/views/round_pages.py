@@ -282,7 +282,7 @@ def round_funding_plan(request: HttpRequest, pk: int) -> HttpResponse:
         "bids/biddinground_funding_plan.html",
         {
             "bidding_round": bidding_round,
-            "money": selectors.round_money(bidding_round),
+            "money": plan.money,
             "form": form,
             "errors": error_summary(form),
             "plan": plan,

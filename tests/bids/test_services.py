@@ -5,7 +5,7 @@ import pytest
 
 from bids.models import Bid
 from bids.selectors import round_grant_requested, round_money
-from bids.services import BidError, bid_approve, bid_refer_back, bid_reject
+from bids.services import BidError, bid_agree_points, bid_approve, bid_refer_back, bid_reject
 from programmes.selectors import budget_line_balance
 from tests.concurrency import needs_postgres, run_together
 from tests.factories import BiddingRoundFactory, BidFactory, funded_budget_line
@@ -76,6 +76,19 @@ def test_a_decided_bid_cannot_be_decided_again(bidding_round):
     draft = BidFactory(bidding_round=bidding_round)
     with pytest.raises(BidError, match="draft cannot become referred back"):
         bid_refer_back(bid=draft, note="More work", decision=None, by=None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", ["draft", "withdrawn", "approved", "referred_back", "rejected"])
+def test_only_a_submitted_bid_can_be_given_an_agreed_total(bidding_round, status):
+    allocated = D("100000") if status == "approved" else None
+    bid = BidFactory(
+        bidding_round=bidding_round, status=status, agreed_points=5, grant_allocated=allocated
+    )
+    with pytest.raises(BidError, match="Only a submitted bid can be given an agreed total"):
+        bid_agree_points(bid=bid, points=2, by=None)
+    bid.refresh_from_db()
+    assert bid.agreed_points == 5
 
 
 @pytest.mark.django_db
