@@ -4,6 +4,7 @@ and benefits counted in other units."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -157,6 +158,33 @@ class SavingsEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} {label(self.financial_year)} £{self.amount:,.2f}"
+
+    def clean(self):
+        super().clean()
+        SavingsEntry.credit_to_project_programmes([self])
+
+    @staticmethod
+    def credit_to_project_programmes(entries) -> None:
+        """A saving a funded project made is credited to the project's programme, so it
+        counts in that programme's (and its sub-region's) summaries: a blank programme
+        is filled in, a different one refused. One query for all the ``entries`` (the
+        service bulk-creates them, which skips save and clean)."""
+        project_ids = {entry.project_id for entry in entries if entry.project_id}
+        if not project_ids:
+            return
+        programme_of = dict(
+            Project.objects.filter(pk__in=project_ids).values_list("pk", "programme_id")
+        )
+        for entry in entries:
+            if not entry.project_id:
+                continue
+            programme_id = programme_of.get(entry.project_id)
+            if entry.programme_id is None:
+                entry.programme_id = programme_id
+            elif entry.programme_id != programme_id:
+                raise ValidationError(
+                    {"programme": "A project's saving is credited to the project's programme."}
+                )
 
 
 class SavingsTarget(models.Model):

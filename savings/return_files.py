@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from partnership import financial_years
 from partnership.models import Organisation
@@ -107,34 +107,18 @@ class ReadResult:
         return not self.problems and bool(self.rows)
 
 
-def template_csv() -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    writer.writerow(
-        [
-            "E07000139",
-            "2010/11",
-            "4",
-            "",
-            "Procurement",
-            "yes",
-            "delivered",
-            "12500.00",
-            "Joint stationery contract",
-        ]
-    )
-    return out.getvalue()
-
-
-def template_xlsx() -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Savings return"
-    sheet.append(COLUMNS)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+# The published CSV template's example row; the XLSX template is the header alone.
+TEMPLATE_EXAMPLE = [
+    "E07000139",
+    "2010/11",
+    "4",
+    "",
+    "Procurement",
+    "yes",
+    "delivered",
+    "12500.00",
+    "Joint stationery contract",
+]
 
 
 def _raw_rows(name: str, content: bytes) -> list[list[str]]:
@@ -180,8 +164,9 @@ def read_return_file(*, name: str, content: bytes, organisation: Organisation) -
         result.problems.append(RowProblem(0, "", f"A return has at most {MAX_ROWS} rows."))
         return result
 
-    categories = {c.name.lower(): c.pk for c in SavingsCategory.objects.all()}
-    categories.update({c.slug: c.pk for c in SavingsCategory.objects.all()})
+    categories = {}
+    for category in SavingsCategory.objects.all():
+        categories[category.name.lower()] = categories[category.slug] = category.pk
     projects = dict(
         Project.objects.filter(lead_organisation=organisation).values_list("reference", "pk")
     )

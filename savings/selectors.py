@@ -28,6 +28,20 @@ ZERO_VALUE = Value(ZERO, output_field=DecimalField(max_digits=16, decimal_places
 Status = SavingsEntry.Status
 
 
+def _delivered_and_forecast(entries, dimension: str) -> dict:
+    """The entries' delivered and forecast savings summed per value of ``dimension``
+    (a lookup such as ``category__name``), one query: {value: {"delivered", "forecast"}}."""
+    return {
+        row[dimension]: row
+        for row in entries.order_by()
+        .values(dimension)
+        .annotate(
+            delivered=Coalesce(Sum("amount", filter=Q(status=Status.DELIVERED)), ZERO_VALUE),
+            forecast=Coalesce(Sum("amount", filter=Q(status=Status.FORECAST)), ZERO_VALUE),
+        )
+    }
+
+
 @dataclass(frozen=True)
 class SubRegionSavings:
     sub_region: SubRegion
@@ -54,15 +68,7 @@ def sub_region_savings(
     )
     if financial_year is not None:
         entries = entries.filter(financial_year=financial_year)
-    sums = {
-        row["programme__sub_region"]: row
-        for row in entries.order_by()
-        .values("programme__sub_region")
-        .annotate(
-            delivered=Sum("amount", filter=Q(status=Status.DELIVERED)),
-            forecast=Sum("amount", filter=Q(status=Status.FORECAST)),
-        )
-    }
+    sums = _delivered_and_forecast(entries, "programme__sub_region")
     rows = []
     for sub_region in SubRegion.objects.filter(partnership=partnership).order_by("name"):
         row = sums.get(sub_region.pk, {})
@@ -70,8 +76,8 @@ def sub_region_savings(
             SubRegionSavings(
                 sub_region=sub_region,
                 allocation=allocations.get(sub_region.pk, ZERO),
-                delivered=row.get("delivered") or ZERO,
-                forecast=row.get("forecast") or ZERO,
+                delivered=row.get("delivered", ZERO),
+                forecast=row.get("forecast", ZERO),
             )
         )
     return rows
@@ -86,9 +92,10 @@ class TargetProgress:
     cumulative_delivered: Decimal
 
 
-def organisation_target_progress(*, organisation) -> list[TargetProgress]:
+def organisation_target_progress(*, organisation, targets=None) -> list[TargetProgress]:
     """Year by year: the target, delivered savings, and both added up over the years
-    (NI 179's 3% + 3% + 3.4% = 9.4% over three years is a simple sum)."""
+    (NI 179's 3% + 3% + 3.4% = 9.4% over three years is a simple sum). ``targets``,
+    the council's targets in year order, when the caller has them already."""
     delivered = dict(
         SavingsEntry.objects.counted()
         .filter(organisation=organisation, status=Status.DELIVERED)
@@ -96,10 +103,10 @@ def organisation_target_progress(*, organisation) -> list[TargetProgress]:
         .values_list("financial_year")
         .annotate(total=Sum("amount"))
     )
+    if targets is None:
+        targets = SavingsTarget.objects.filter(organisation=organisation).order_by("financial_year")
     progress, target_sum, delivered_sum = [], ZERO, ZERO
-    for target in SavingsTarget.objects.filter(organisation=organisation).order_by(
-        "financial_year"
-    ):
+    for target in targets:
         year_delivered = delivered.get(target.financial_year, ZERO)
         target_sum += target.target_amount
         delivered_sum += year_delivered
@@ -136,49 +143,40 @@ class RagCounts:
     not_returned: list[Organisation]
 
 
-def forecast_rag_counts(*, partnership: Partnership, financial_year: int) -> RagCounts:
-    """How many member organisations forecast Green, Amber or Red for a year, and
-    which made no return at all (two queries)."""
+def forecast_rag_counts(*, partnership: Partnership, years: list[int]) -> list[RagCounts]:
+    """Per year: how many member organisations forecast Green, Amber or Red, and which
+    made no return at all (two queries however many years)."""
     members = list(partnership.members.order_by("name"))
-    rags = dict(
-        ForecastReturn.objects.filter(
-            organisation__in=members, financial_year=financial_year
-        ).values_list("organisation_id", "rag")
-    )
-    counted = {
-        rag: sum(1 for value in rags.values() if value == rag) for rag in ("green", "amber", "red")
-    }
-    return RagCounts(
-        financial_year=financial_year,
-        not_returned=[member for member in members if member.pk not in rags],
-        **counted,
-    )
+    rags: dict[int, dict[int, str]] = {year: {} for year in years}
+    for organisation_id, year, rag in ForecastReturn.objects.filter(
+        organisation__in=members, financial_year__in=years
+    ).values_list("organisation_id", "financial_year", "rag"):
+        rags[year][organisation_id] = rag
+    return [
+        RagCounts(
+            financial_year=year,
+            not_returned=[member for member in members if member.pk not in rags[year]],
+            **{
+                rag: sum(1 for value in rags[year].values() if value == rag)
+                for rag in ("green", "amber", "red")
+            },
+        )
+        for year in years
+    ]
 
 
-def savings_totals_by(
-    dimension: str, *, entries=None, financial_year: int | None = None
-) -> list[dict]:
+def savings_totals_by(dimension: str, *, entries=None) -> list[dict]:
     """Delivered, forecast and potential savings grouped by ``dimension`` (a lookup
     such as ``category__name`` or ``programme__name``), largest potential first."""
     entries = SavingsEntry.objects.counted() if entries is None else entries
-    if financial_year is not None:
-        entries = entries.filter(financial_year=financial_year)
-    rows = (
-        entries.order_by()
-        .values(dimension)
-        .annotate(
-            delivered=Coalesce(Sum("amount", filter=Q(status=Status.DELIVERED)), ZERO_VALUE),
-            forecast=Coalesce(Sum("amount", filter=Q(status=Status.FORECAST)), ZERO_VALUE),
-        )
-    )
     result = [
         {
-            "name": row[dimension],
+            "name": name,
             "delivered": row["delivered"],
             "forecast": row["forecast"],
             "potential": row["delivered"] + row["forecast"],
         }
-        for row in rows
+        for name, row in _delivered_and_forecast(entries, dimension).items()
     ]
     return sorted(result, key=lambda row: (-row["potential"], str(row["name"])))
 
@@ -292,7 +290,9 @@ def organisation_target_table(*, organisation: Organisation) -> list[TargetRow]:
     )
     rows, percentage_sum = [], ZERO
     for target, progress in zip(
-        targets, organisation_target_progress(organisation=organisation), strict=True
+        targets,
+        organisation_target_progress(organisation=organisation, targets=targets),
+        strict=True,
     ):
         if percentage_sum is not None and target.basis == SavingsTarget.Basis.PERCENTAGE:
             percentage_sum += target.percentage
@@ -322,13 +322,9 @@ class ProgrammePeriod:
     def programmes(self, partnership: Partnership):
         return Programme.objects.filter(
             partnership=partnership,
-            starts_on__range=_year_bounds(self.first_year),
-            ends_on__range=_year_bounds(self.last_year),
+            starts_on__range=financial_years.year_bounds(self.first_year),
+            ends_on__range=financial_years.year_bounds(self.last_year),
         )
-
-
-def _year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
-    return financial_years.quarter_bounds(year, 1)[0], financial_years.quarter_bounds(year, 4)[1]
 
 
 def programme_periods(*, partnerships) -> list[ProgrammePeriod]:
@@ -398,16 +394,7 @@ def organisation_savings_against_target(
     """Each member council with a target or savings: its targets for the years (every
     year when None) against its savings among ``entries`` (three queries)."""
     members = list(partnership.members.order_by("name"))
-    sums = {
-        row["organisation"]: row
-        for row in entries.filter(organisation__in=members)
-        .order_by()
-        .values("organisation")
-        .annotate(
-            delivered=Coalesce(Sum("amount", filter=Q(status=Status.DELIVERED)), ZERO_VALUE),
-            forecast=Coalesce(Sum("amount", filter=Q(status=Status.FORECAST)), ZERO_VALUE),
-        )
-    }
+    sums = _delivered_and_forecast(entries.filter(organisation__in=members), "organisation")
     targets = SavingsTarget.objects.filter(organisation__in=members)
     if years is not None:
         targets = targets.filter(financial_year__in=years)

@@ -61,19 +61,11 @@ def savings_return_submit(
         submitted_by=by,
         submitted_at=timezone.now(),
     )
-    # A saving a funded project made is credited to the project's programme, so it
-    # counts in that programme's (and its sub-region's) summaries.
-    programme_of = dict(
-        Project.objects.filter(
-            pk__in={row.project_id for row in rows if row.project_id}
-        ).values_list("pk", "programme_id")
-    )
-    SavingsEntry.objects.bulk_create(
+    entries = [
         SavingsEntry(
             savings_return=savings_return,
             organisation_id=row.organisation_id,
             project_id=row.project_id,
-            programme_id=programme_of.get(row.project_id),
             category_id=row.category_id,
             financial_year=row.financial_year,
             quarter=row.quarter,
@@ -83,7 +75,9 @@ def savings_return_submit(
             description=row.description,
         )
         for row in rows
-    )
+    ]
+    SavingsEntry.credit_to_project_programmes(entries)
+    SavingsEntry.objects.bulk_create(entries)
     return savings_return
 
 
@@ -128,6 +122,7 @@ def savings_return_send_back(*, savings_return: SavingsReturn, comment: str, by:
     return savings_return
 
 
+@transaction.atomic
 def forecast_return_record(
     *, organisation: Organisation, financial_year: int, rag: str, comment: str, returned_on, by
 ) -> ForecastReturn:
@@ -135,11 +130,14 @@ def forecast_return_record(
     history keeps the earlier one)."""
     if rag in ("amber", "red") and not comment.strip():
         raise SavingsError("Say what puts the savings at risk.", field="comment")
-    forecast, _ = ForecastReturn.objects.update_or_create(
-        organisation=organisation,
-        financial_year=financial_year,
-        defaults={"rag": rag, "comment": comment, "returned_on": returned_on},
-    )
+    forecast = ForecastReturn.objects.select_for_update().filter(
+        organisation=organisation, financial_year=financial_year
+    ).first() or ForecastReturn(organisation=organisation, financial_year=financial_year)
+    forecast.rag = rag
+    forecast.comment = comment
+    forecast.returned_on = returned_on
+    forecast._history_user = by
+    forecast.save()
     return forecast
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from partnership.errors import PortalError
-from partnership.exports import CSV_TYPE, XLSX_TYPE
+from partnership.exports import csv_response, xlsx_response
 from partnership.financial_years import label
 from partnership.form_errors import add_service_error, error_summary
 from partnership.models import Organisation
@@ -31,7 +31,7 @@ from ..permissions import (
     can_certify_savings_return,
     can_change_savings_record,
 )
-from ..return_files import SavingsRow, template_csv, template_xlsx
+from ..return_files import COLUMNS, TEMPLATE_EXAMPLE, SavingsRow
 from . import PAGE_SIZE, council_for, posted
 
 ROWS_PREFIX = "rows"
@@ -194,12 +194,10 @@ def return_check(request: HttpRequest, pk: int, year: int, quarter: int) -> Http
 
 @login_required
 def template_download(request: HttpRequest, kind: str) -> HttpResponse:
+    filename = f"savings-return-template.{kind}"
     if kind == "csv":
-        response = HttpResponse(template_csv(), content_type=CSV_TYPE)
-    else:
-        response = HttpResponse(template_xlsx(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="savings-return-template.{kind}"'
-    return response
+        return csv_response(filename, COLUMNS, [TEMPLATE_EXAMPLE])
+    return xlsx_response(filename, COLUMNS, [], title="Savings return")
 
 
 # A return, its versions and its sign-off

@@ -141,84 +141,107 @@ def _totals_table(slug, caption, heading, rows, name_for_none="") -> Table:
     )
 
 
-def _summary_tables(filters: Filters) -> dict[str, Table]:
-    partnership, period, year = filters.partnership, filters.period, filters.year
-    entries = selectors.partnership_savings_entries(
-        partnership=partnership, period=period, financial_year=year
+def _entries(filters: Filters):
+    return selectors.partnership_savings_entries(
+        partnership=filters.partnership, period=filters.period, financial_year=filters.year
     )
-    sub_regions = [
+
+
+def _sub_regions_table(filters: Filters) -> Table:
+    period = filters.period
+    rows = [
         [row.sub_region, row.allocation, row.delivered, row.potential]
         for row in selectors.sub_region_savings(
-            partnership=partnership,
-            programmes=period.programmes(partnership) if period else None,
-            financial_year=year,
+            partnership=filters.partnership,
+            programmes=period.programmes(filters.partnership) if period else None,
+            financial_year=filters.year,
         )
     ]
+    return Table(
+        "sub-regions",
+        "Savings by sub-region",
+        [
+            Column("Sub-region"),
+            Column("Grant allocation", "money"),
+            Column("Delivered savings", "money"),
+            Column("Total potential savings", "money"),
+        ],
+        rows,
+        _with_total(rows) if rows else None,
+    )
+
+
+def _categories_table(filters: Filters) -> Table:
+    return _totals_table(
+        "categories",
+        "Savings by category",
+        "Category",
+        selectors.savings_totals_by("category__name", entries=_entries(filters)),
+    )
+
+
+def _programmes_table(filters: Filters) -> Table:
+    return _totals_table(
+        "programmes",
+        "Savings by programme",
+        "Programme",
+        selectors.savings_totals_by("programme__name", entries=_entries(filters)),
+        name_for_none="Returned by councils (no programme)",
+    )
+
+
+def _organisations_table(filters: Filters) -> Table:
+    year, period = filters.year, filters.period
     organisations = selectors.organisation_savings_against_target(
-        partnership=partnership,
-        entries=entries,
+        partnership=filters.partnership,
+        entries=_entries(filters),
         years=[year] if year is not None else (period.years if period else None),
     )
-    tables = [
-        Table(
-            "sub-regions",
-            "Savings by sub-region",
+    return Table(
+        "organisations",
+        "Savings by council against target",
+        [
+            Column("Council"),
+            Column("Target", "money"),
+            Column("Delivered", "money"),
+            Column("Forecast", "money"),
+            Column("Delivered as % of target", "percent"),
+        ],
+        [
             [
-                Column("Sub-region"),
-                Column("Grant allocation", "money"),
-                Column("Delivered savings", "money"),
-                Column("Total potential savings", "money"),
-            ],
-            sub_regions,
-            _with_total(sub_regions) if sub_regions else None,
-        ),
-        _totals_table(
-            "categories",
-            "Savings by category",
-            "Category",
-            selectors.savings_totals_by("category__name", entries=entries),
-        ),
-        _totals_table(
-            "programmes",
-            "Savings by programme",
-            "Programme",
-            selectors.savings_totals_by("programme__name", entries=entries),
-            name_for_none="Returned by councils (no programme)",
-        ),
-        Table(
-            "organisations",
-            "Savings by council against target",
-            [
-                Column("Council"),
-                Column("Target", "money"),
-                Column("Delivered", "money"),
-                Column("Forecast", "money"),
-                Column("Delivered as % of target", "percent"),
-            ],
-            [
-                [
-                    Link(row.organisation.name, council_url(row.organisation)),
-                    row.target,
-                    row.delivered,
-                    row.forecast,
-                    row.delivered_share_of_target,
-                ]
-                for row in organisations
-            ],
-        ),
-        Table(
-            "benefits",
-            "Other benefits, in their own units",
-            [Column("Unit"), Column("Total", "number")],
-            [
-                [row["unit"], row["total"]]
-                for row in selectors.other_benefits_by_unit(
-                    projects=Project.objects.filter(programme__partnership=partnership)
-                )
-            ],
-        ),
-    ]
-    return {table.slug: table for table in tables}
+                Link(row.organisation.name, council_url(row.organisation)),
+                row.target,
+                row.delivered,
+                row.forecast,
+                row.delivered_share_of_target,
+            ]
+            for row in organisations
+        ],
+    )
+
+
+def _benefits_table(filters: Filters) -> Table:
+    return Table(
+        "benefits",
+        "Other benefits, in their own units",
+        [Column("Unit"), Column("Total", "number")],
+        [
+            [row["unit"], row["total"]]
+            for row in selectors.other_benefits_by_unit(
+                projects=Project.objects.filter(programme__partnership=filters.partnership)
+            )
+        ],
+    )
+
+
+# Each table by its slug, in page order: a download builds only its own table.
+SUMMARY_TABLES = {
+    "sub-regions": _sub_regions_table,
+    "categories": _categories_table,
+    "programmes": _programmes_table,
+    "organisations": _organisations_table,
+    "benefits": _benefits_table,
+}
 
 
 @login_required
@@ -229,7 +252,7 @@ def savings_summary(request: HttpRequest) -> HttpResponse:
         "savings/summary.html",
         {
             "filters": filters,
-            "tables": _summary_tables(filters).values(),
+            "tables": [build(filters) for build in SUMMARY_TABLES.values()],
             "errors": filters.errors,
         },
     )
@@ -238,9 +261,10 @@ def savings_summary(request: HttpRequest) -> HttpResponse:
 @login_required
 def summary_download(request: HttpRequest, table: str) -> HttpResponse:
     filters = _filters(request)
-    chosen = _summary_tables(filters).get(table)
-    if chosen is None:
+    build = SUMMARY_TABLES.get(table)
+    if build is None:
         raise Http404("No such table.")
+    chosen = build(filters)
     parts = [filters.partnership.slug]
     parts += [filters.period.label.replace("/", "-")] if filters.period else []
     parts += [label(filters.year).replace("/", "-")] if filters.year is not None else []
@@ -265,16 +289,14 @@ def forecast_summary(request: HttpRequest) -> HttpResponse:
         "savings/forecast_summary.html",
         {
             "filters": filters,
-            "counts": [
-                selectors.forecast_rag_counts(partnership=filters.partnership, financial_year=year)
-                for year in years
-            ],
+            "counts": selectors.forecast_rag_counts(partnership=filters.partnership, years=years),
             "errors": filters.errors,
         },
     )
 
 
 def _managed_partnerships(user):
+    """The partnerships whose members' targets the user may set: the form's choices."""
     scope = scope_of(user)
     if scope.is_administrator:
         return Partnership.objects.all()
@@ -299,9 +321,8 @@ def target_list(request: HttpRequest) -> HttpResponse:
                 targets.order_by("organisation__name", "financial_year"),
                 per_page=PAGE_SIZE,
             ),
-            "can_set": _managed_partnerships(request.user)
-            .filter(pk=filters.partnership.pk)
-            .exists(),
+            # The partnership's managers set its members' targets.
+            "can_set": request.user.has_perm("partnership.change_partnership", filters.partnership),
             "errors": filters.errors,
         },
     )
@@ -309,13 +330,13 @@ def target_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def target_set(request: HttpRequest) -> HttpResponse:
-    # Programme managers set the targets of their partnerships' member councils.
-    managed = _managed_partnerships(request.user)
-    if not managed.exists():
+    if not request.user.has_perm("savings.change_savingstarget"):
         raise PermissionDenied
     form = SavingsTargetForm(
         posted(request),
-        organisations=Organisation.objects.filter(partnerships__in=managed).distinct(),
+        organisations=Organisation.objects.filter(
+            partnerships__in=_managed_partnerships(request.user)
+        ).distinct(),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -115,3 +115,39 @@ def test_an_officer_fixes_an_uploaded_return_submits_it_and_the_finance_officer_
     expect(page.locator("main .govuk-tag").first).to_have_text("Certified")
     savings_return.refresh_from_db()
     assert savings_return.status == SavingsReturn.Status.CERTIFIED
+
+
+@pytest.mark.browser
+def test_the_totals_so_far_follow_what_the_officer_types_on_the_enter_page(live_server, page: Page):
+    council = OrganisationFactory(name="North Kesteven District Council", gss_code="E07000139")
+    SavingsCategoryFactory(name="Procurement", slug="procurement")
+    user_with_role(
+        Role.Kind.OFFICER,
+        organisation=council,
+        username="officer-north-kesteven",
+        password=PASSWORD,
+    )
+
+    sign_in(
+        page,
+        f"{live_server.url}/savings/councils/{council.pk}/returns/new/",
+        "officer-north-kesteven",
+    )
+    expect(page.get_by_role("heading", name="Enter your savings return")).to_be_visible()
+    totals = page.locator("#running-totals")
+    expect(totals).to_be_visible()
+    expect(totals.locator("[data-total='delivered']")).to_have_text("£0.00")
+
+    page.get_by_label("Amount in pounds").fill("£1,250.50")
+    page.get_by_label("Cashable", exact=True).check()
+    page.get_by_label("Delivered", exact=True).check()
+
+    expect(totals.locator("[data-total='delivered']")).to_have_text("£1,250.50")
+    expect(totals.locator("[data-total='forecast']")).to_have_text("£0.00")
+    expect(totals.locator("[data-total='cashable']")).to_have_text("£1,250.50")
+
+    page.get_by_label("Forecast", exact=True).check()
+
+    expect(totals.locator("[data-total='delivered']")).to_have_text("£0.00")
+    expect(totals.locator("[data-total='forecast']")).to_have_text("£1,250.50")
+    assert not SavingsReturn.objects.exists()

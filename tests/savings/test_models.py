@@ -2,15 +2,18 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from programmes.services import ledger_record
-from savings.models import ForecastReturn, SavingsReturn, SavingsTarget
+from savings.models import ForecastReturn, SavingsEntry, SavingsReturn, SavingsTarget
 from savings.selectors import organisation_target_progress, sub_region_savings
 from tests.constraints import refused
 from tests.factories import (
     FundingSourceFactory,
     OrganisationFactory,
     ProgrammeFactory,
+    ProjectFactory,
+    SavingsCategoryFactory,
     SavingsEntryFactory,
     SubRegionFactory,
 )
@@ -23,6 +26,29 @@ def test_a_savings_entry_is_not_negative_and_its_quarter_is_one_to_four():
     assert refused(lambda: SavingsEntryFactory(amount=D("-1")))
     assert refused(lambda: SavingsEntryFactory(quarter=5))
     assert SavingsEntryFactory(quarter=4).quarter == 4
+
+
+def test_a_projects_saving_is_credited_to_the_projects_programme_however_it_is_saved():
+    # The admin saves an entry through full_clean, as its forms do.
+    project = ProjectFactory()
+    entry = SavingsEntry(
+        organisation=project.lead_organisation,
+        project=project,
+        category=SavingsCategoryFactory(),
+        financial_year=2010,
+        amount=D("500"),
+        status=SavingsEntry.Status.DELIVERED,
+    )
+    entry.full_clean()
+    entry.save()
+    assert SavingsEntry.objects.get(pk=entry.pk).programme == project.programme
+
+    entry.programme = ProgrammeFactory()
+    with pytest.raises(ValidationError) as refusal:
+        entry.full_clean()
+    assert refusal.value.message_dict["programme"] == [
+        "A project's saving is credited to the project's programme."
+    ]
 
 
 def test_a_council_has_one_current_return_per_quarter_with_earlier_versions_kept():

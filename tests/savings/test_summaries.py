@@ -12,6 +12,7 @@ from tests.factories import (
     ProjectFactory,
     SavingsCategoryFactory,
     SavingsEntryFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -40,9 +41,10 @@ def test_green_amber_red_and_not_returned_are_counted_per_year():
         returned_on=TODAY,
         by=None,
     )
-    counts = forecast_rag_counts(partnership=partnership, financial_year=2011)
+    counts, later = forecast_rag_counts(partnership=partnership, years=[2011, 2012])
     assert (counts.green, counts.amber, counts.red) == (2, 1, 1)
     assert [c.name for c in counts.not_returned] == ["Council E"]
+    assert (later.financial_year, later.green, len(later.not_returned)) == (2012, 1, 4)
 
 
 def test_an_amber_or_red_forecast_needs_a_comment():
@@ -67,15 +69,17 @@ def test_a_later_forecast_for_the_same_year_replaces_the_earlier_one():
         returned_on=TODAY,
         by=None,
     )
+    officer = UserFactory()
     forecast = forecast_return_record(
         organisation=council,
         financial_year=2011,
         rag="amber",
         comment="Leisure review late",
         returned_on=TODAY,
-        by=None,
+        by=officer,
     )
     assert forecast.history.count() == 2
+    assert forecast.history.first().history_user == officer
     assert council.forecast_returns.get().rag == "amber"
 
 
