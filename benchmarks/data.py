@@ -81,7 +81,6 @@ def add_projects(partners: Partners, count: int, *, start: int = 1) -> list[Proj
             title=f"Outcome {position} delivered",
             due_on=today + offset * DAY,
             forecast_on=today + offset * DAY,
-            payment_amount=third(project.grant_awarded),
             **(
                 {"status": "verified", "achieved_on": today - 90 * DAY, "verified_on": today}
                 if position == 1
@@ -110,7 +109,7 @@ def add_projects(partners: Partners, count: int, *, start: int = 1) -> list[Proj
         GrantPayment(
             project=milestone.project,
             milestone=milestone,
-            amount=milestone.payment_amount,
+            amount=third(milestone.project.grant_awarded),
             due_on=milestone.forecast_on + 30 * DAY,
             **(
                 {

@@ -64,7 +64,6 @@ def project_with(line, council, *, milestones: int, paid: int, reports: int) -> 
                 title=f"Outcome {position} delivered",
                 due_on=starts_on + 7 * position * DAY,
                 forecast_on=starts_on + 7 * position * DAY,
-                payment_amount=PAYMENT,
                 **(
                     {
                         "status": "verified",

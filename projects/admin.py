@@ -52,7 +52,6 @@ class MilestoneInline(PortalInline):
         "title",
         "due_on",
         "forecast_on",
-        "payment_amount",
         "status",
         "achieved_on",
         "verified_on",
@@ -150,9 +149,9 @@ class MilestoneAdmin(ProjectChildAdmin):
         "status",
         "achieved_on",
         "verified_on",
-        money("payment_amount", "payment"),
+        money("releases", "payment", sortable=False),
     ]
-    list_select_related = ["project"]
+    list_select_related = ["project", "payment"]
     list_filter = ["status", *ProjectChildAdmin.list_filter]
     search_fields = ["title", "project__reference", "project__title"]
     date_hierarchy = "forecast_on"

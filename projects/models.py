@@ -1,6 +1,8 @@
 """Projects, their outcome milestones and grant payments, progress reports and
 invest-to-save repayments."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import FileExtensionValidator
@@ -127,9 +129,6 @@ class Milestone(models.Model):
     review_comment = models.TextField(
         blank=True, help_text="The programme manager's comment when returning the milestone"
     )
-    payment_amount = models.DecimalField(
-        **MONEY, default=0, help_text="Grant released when this milestone is verified"
-    )
 
     objects = ProjectChildQuerySet.as_manager()
     history = HistoricalRecords()
@@ -139,11 +138,6 @@ class Milestone(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "position"], name="milestone_position_unique_in_project"
-            ),
-            models.CheckConstraint(
-                condition=Q(payment_amount__gte=0),
-                name="milestone_payment_not_negative",
-                violation_error_message="A milestone's payment cannot be negative.",
             ),
             models.CheckConstraint(
                 condition=Q(verified_on__isnull=True)
@@ -167,6 +161,15 @@ class Milestone(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:milestone-detail", kwargs={"pk": self.pk})
+
+    @property
+    def releases(self) -> Decimal:
+        """The grant its verification releases: its payment's amount, unless there is
+        none or it was cancelled. (Select or prefetch ``payment`` with a list.)"""
+        payment = getattr(self, "payment", None)
+        if payment is None or payment.status == GrantPayment.Status.CANCELLED:
+            return Decimal("0.00")
+        return payment.amount
 
 
 class MilestoneEvidence(models.Model):

@@ -11,6 +11,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Sum,
@@ -128,7 +129,7 @@ def project_milestones(project: Project) -> list[Milestone]:
         forecast_on__lt=timezone.localdate(),
     )
     return list(
-        project.milestones.annotate(
+        project.milestones.select_related("payment").annotate(
             is_overdue=ExpressionWrapper(overdue, output_field=BooleanField())
         )
     )
@@ -245,7 +246,11 @@ def project_delivery(
 def projects_delivery(projects: list[Project], today: datetime.date) -> list[ProjectDelivery]:
     """:func:`project_delivery` for each project, in two queries however many there are
     (the projects' programmes must already be joined)."""
-    prefetch_related_objects(projects, "milestones", "progress_reports")
+    prefetch_related_objects(
+        projects,
+        Prefetch("milestones", Milestone.objects.select_related("payment")),
+        "progress_reports",
+    )
     return [project_delivery(project, today) for project in projects]
 
 
@@ -295,7 +300,7 @@ def milestones_awaiting_verification(user) -> QuerySet[Milestone]:
         milestones = milestones.filter(
             project__programme__partnership__in=scope.managed_partnership_ids
         )
-    return milestones.select_related("project__lead_organisation").order_by(
+    return milestones.select_related("project__lead_organisation", "payment").order_by(
         "achieved_on", "project__reference", "position"
     )
 
@@ -664,7 +669,7 @@ def reminder_digests(today: datetime.date) -> tuple[list[OfficerDigest], list[Ma
         Milestone.objects.filter(
             status=Milestone.Status.ACHIEVED, project__programme__partnership__in=partnerships
         )
-        .select_related("project__programme", "project__lead_organisation")
+        .select_related("project__programme", "project__lead_organisation", "payment")
         .order_by("achieved_on", "project__reference", "position")
     ):
         awaiting_in.setdefault(milestone.project.programme.partnership_id, []).append(milestone)

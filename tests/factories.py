@@ -164,7 +164,6 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Outcome {n} delivered")
     due_on = datetime.date(2011, 9, 30)
     forecast_on = factory.SelfAttribute("due_on")
-    payment_amount = Decimal("25000.00")
 
 
 class GrantPaymentFactory(factory.django.DjangoModelFactory):

@@ -3,8 +3,9 @@ recording and scheduling grant payments, repayments and clawback."""
 
 from django import forms
 
+from partnership.govuk_forms import DateField, GovukForm, MoneyField, text_input
+
 from .evidence import ALLOWED_NAMES, EvidenceFilesField, LinksField
-from .fields import GovukForm, date_field, money_field, text_input
 
 # Milestones ----------------------------------------------------------------------------
 
@@ -21,13 +22,13 @@ class MilestoneAddForm(GovukForm):
     description = forms.CharField(
         label="Description", widget=forms.Textarea, required=False, help_text="Optional"
     )
-    due_on = date_field(
-        "Date due",
+    due_on = DateField(
+        label="Date due",
         help_text="The baseline agreed, for example 30 9 2012",
         error_messages={"required": "Enter the date the milestone is due"},
     )
-    payment_amount = money_field(
-        "Grant paid once it is verified",
+    payment_amount = MoneyField(
+        label="Grant paid once it is verified",
         help_text="0 if its delivery releases no payment",
         error_messages={"required": "Enter the grant paid on delivery, or 0"},
     )
@@ -36,7 +37,7 @@ class MilestoneAddForm(GovukForm):
 class MilestoneLogForm(GovukForm):
     submit_label = "Log as achieved"
 
-    achieved_on = date_field("Date achieved", help_text="For example, 30 9 2011")
+    achieved_on = DateField(label="Date achieved", help_text="For example, 30 9 2011")
     delivered = forms.CharField(
         label="What was delivered",
         widget=forms.Textarea,
@@ -68,7 +69,7 @@ class MilestoneLogForm(GovukForm):
 class MilestoneReprofileForm(GovukForm):
     submit_label = "Re-profile milestone"
 
-    new_forecast_on = date_field("New forecast date", help_text="For example, 31 3 2012")
+    new_forecast_on = DateField(label="New forecast date", help_text="For example, 31 3 2012")
     reason = forms.CharField(
         label="Why the date changes",
         widget=forms.Textarea,
@@ -102,7 +103,7 @@ class PaymentWithholdForm(GovukForm):
 class PaymentRecordForm(GovukForm):
     submit_label = "Record payment"
 
-    paid_on = date_field("Date paid", help_text="For example, 14 10 2011")
+    paid_on = DateField(label="Date paid", help_text="For example, 14 10 2011")
     reference = forms.CharField(
         label="Remittance reference",
         max_length=100,
@@ -116,7 +117,7 @@ class ReceiptForm(GovukForm):
 
     submit_label = "Record receipt"
 
-    received_on = date_field("Date received", help_text="For example, 2 5 2012")
+    received_on = DateField(label="Date received", help_text="For example, 2 5 2012")
     reference = forms.CharField(
         label="Receipt reference",
         max_length=100,
@@ -128,17 +129,21 @@ class ReceiptForm(GovukForm):
 class RepaymentForm(GovukForm):
     submit_label = "Add repayment"
 
-    due_on = date_field("Date due", help_text="For example, 30 4 2012")
-    amount = money_field("Amount", error_messages={"required": "Enter the amount to be repaid"})
+    due_on = DateField(label="Date due", help_text="For example, 30 4 2012")
+    amount = MoneyField(
+        label="Amount", error_messages={"required": "Enter the amount to be repaid"}
+    )
 
 
 class ClawbackForm(GovukForm):
     submit_label = "Demand refund"
 
-    amount = money_field("Amount to be refunded", error_messages={"required": "Enter the amount"})
+    amount = MoneyField(
+        label="Amount to be refunded", error_messages={"required": "Enter the amount"}
+    )
     reason = forms.CharField(
         label="Why the grant is clawed back",
         widget=forms.Textarea,
         error_messages={"required": "Give the reason for the clawback"},
     )
-    demanded_on = date_field("Date of the demand", help_text="For example, 31 3 2013")
+    demanded_on = DateField(label="Date of the demand", help_text="For example, 31 3 2013")

@@ -8,12 +8,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from partnership import financial_years
+from partnership.govuk_forms import text_input
 from partnership.models import Organisation, Partnership, SubRegion
 from programmes.models import Programme
 from projects.models import GrantPayment, Milestone, Project
 from projects.selectors import OPEN_MILESTONE
-
-from .fields import text_input
 
 
 class _GetForm(forms.Form):
@@ -107,9 +106,7 @@ class ProjectFilter(django_filters.FilterSet):
 
 
 def _due_in_year(queryset, name, year):
-    start, _ = financial_years.quarter_bounds(int(year), 1)
-    _, end = financial_years.quarter_bounds(int(year), 4)
-    return queryset.filter(due_on__range=(start, end))
+    return queryset.filter(due_on__range=financial_years.year_bounds(int(year)))
 
 
 def _due_in_quarter(queryset, name, quarter):

@@ -7,14 +7,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from partnership import financial_years
-from partnership.govuk_forms import GovukModelForm
+from partnership.govuk_forms import GovukForm, GovukModelForm, MoneyField, text_input
 from projects.models import (
     Project,
     ProjectRisk,
     Rag,
 )
-
-from .fields import GovukForm, money_field, text_input
 
 RAG_CHOICES = Rag.choices
 
@@ -47,11 +45,11 @@ class ProgressReportForm(GovukForm):
     risks_and_issues = forms.CharField(
         label="Risks and issues", widget=forms.Textarea, required=False
     )
-    spend_to_date = money_field(
-        "Spend to date", required=False, help_text="In pounds, for example 25,000"
+    spend_to_date = MoneyField(
+        label="Spend to date", required=False, help_text="In pounds, for example 25,000"
     )
-    savings_to_date = money_field(
-        "Cashable savings to date", required=False, help_text="In pounds, for example 5,000"
+    savings_to_date = MoneyField(
+        label="Cashable savings to date", required=False, help_text="In pounds, for example 5,000"
     )
     risks = forms.ModelMultipleChoiceField(
         label="Risks from the register this report refers to",
@@ -81,8 +79,8 @@ class SpendRowForm(forms.Form):
 
     financial_year = forms.IntegerField(widget=forms.HiddenInput)
     quarter = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=4)
-    forecast = money_field("Forecast", required=False)
-    actual = money_field("Actual", required=False)
+    forecast = MoneyField(label="Forecast", required=False)
+    actual = MoneyField(label="Actual", required=False)
 
     @property
     def label(self) -> str:

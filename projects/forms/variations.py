@@ -10,11 +10,10 @@ from crispy_forms_gds.layout import (
 )
 from django import forms
 
+from partnership.govuk_forms import DateField, GovukForm, MoneyField
 from partnership.models import Decision, Partnership
 from projects.models import ChangeRequest, GrantPayment
 from projects.services import PaymentTerms
-
-from .fields import GovukForm, date_field, money_field
 
 
 def _given(answer, otherwise):
@@ -31,8 +30,10 @@ class ChangeRequestForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose what you want to change"},
     )
-    new_grant_awarded = money_field("New grant", required=False)
-    new_ends_on = date_field("New end date", required=False, help_text="For example, 30 9 2013")
+    new_grant_awarded = MoneyField(label="New grant", required=False)
+    new_ends_on = DateField(
+        label="New end date", required=False, help_text="For example, 30 9 2013"
+    )
     new_scope = forms.CharField(
         label="New scope",
         widget=forms.Textarea,
@@ -58,14 +59,14 @@ class ChangeRequestForm(GovukForm):
         for payment in self.payments:
             # The error summary lists every payment's errors together: each names its payment.
             which = f"the payment due {payment.due_on:%-d %B %Y}"
-            self.fields[f"payment_{payment.pk}_amount"] = money_field(
-                "New amount",
+            self.fields[f"payment_{payment.pk}_amount"] = MoneyField(
+                label="New amount",
                 required=False,
                 initial=payment.amount,
                 error_messages={"invalid": f"Enter the new amount of {which} in pounds"},
             )
-            self.fields[f"payment_{payment.pk}_due_on"] = date_field(
-                "New due date",
+            self.fields[f"payment_{payment.pk}_due_on"] = DateField(
+                label="New due date",
                 required=False,
                 initial=payment.due_on,
                 error_messages={"invalid": f"Enter a real new due date for {which}"},
@@ -186,8 +187,8 @@ class ProjectCloseForm(GovukForm):
         widget=forms.Textarea,
         error_messages={"required": "Say what the project delivered"},
     )
-    savings_realised = money_field(
-        "Cashable savings realised",
+    savings_realised = MoneyField(
+        label="Cashable savings realised",
         error_messages={"required": "Enter the savings realised, or 0 if there were none"},
     )
     lessons_learnt = forms.CharField(

@@ -116,7 +116,6 @@ def milestone_add(
         description=description,
         due_on=due_on,
         forecast_on=due_on,
-        payment_amount=payment_amount,
     )
     milestone._history_user = by
     save_valid(milestone)

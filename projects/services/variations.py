@@ -17,7 +17,6 @@ from projects.models import (
     ChangeRequest,
     Clawback,
     GrantPayment,
-    Milestone,
     PaymentChange,
     Project,
     ProjectClosure,
@@ -136,8 +135,8 @@ def change_request_submit(
 
 def _reschedule(request: ChangeRequest, by: User) -> None:
     """Give each payment the request changes its new amount and date (nothing cancels
-    it), keeping its milestone's payment in step. A payment approved, paid or
-    cancelled since the request was made is not touched: the request is refused."""
+    it). A payment approved, paid or cancelled since the request was made is not
+    touched: the request is refused."""
     changes = list(request.payment_changes.all())
     payments = GrantPayment.objects.select_for_update().in_bulk(
         [change.payment_id for change in changes]
@@ -158,12 +157,6 @@ def _reschedule(request: ChangeRequest, by: User) -> None:
         payment._history_user = by
         payment._change_reason = f"Re-profiled by change request {request.pk}"
         payment.save(update_fields=["amount", "due_on", "status"])
-    new_amounts = {change.payment_id: change.new_amount for change in changes}
-    for milestone in Milestone.objects.filter(payment__in=new_amounts).select_related("payment"):
-        milestone.payment_amount = new_amounts[milestone.payment.pk]
-        milestone._history_user = by
-        milestone._change_reason = f"Payment re-profiled by change request {request.pk}"
-        milestone.save(update_fields=["payment_amount"])
 
 
 @transaction.atomic
@@ -197,6 +190,7 @@ def change_request_approve(
                     f"Variation: grant {gbp(project.grant_awarded)} "
                     f"to {gbp(request.new_grant_awarded)}"
                 ),
+                decision=decision,
                 by=by,
             )
         project.grant_awarded = request.new_grant_awarded
@@ -258,9 +252,8 @@ def project_close(
     for payment in project.payments.select_for_update().filter(
         status__in=GrantPayment.OPEN_STATUSES
     ):
-        payment.status = GrantPayment.Status.CANCELLED
+        move(payment, GrantPayment.Status.CANCELLED, PAYMENT_TRANSITIONS, PaymentStatus, by)
         payment._change_reason = "Cancelled at closure"
-        payment._history_user = by
         payment.save(update_fields=["status"])
     unspent = project_money(project).unpaid
     if unspent > 0:

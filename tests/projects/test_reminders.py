@@ -202,3 +202,12 @@ def test_the_task_runs_for_today_when_no_day_is_given(em_iep):
     UserFactory()  # a user with no role is never e-mailed
 
     assert send_delivery_reminders() >= 1
+
+
+def test_the_weekly_beat_entry_names_the_reminder_task_celery_knows(settings):
+    from config.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["projects-delivery-reminders"]
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks
+    assert entry["schedule"].day_of_week == {1}  # Mondays

@@ -130,7 +130,7 @@ def test_less_grant_releases_the_difference_but_never_below_what_is_paid_or_sche
     assert budget_line_balance(project.budget_line).available == D("680000.00")
     second.refresh_from_db()
     assert second.amount == D("10000.00")
-    assert second.milestone.payment_amount == D("10000.00")
+    assert second.milestone.releases == D("10000.00")
 
 
 def test_a_reprofile_moves_payments_and_the_original_schedule_stays_visible(project):
@@ -149,7 +149,7 @@ def test_a_reprofile_moves_payments_and_the_original_schedule_stays_visible(proj
     second.refresh_from_db()
     assert (first.amount, first.due_on) == (D("45000.00"), later)
     assert second.amount == D("55000.00")
-    assert [m.payment_amount for m in project.milestones.order_by("position")] == [
+    assert [m.releases for m in project.milestones.order_by("position")] == [
         D("45000.00"),
         D("55000.00"),
     ]
@@ -219,7 +219,7 @@ def test_nothing_cancels_a_payment_and_a_cut_returns_its_grant(project):
     change_request_approve(request=request, by=UserFactory())
     second.refresh_from_db()
     assert second.status == GrantPayment.Status.CANCELLED
-    assert second.milestone.payment_amount == D("0.00")
+    assert second.milestone.releases == D("0.00")  # cancelled
     assert project_money(project).committed == D("60000.00")
     assert budget_line_balance(project.budget_line).available == D("690000.00")
 
@@ -282,6 +282,11 @@ def test_closure_cancels_open_payments_and_returns_unspent_grant(project):
     )
     assert closure.unspent_returned == D("40000.00")
     assert project.payments.get(milestone__position=2).status == GrantPayment.Status.CANCELLED
+    # A milestone shows what its payment releases, so a cancelled payment releases nothing.
+    assert [m.releases for m in project.milestones.order_by("position")] == [
+        D("60000.00"),
+        D("0.00"),
+    ]
     assert project_money(project).committed == D("60000.00")
     assert budget_line_balance(project.budget_line).available == D("690000.00")
     with pytest.raises(ProjectError, match="already closed"):
