@@ -1,4 +1,5 @@
 from .navigation import menu_for
+from .permissions import can_use_admin
 from .scopes import scope_of
 
 
@@ -8,4 +9,5 @@ def portal(request):
     return {
         "portal_scope": scope,
         "portal_menu": menu_for(scope, request.path) if scope.kinds else [],
+        "portal_can_use_admin": can_use_admin(getattr(request, "user", None)),
     }

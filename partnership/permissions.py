@@ -75,6 +75,12 @@ def can_change_meeting(user, meeting: Meeting | None = None) -> bool:
     return can_change_partnership(user, meeting.partnership if meeting else None)
 
 
+def can_use_admin(user) -> bool:
+    """The admin site is for administrators and programme managers only."""
+    scope = scope_of(user)
+    return scope.is_administrator or bool(scope.managed_partnership_ids)
+
+
 def can_manage_roles(user, obj=None) -> bool:
     return is_administrator(user)
 

@@ -27,10 +27,13 @@ def load_demo_users(
         return []
     users = []
     for row in rows("demo_users.csv"):
-        # Every demo user may use the admin, so each role can be tried out there too.
+        # Only the support team uses the admin (partnership.admin_site).
         user, created = User.objects.get_or_create(
             username=row["username"],
-            defaults={"is_staff": True, "is_superuser": row["is_superuser"] == "yes"},
+            defaults={
+                "is_staff": row["role"] in ("administrator", "programme_manager"),
+                "is_superuser": row["is_superuser"] == "yes",
+            },
         )
         if created:
             user.set_password(DEMO_PASSWORD)
