@@ -31,6 +31,11 @@ class BiddingRoundAdmin(PortalAdmin):
     search_fields = ["name", "budget_line__name", "budget_line__programme__name"]
     date_hierarchy = "opens_on"
     autocomplete_fields = ["budget_line", "previous_round"]
+    # Opening a round checks what its budget line still has to offer (bids.services
+    # round_open); the round's pages do that, so the admin adds none and keeps the
+    # money and the line it came from as they were opened.
+    addable = False
+    readonly_fields = ["budget_line", "previous_round", "amount_available"]
     inlines = [CriterionInline]
 
 
@@ -47,18 +52,21 @@ class CriterionAdmin(PortalAdmin):
     autocomplete_fields = ["bidding_round"]
 
 
+# Scores and declarations of interest are recorded on the round's scoring pages,
+# whose services check the scorer is named for the round and has declared no
+# interest in the bid; here they are read.
 class ScoreInline(PortalInline):
     model = Score
     fields = ["criterion", "points", "comment", "scorer", "scored_at"]
-    readonly_fields = ["scorer", "scored_at"]
-    recorded_by_field = "scorer"
+    readonly_fields = fields
+    editable = False
 
 
 class InterestDeclarationInline(PortalInline):
     model = InterestDeclaration
     fields = ["reason", "user", "declared_at"]
-    readonly_fields = ["user", "declared_at"]
-    recorded_by_field = "user"
+    readonly_fields = fields
+    editable = False
     show_change_link = False
 
 
@@ -147,10 +155,14 @@ class BidAdmin(PortalAdmin):
             },
         ),
     ]
-    # Status and allocation move only through bids.services, which commit the grant
-    # in the ledger and refuse moves the lifecycle does not allow.
+    # Status, assessment and allocation move only through bids.services, which
+    # commit the grant in the ledger and refuse moves the lifecycle does not allow.
+    # A bid once submitted is the sponsor's record of what it asked for.
     readonly_fields = [
         *DERIVED,
+        "agreed_points",
+        "recommendation",
+        "recommendation_note",
         "status",
         "grant_allocated",
         "decision",
@@ -160,6 +172,9 @@ class BidAdmin(PortalAdmin):
     ]
     recorded_by_field = "created_by"
     inlines = [ScoreInline, InterestDeclarationInline]
+
+    def is_settled(self, bid):
+        return bid.status != Bid.Status.DRAFT
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -182,8 +197,7 @@ class ScoreAdmin(BidChildAdmin):
     list_display = ["bid", "criterion", "points", "scorer", "scored_at"]
     list_select_related = ["bid__sponsor", "criterion", "scorer"]
     search_fields = ["bid__title", "criterion__name", "comment"]
-    readonly_fields = ["scorer", "scored_at"]
-    recorded_by_field = "scorer"
+    editable = False
 
 
 @admin.register(InterestDeclaration)
@@ -191,5 +205,4 @@ class InterestDeclarationAdmin(BidChildAdmin):
     list_display = ["bid", "user", "reason", "declared_at"]
     list_select_related = ["bid__sponsor", "user"]
     search_fields = ["bid__title", "reason"]
-    readonly_fields = ["user", "declared_at"]
-    recorded_by_field = "user"
+    editable = False

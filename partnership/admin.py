@@ -138,6 +138,13 @@ class MeetingAdmin(PortalAdmin):
     search_fields = ["title", "place"]
     date_hierarchy = "held_on"
     autocomplete_fields = ["minutes_approved_at"]
+    # The minutes move from draft to approved through partnership.services, at a
+    # later meeting; approved minutes are the record, and their items with them.
+    readonly_fields = ["minutes_status", "minutes_approved_at"]
+
+    def is_settled(self, meeting):
+        return meeting.minutes_status == Meeting.MinutesStatus.APPROVED
+
     inlines = [
         AgendaItemInline,
         AttendanceInline,
@@ -152,6 +159,9 @@ class MeetingChildAdmin(PortalAdmin):
     list_select_related = ["meeting__partnership"]
     list_filter = [("meeting__partnership", RelatedOnlyFieldListFilter)]
     autocomplete_fields = ["meeting"]
+
+    def is_settled(self, item):
+        return item.meeting.minutes_status == Meeting.MinutesStatus.APPROVED
 
 
 @admin.register(AgendaItem)

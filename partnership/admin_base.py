@@ -82,12 +82,23 @@ class PortalAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
     ``fixed_after_creation`` lists fields set when a row is added that only a
     service changes afterwards (a project's grant is a commitment in the ledger).
     ``recorded_by_field`` is stamped with the signed-in user on a new row.
+
+    The services own status and money, so the admin never writes past them:
+    ``editable = False`` shows a model read-only (its rows are made and moved only
+    by services, in the portal's pages); ``addable = False`` and ``deletable =
+    False`` refuse adding or deleting rows that a service makes or the ledger
+    depends on; :meth:`is_settled` names the rows a lifecycle has moved past
+    editing (submitted, decided, paid, certified), which are then read-only and
+    never deleted, with every inline on their page.
     """
 
     visible_via: str | None = None
     visible_to_all: bool = False
     fixed_after_creation: tuple[str, ...] = ()
     recorded_by_field: str | None = None
+    editable: bool = True
+    addable: bool = True
+    deletable: bool = True
     list_per_page = 50
 
     def __init__(self, model, admin_site):
@@ -130,17 +141,31 @@ class PortalAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
     def has_view_permission(self, request, obj=None):
         return allows(request, "view", self.model, obj)
 
+    def is_settled(self, obj) -> bool:
+        """True for a row its lifecycle has moved past editing."""
+        return False
+
     def has_change_permission(self, request, obj=None):
+        if not self.editable or (obj is not None and self.is_settled(obj)):
+            return False
         return allows(request, "change", self.model, obj)
 
     def has_add_permission(self, request):
-        return allows(request, "add", self.model)
+        return self.editable and self.addable and allows(request, "add", self.model)
 
     def has_delete_permission(self, request, obj=None):
+        if not (self.editable and self.deletable) or (obj is not None and self.is_settled(obj)):
+            return False
         return allows(request, "delete", self.model, obj)
 
     def has_module_permission(self, request):
         return self.has_view_or_change_permission(request)
+
+    def get_actions(self, request):
+        # Deleting in bulk would skip the per-row check of is_settled.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     # Forms
 
@@ -198,17 +223,24 @@ class PortalInline(ScopedChoicesMixin, admin.TabularInline):
     def _allows(self, request, verb: str, parent) -> bool:
         return allows(request, verb, self.model, self.row_for_rules(parent))
 
+    def _editable_in(self, parent) -> bool:
+        """Rows of a settled parent (a certified return's entries) are settled too."""
+        if not self.editable or parent is None:
+            return self.editable
+        parent_admin = self.admin_site.get_model_admin(self.parent_model)
+        return not (isinstance(parent_admin, PortalAdmin) and parent_admin.is_settled(parent))
+
     def has_view_permission(self, request, obj=None):
         return self._allows(request, "view", obj)
 
     def has_change_permission(self, request, obj=None):
-        return self.editable and self._allows(request, "change", obj)
+        return self._editable_in(obj) and self._allows(request, "change", obj)
 
     def has_add_permission(self, request, obj):
-        return self.editable and self._allows(request, "add", obj)
+        return self._editable_in(obj) and self._allows(request, "add", obj)
 
     def has_delete_permission(self, request, obj=None):
-        return self.editable and self._allows(request, "delete", obj)
+        return self._editable_in(obj) and self._allows(request, "delete", obj)
 
     def get_formset(self, request, obj=None, **kwargs):
         if self.recorded_by_field:

@@ -45,6 +45,10 @@ MILESTONE_PROGRESS = ["status", "achieved_on", "delivered", "verified_on", "veri
 
 
 class MilestoneInline(PortalInline):
+    """A milestone is added with the payment it releases on the project's page
+    (projects.services.milestone_add, which keeps the schedule within the award);
+    here its wording can be corrected."""
+
     model = Milestone
     form = MilestoneForm
     fields = [
@@ -56,7 +60,13 @@ class MilestoneInline(PortalInline):
         "achieved_on",
         "verified_on",
     ]
-    readonly_fields = ["forecast_on", *MILESTONE_PROGRESS]
+    readonly_fields = ["due_on", "forecast_on", *MILESTONE_PROGRESS]
+
+    def has_add_permission(self, request, obj):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 # Approval, release and payment are recorded by the payment services, which write
@@ -75,17 +85,8 @@ PAYMENT_PROGRESS = [
 class GrantPaymentInline(PortalInline):
     model = GrantPayment
     fields = ["milestone", "amount", "due_on", "status", "approved_on", "paid_on", "reference"]
-    readonly_fields = PAYMENT_PROGRESS
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        if "milestone" in formset.form.base_fields:
-            # Only this project's milestones can release its payments.
-            milestones = formset.form.base_fields["milestone"]
-            milestones.queryset = (
-                milestones.queryset.filter(project=obj) if obj else (milestones.queryset.none())
-            )
-        return formset
+    readonly_fields = fields
+    editable = False
 
 
 @admin.register(Project)
@@ -113,10 +114,17 @@ class ProjectAdmin(PortalAdmin):
         "lead_organisation__name",
         "lead_organisation__short_name",
     ]
-    autocomplete_fields = ["programme", "budget_line", "lead_organisation", "partners", "bid"]
-    # The award is a commitment in the ledger, against this programme's budget line.
-    fixed_after_creation = ("programme", "budget_line", "bid", "grant_awarded")
+    autocomplete_fields = ["lead_organisation", "partners"]
+    # A project is made by the board's decision on its bid, which commits the award
+    # in the ledger against the budget line; a change of grant is a change request,
+    # and the status follows delivery and closure. So none of those is typed here.
+    readonly_fields = ["programme", "budget_line", "bid", "grant_awarded", "status"]
+    addable = False
+    deletable = False
     inlines = [MilestoneInline, GrantPaymentInline]
+
+    def is_settled(self, project):
+        return project.status in (Project.Status.CLOSED, Project.Status.WITHDRAWN)
 
 
 class ProjectChildAdmin(PortalAdmin):
@@ -155,9 +163,13 @@ class MilestoneAdmin(ProjectChildAdmin):
     list_filter = ["status", *ProjectChildAdmin.list_filter]
     search_fields = ["title", "project__reference", "project__title"]
     date_hierarchy = "forecast_on"
-    readonly_fields = ["forecast_on", *MILESTONE_PROGRESS]
-    fixed_after_creation = ("project", "due_on")
+    readonly_fields = ["project", "due_on", "forecast_on", *MILESTONE_PROGRESS]
+    addable = False  # with its payment, on the project's page (see MilestoneInline)
+    deletable = False
     inlines = [MilestoneReprofileInline]
+
+    def is_settled(self, milestone):
+        return milestone.status == Milestone.Status.VERIFIED
 
 
 @admin.register(MilestoneReprofile)
@@ -174,15 +186,7 @@ class MilestoneReprofileAdmin(PortalAdmin):
         ("milestone__project__programme", RelatedOnlyFieldListFilter),
     ]
     search_fields = ["reason", "milestone__title", "milestone__project__reference"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    editable = False
 
 
 @admin.display(description="accountable body", ordering="project__lead_organisation__name")
@@ -211,8 +215,10 @@ class GrantPaymentAdmin(ProjectChildAdmin):
     ]
     search_fields = ["reference", "project__reference", "project__lead_organisation__name"]
     date_hierarchy = "due_on"
-    readonly_fields = PAYMENT_PROGRESS
-    autocomplete_fields = ["project", "milestone"]
+    # Every field of a payment is a service's: scheduled with its milestone,
+    # re-profiled by a change request, approved, withheld, released and paid on
+    # the payment's page.
+    editable = False
 
 
 @admin.register(ProgressReport)
@@ -236,8 +242,12 @@ class ProgressReportAdmin(ProjectChildAdmin):
         *ProjectChildAdmin.list_filter,
     ]
     search_fields = ["project__reference", "project__title", "narrative"]
-    # Submission is a step of its own (who and when), not a field to type.
-    readonly_fields = ["status", "submitted_by", "submitted_at"]
+    # Submission is a step of its own (who and when), not a field to type; a
+    # submitted report is corrected by a new version.
+    readonly_fields = ["status", "version", "submitted_by", "submitted_at"]
+
+    def is_settled(self, report):
+        return report.status != ProgressReport.Status.DRAFT
 
 
 @admin.register(Repayment)
@@ -254,8 +264,10 @@ class RepaymentAdmin(ProjectChildAdmin):
     list_filter = [*ProjectChildAdmin.list_filter, "received_on"]
     search_fields = ["project__reference", "reference"]
     date_hierarchy = "due_on"
-    # A repayment received is money into the programme: recorded with its ledger entry.
-    readonly_fields = ["received_on", "reference", "ledger_entry"]
+    # Repayments are agreed for invest-to-save projects only, and one received is
+    # money into the programme, recorded with its ledger entry: both on the
+    # project's pages (repayment_schedule, repayment_record_received).
+    editable = False
 
 
 class ProgressReportSpendInline(PortalInline):
@@ -289,18 +301,10 @@ class ChangeRequestAdmin(ProjectChildAdmin):
     list_select_related = ["project", "requested_by"]
     list_filter = ["kind", "status", *ProjectChildAdmin.list_filter]
     search_fields = ["project__reference", "project__title", "reason"]
-    # Approval amends the project through the ledger: a step of the projects services.
-    readonly_fields = [
-        "status",
-        "previous_grant_awarded",
-        "previous_ends_on",
-        "decided_by",
-        "decided_at",
-        "decision",
-        "decision_note",
-        "requested_by",
-    ]
-    recorded_by_field = "requested_by"
+    # A request is made with the payments it re-profiles, and approval amends the
+    # project through the ledger: both are steps of the projects services, on the
+    # project's pages.
+    editable = False
 
 
 @admin.register(ProjectClosure)
@@ -309,15 +313,7 @@ class ProjectClosureAdmin(ProjectChildAdmin):
     list_select_related = ["project"]
     search_fields = ["project__reference", "project__title"]
     visible_via = "project"
-
-    def has_add_permission(self, request):
-        return False  # closing returns unspent grant through the ledger: a service step
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    editable = False  # closing returns unspent grant through the ledger: a service step
 
 
 @admin.register(Clawback)
@@ -326,7 +322,9 @@ class ClawbackAdmin(ProjectChildAdmin):
     list_select_related = ["project__lead_organisation"]
     list_filter = ["status", *ProjectChildAdmin.list_filter]
     search_fields = ["project__reference", "reason", "reference"]
-    readonly_fields = ["status", "received_on", "reference", "ledger_entry"]
+    # A demand is made, and its refund recorded, through the ledger on the project's
+    # pages (clawback_demand, clawback_record_received).
+    editable = False
 
 
 class MilestoneEvidenceInline(PortalInline):

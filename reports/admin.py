@@ -18,15 +18,7 @@ class BoardPackAdmin(PortalAdmin):
     list_filter = ["status", "kind", ("meeting__partnership", RelatedOnlyFieldListFilter)]
     search_fields = ["meeting__title", "error"]
     actions = ["try_again"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in BoardPack._meta.fields]
+    editable = False
 
     @admin.action(description="Try the selected failed packs again")
     def try_again(self, request, queryset):

@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 
@@ -36,17 +35,9 @@ class SavingsCategoryAdmin(PortalAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class SavingsEntryInlineForm(forms.ModelForm):
-    def clean(self):
-        cleaned = super().clean()
-        # An entry in a return is the returning council's saving.
-        self.instance.organisation = self.instance.savings_return.organisation
-        return cleaned
-
-
 class SavingsEntryInline(PortalInline):
     model = SavingsEntry
-    form = SavingsEntryInlineForm
+    editable = False
     fields = [
         "category",
         "financial_year",
@@ -58,7 +49,7 @@ class SavingsEntryInline(PortalInline):
         "programme",
         "description",
     ]
-    autocomplete_fields = ["project", "programme"]
+    readonly_fields = fields
 
     def row_for_rules(self, parent):
         # The savings rules judge an entry by its council, not by its return.
@@ -82,18 +73,10 @@ class SavingsReturnAdmin(PortalAdmin):
     list_select_related = ["organisation"]
     list_filter = ["status", FinancialYearFilter, "quarter", *BY_MEMBERSHIP]
     search_fields = ["organisation__name", "organisation__short_name"]
-    autocomplete_fields = ["organisation"]
-    # Submission, sign-off and versions are steps of the return's lifecycle.
-    readonly_fields = [
-        "status",
-        "version",
-        "submitted_by",
-        "submitted_at",
-        "certified_by",
-        "certified_at",
-        "certifier_comment",
-    ]
-    fixed_after_creation = ("organisation", "financial_year", "quarter")
+    # A return is submitted with its entries, signed off by the council's s151
+    # officer and superseded by a new version, each a step of savings.services on
+    # the council's savings pages; here returns are read.
+    editable = False
     inlines = [SavingsEntryInline]
 
 
@@ -121,7 +104,13 @@ class SavingsEntryAdmin(PortalAdmin):
         ("programme", RelatedOnlyFieldListFilter),
     ]
     search_fields = ["organisation__name", "description", "project__reference"]
-    autocomplete_fields = ["organisation", "project", "programme", "savings_return"]
+    autocomplete_fields = ["organisation", "project", "programme"]
+    # Entries typed here are the partnership's own records of past years; an
+    # entry that came in a return is that return's, corrected by a new version.
+    readonly_fields = ["savings_return"]
+
+    def is_settled(self, entry):
+        return entry.savings_return_id is not None
 
 
 @admin.register(SavingsTarget)

@@ -268,5 +268,5 @@ def test_each_demo_user_signs_in_with_the_demo_password_and_holds_one_role(debug
     }
     for user in User.objects.all():
         assert client.login(username=user.username, password=DEMO_PASSWORD)
-        assert user.is_staff
+        assert user.is_staff == (user.username in ("admin", "manager"))
         assert user.is_superuser == (user.username == "admin")

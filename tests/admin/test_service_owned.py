@@ -1,0 +1,308 @@
+"""The admin never writes past the services: only the support team signs in to it,
+fields a service owns are read-only, and settled records are neither changed nor
+deleted, whoever asks."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from bids.models import Bid
+from bids.services import bid_approve
+from partnership.models import Decision, Meeting
+from projects.models import GrantPayment, Project
+from projects.services import (
+    milestone_add,
+    milestone_log_achieved,
+    milestone_verify,
+    payment_approve,
+    payment_record_paid,
+    project_create_from_bid,
+)
+from savings.models import SavingsEntry, SavingsReturn
+from tests.factories import (
+    BidFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    SavingsEntryFactory,
+    UserFactory,
+    funded_budget_line,
+    user_with_role,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def url(model, view: str, *args) -> str:
+    opts = model._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+
+
+@pytest.fixture
+def partnership():
+    return PartnershipFactory()
+
+
+@pytest.fixture
+def council(partnership):
+    return OrganisationFactory(partnership=partnership)
+
+
+@pytest.fixture
+def manager(partnership):
+    return user_with_role("programme_manager", partnership=partnership, is_staff=True)
+
+
+@pytest.fixture
+def superuser():
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.mark.parametrize(
+    "kind, scoped_to",
+    [
+        ("officer", "organisation"),
+        ("board_member", "partnership"),
+        ("finance", "partnership"),
+        ("finance", "organisation"),
+    ],
+)
+def test_officers_board_members_and_finance_are_turned_away_from_the_admin_even_as_staff(
+    client, partnership, council, kind, scoped_to
+):
+    scope = {"organisation": council} if scoped_to == "organisation" else {}
+    user = user_with_role(kind, partnership=partnership if not scope else None, **scope)
+    user.is_staff = True
+    user.save()
+    bid = BidFactory(
+        bidding_round__budget_line=funded_budget_line(programme__partnership=partnership),
+        sponsor=council,
+    )
+    client.force_login(user)
+
+    for page in (reverse("admin:index"), url(Bid, "changelist"), url(Bid, "change", bid.pk)):
+        refused = client.get(page)
+        assert refused.status_code == 302, page
+        assert refused.url.startswith(reverse("admin:login"))
+    posted = client.post(url(Bid, "change", bid.pk), {"title": "Renamed"})
+    assert posted.status_code == 302
+    bid.refresh_from_db()
+    assert bid.title != "Renamed"
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("admin:index") not in home
+
+
+def test_the_admin_sign_in_refuses_an_officer_with_a_clear_message(client, council):
+    officer = user_with_role("officer", organisation=council, is_staff=True)
+    officer.set_password("partnership-demo")
+    officer.save()
+
+    page = client.post(
+        reverse("admin:login"), {"username": officer.username, "password": "partnership-demo"}
+    )
+
+    assert page.status_code == 200
+    assert "for administrators and programme managers" in page.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_programme_manager_uses_the_admin_and_is_shown_the_link(client, manager):
+    client.force_login(manager)
+
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert f'href="{reverse("admin:index")}">Admin</a>' in client.get(reverse("home")).text
+
+
+@pytest.fixture
+def submitted_bid(partnership, council):
+    line = funded_budget_line(programme__partnership=partnership)
+    return BidFactory(
+        bidding_round__budget_line=line,
+        sponsor=council,
+        status="submitted",
+        grant_requested=Decimal("45000.00"),
+    )
+
+
+def test_a_submitted_bid_is_read_only_in_the_admin(client, manager, submitted_bid):
+    client.force_login(manager)
+
+    page = client.get(url(Bid, "change", submitted_bid.pk))
+    posted = client.post(
+        url(Bid, "change", submitted_bid.pk), {"grant_requested": "95000.00", "agreed_points": "7"}
+    )
+    deleted = client.post(url(Bid, "delete", submitted_bid.pk), {"post": "yes"})
+
+    assert page.status_code == 200 and page.context["has_change_permission"] is False
+    assert 'name="_save"' not in page.text
+    assert (posted.status_code, deleted.status_code) == (403, 403)
+    submitted_bid.refresh_from_db()
+    assert (submitted_bid.grant_requested, submitted_bid.agreed_points) == (
+        Decimal("45000.00"),
+        None,
+    )
+
+
+def test_an_approved_bid_is_read_only_even_for_a_superuser(client, superuser, submitted_bid):
+    Bid.objects.filter(pk=submitted_bid.pk).update(
+        status="approved", grant_allocated=Decimal("45000.00")
+    )
+    client.force_login(superuser)
+
+    posted = client.post(url(Bid, "change", submitted_bid.pk), {"grant_requested": "900000.00"})
+
+    assert posted.status_code == 403
+    submitted_bid.refresh_from_db()
+    assert submitted_bid.grant_requested == Decimal("45000.00")
+
+
+def test_a_draft_bids_assessment_and_status_cannot_be_typed_in(client, superuser, submitted_bid):
+    Bid.objects.filter(pk=submitted_bid.pk).update(status="draft")
+    client.force_login(superuser)
+
+    form = client.get(url(Bid, "change", submitted_bid.pk)).context["adminform"].form
+
+    assert {"agreed_points", "recommendation", "status", "grant_allocated"}.isdisjoint(form.fields)
+    assert "grant_requested" in form.fields
+
+
+def test_an_entry_of_a_certified_return_cannot_be_changed_or_deleted(client, superuser, council):
+    certified = SavingsReturn.objects.create(
+        organisation=council,
+        financial_year=2010,
+        quarter=4,
+        status="certified",
+        certified_by=superuser,
+        certified_at=timezone.now(),
+    )
+    entry = SavingsEntryFactory(
+        organisation=council, savings_return=certified, amount=Decimal("25000.00")
+    )
+    client.force_login(superuser)
+
+    posted = client.post(url(SavingsEntry, "change", entry.pk), {"amount": "250000.00"})
+    deleted = client.post(url(SavingsEntry, "delete", entry.pk), {"post": "yes"})
+    return_page = client.get(url(SavingsReturn, "change", certified.pk))
+
+    assert (posted.status_code, deleted.status_code) == (403, 403)
+    entry.refresh_from_db()
+    assert entry.amount == Decimal("25000.00")
+    assert return_page.context["has_change_permission"] is False
+    assert client.get(url(SavingsReturn, "add")).status_code == 403
+
+
+def test_an_entry_typed_outside_a_return_can_still_be_corrected(client, superuser, council):
+    entry = SavingsEntryFactory(organisation=council, amount=Decimal("25000.00"))
+    client.force_login(superuser)
+
+    page = client.get(url(SavingsEntry, "change", entry.pk))
+
+    assert page.context["has_change_permission"] is True
+    assert "amount" in page.context["adminform"].form.fields
+
+
+@pytest.fixture
+def project(partnership, council):
+    """A project made as in life, by approving its bid: its grant is committed."""
+    line = funded_budget_line(programme__partnership=partnership)
+    bid = BidFactory(
+        bidding_round__budget_line=line,
+        sponsor=council,
+        title="Shared revenues",
+        grant_requested=Decimal("100000"),
+        status="submitted",
+    )
+    bid_approve(
+        bid=bid,
+        grant_allocated=Decimal("100000"),
+        decision=None,
+        by=None,
+        decided_on=datetime.date(2011, 5, 1),
+    )
+    return project_create_from_bid(bid=bid, reference="EMIEP-2011-01", by=None)
+
+
+def test_a_paid_payment_cannot_be_changed_or_deleted_even_by_a_superuser(
+    client, superuser, project
+):
+    on = datetime.date(2011, 9, 30)
+    milestone = milestone_add(
+        project=project, title="Desk live", due_on=on, payment_amount=Decimal("40000"), by=None
+    )
+    milestone_log_achieved(milestone=milestone, achieved_on=on, delivered="Desk live", by=None)
+    milestone_verify(milestone=milestone, by=superuser, verified_on=on)
+    payment = payment_approve(payment=milestone.payment, by=superuser, approved_on=on)
+    payment_record_paid(payment=payment, paid_on=on, reference="BACS-0001", by=superuser)
+    client.force_login(superuser)
+
+    page = client.get(url(GrantPayment, "change", payment.pk))
+    posted = client.post(url(GrantPayment, "change", payment.pk), {"amount": "45000.00"})
+    deleted = client.post(url(GrantPayment, "delete", payment.pk), {"post": "yes"})
+
+    assert page.context["has_change_permission"] is False
+    assert page.context["has_delete_permission"] is False
+    assert (posted.status_code, deleted.status_code) == (403, 403)
+    payment.refresh_from_db()
+    assert payment.amount == Decimal("40000.00")
+
+
+def test_projects_are_not_added_in_the_admin_but_by_the_boards_decision(client, superuser):
+    client.force_login(superuser)
+
+    assert client.get(url(Project, "add")).status_code == 403
+    assert (
+        'href="{}"'.format(url(Project, "add")) not in client.get(url(Project, "changelist")).text
+    )
+
+
+def test_a_projects_grant_and_status_are_not_typed_in_the_admin(client, manager, project):
+    client.force_login(manager)
+
+    page = client.get(url(Project, "change", project.pk))
+    form = page.context["adminform"].form
+    deleted = client.post(url(Project, "delete", project.pk), {"post": "yes"})
+
+    assert {"grant_awarded", "status", "budget_line", "programme", "bid"}.isdisjoint(form.fields)
+    assert "title" in form.fields
+    assert deleted.status_code == 403
+    assert Project.objects.filter(pk=project.pk).exists()
+
+
+def test_no_admin_list_offers_to_delete_rows_in_bulk(client, manager, project):
+    client.force_login(manager)
+
+    page = client.get(url(Project, "changelist"))
+
+    assert "delete_selected" not in page.text
+
+
+def test_approved_minutes_and_their_decisions_are_read_only(client, manager, partnership):
+    meeting = Meeting.objects.create(
+        partnership=partnership, held_on=datetime.date(2011, 4, 14), minutes_status="approved"
+    )
+    decision = Decision.objects.create(meeting=meeting, text="Approve the bids.")
+    client.force_login(manager)
+
+    meeting_page = client.get(url(Meeting, "change", meeting.pk))
+    posted = client.post(url(Decision, "change", decision.pk), {"text": "Reject the bids."})
+    deleted = client.post(url(Decision, "delete", decision.pk), {"post": "yes"})
+
+    assert meeting_page.context["has_change_permission"] is False
+    assert all(
+        not inline.has_change_permission for inline in meeting_page.context["inline_admin_formsets"]
+    )
+    assert (posted.status_code, deleted.status_code) == (403, 403)
+    decision.refresh_from_db()
+    assert decision.text == "Approve the bids."
+
+
+def test_a_meetings_minutes_status_is_not_typed_in_the_admin(client, manager, partnership):
+    meeting = Meeting.objects.create(partnership=partnership, held_on=datetime.date(2011, 4, 14))
+    client.force_login(manager)
+
+    form = client.get(url(Meeting, "change", meeting.pk)).context["adminform"].form
+
+    assert "minutes_status" not in form.fields
+    assert "title" in form.fields
