@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
-from partnership.scopes import scope_of
+from partnership.scopes import Kind, scope_of
 from programmes.models import MONEY
 from programmes.querysets import programme_visibility
 
@@ -46,13 +46,11 @@ class BidQuerySet(models.QuerySet):
         if scope.is_administrator:
             return self.all()
         partnership = "bidding_round__budget_line__programme__partnership__in"
+        readers = scope.partnership_ids(Kind.PROGRAMME_MANAGER, Kind.BOARD_MEMBER)
         return self.filter(
             Q(sponsor__in=scope.officer_organisation_ids)
             | (
-                (
-                    Q(**{partnership: scope.partnership_ids("programme_manager", "board_member")})
-                    | _scored_rounds(user, "bidding_round")
-                )
+                (Q(**{partnership: readers}) | _scored_rounds(user, "bidding_round"))
                 & ~Q(status="draft")
             )
         )

@@ -165,20 +165,24 @@ class Role(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(kind="officer", organisation__isnull=False, partnership__isnull=True)
+                    Q(kind=RoleKind.OFFICER, organisation__isnull=False, partnership__isnull=True)
                     | Q(
-                        kind__in=["programme_manager", "board_member"],
+                        kind__in=[RoleKind.PROGRAMME_MANAGER, RoleKind.BOARD_MEMBER],
                         partnership__isnull=False,
                         organisation__isnull=True,
                     )
                     | (
-                        Q(kind="finance")
+                        Q(kind=RoleKind.FINANCE)
                         & (
                             Q(organisation__isnull=False, partnership__isnull=True)
                             | Q(organisation__isnull=True, partnership__isnull=False)
                         )
                     )
-                    | Q(kind="administrator", organisation__isnull=True, partnership__isnull=True)
+                    | Q(
+                        kind=RoleKind.ADMINISTRATOR,
+                        organisation__isnull=True,
+                        partnership__isnull=True,
+                    )
                 ),
                 name="role_scope_matches_kind",
                 violation_error_message=(

@@ -1,7 +1,7 @@
 from django.db import models
 from django.db.models import Q
 
-from .scopes import scope_of
+from .scopes import Kind, scope_of
 
 
 class PartnershipQuerySet(models.QuerySet):
@@ -26,4 +26,4 @@ class MeetingQuerySet(models.QuerySet):
         ).distinct()
 
 
-_ORGANISATION_KINDS = ("officer", "finance")
+_ORGANISATION_KINDS = (Kind.OFFICER, Kind.FINANCE)

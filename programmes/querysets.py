@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from partnership.models import Partnership
-from partnership.scopes import scope_of
+from partnership.scopes import Kind, scope_of
 
 # A condition every row meets. Not Q(): Q() | other is just other, which would
 # narrow an administrator's rows as soon as a caller widens the visibility.
@@ -17,7 +17,7 @@ def programme_visibility(user, via: str = "") -> Q:
     if scope.is_administrator:
         return EVERYTHING
     partnership = f"{via}partnership"
-    organisations = scope.organisation_ids("officer", "finance")
+    organisations = scope.organisation_ids(Kind.OFFICER, Kind.FINANCE)
     member_of = Partnership.members.through.objects.filter(
         partnership_id=OuterRef(f"{partnership}_id"), organisation_id__in=organisations
     )

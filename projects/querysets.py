@@ -1,7 +1,7 @@
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from partnership.scopes import scope_of
+from partnership.scopes import Kind, scope_of
 from programmes.querysets import EVERYTHING
 
 
@@ -19,7 +19,7 @@ def project_visibility(user, project_model, via: str = "") -> Q:
     )
     return (
         Q(**{f"{via}programme__partnership__in": scope.readable_partnership_ids})
-        | Q(**{f"{via}lead_organisation__in": scope.organisation_ids("officer", "finance")})
+        | Q(**{f"{via}lead_organisation__in": scope.organisation_ids(Kind.OFFICER, Kind.FINANCE)})
         | Q(Exists(partner_of))
     )
 

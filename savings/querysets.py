@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from partnership.models import Partnership
-from partnership.scopes import scope_of
+from partnership.scopes import Kind, scope_of
 
 
 class OrganisationOwnedQuerySet(models.QuerySet):
@@ -19,7 +19,7 @@ class OrganisationOwnedQuerySet(models.QuerySet):
             partnership_id__in=scope.readable_partnership_ids,
         )
         return self.filter(
-            Q(organisation__in=scope.organisation_ids("officer", "finance"))
+            Q(organisation__in=scope.organisation_ids(Kind.OFFICER, Kind.FINANCE))
             | Q(Exists(in_partnership))
         )
 

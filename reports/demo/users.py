@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 
 from partnership.models import Organisation, Partnership, Role
+from partnership.scopes import Kind
 
 from .fixture_files import rows
 
@@ -31,7 +32,7 @@ def load_demo_users(
         user, created = User.objects.get_or_create(
             username=row["username"],
             defaults={
-                "is_staff": row["role"] in ("administrator", "programme_manager"),
+                "is_staff": row["role"] in (Kind.ADMINISTRATOR, Kind.PROGRAMME_MANAGER),
                 "is_superuser": row["is_superuser"] == "yes",
             },
         )
