@@ -268,6 +268,16 @@ class Attendance(models.Model):
         max_length=200, help_text="A role, never a name: e.g. Councillor, Derbyshire CC"
     )
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True)
+    # The attendance is recorded whole (partnership.services.attendance_record), so
+    # every row carries who recorded it and when.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["meeting", "kind", "id"]

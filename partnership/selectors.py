@@ -81,6 +81,7 @@ class AttendanceGroup:
 @dataclass(frozen=True)
 class MeetingRecord:
     attendance: list[AttendanceGroup]
+    attendance_recorded: Attendance | None  # who recorded it, and when
     agenda_items: list[AgendaItem]
     declarations: list[Declaration]
     decisions: list[Decision]
@@ -92,13 +93,14 @@ def meeting_record(meeting: Meeting) -> MeetingRecord:
     (members, observers, officers, apologies), the agenda, declarations of interest,
     decisions with the bids and variations they decided (reached through reverse
     relations, so this root app imports nothing above it), and actions."""
-    people = list(meeting.attendance.select_related("organisation"))
+    people = list(meeting.attendance.select_related("organisation", "recorded_by"))
     groups = [
         AttendanceGroup(label, [person for person in people if person.kind == kind])
         for kind, label in Attendance.Kind.choices
     ]
     return MeetingRecord(
         attendance=[group for group in groups if group.people],
+        attendance_recorded=people[0] if people and people[0].recorded_at else None,
         agenda_items=list(meeting.agenda_items.all()),
         declarations=list(meeting.declarations.select_related("agenda_item")),
         decisions=list(

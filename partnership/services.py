@@ -182,12 +182,15 @@ def attendance_record(
             "empty and write it in the role instead.",
             field="organisation",
         )
+    now = timezone.now()
     rows = [
         Attendance(
             meeting=meeting,
             kind=attendee.kind,
             role_as_recorded=attendee.role_as_recorded.strip(),
             organisation=attendee.organisation,
+            recorded_by=by,
+            recorded_at=now,
         )
         for attendee in attendees
     ]

@@ -236,6 +236,10 @@ def test_programme_manager_records_attendance_a_row_per_person(client, em_iep):
     assert "Attendance saved." in body
     assert "Board member present (2)" in body
     assert "Apologies (1)" in body
+    assert f"Recorded by {em_iep.manager.username} on " in body
+    assert set(em_iep.november.attendance.values_list("recorded_by", flat=True)) == {
+        em_iep.manager.pk
+    }
     assert list(
         em_iep.november.attendance.order_by("pk").values_list("organisation", flat=True)
     ) == [
