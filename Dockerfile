@@ -37,4 +37,4 @@ RUN DEBUG=false SECRET_KEY=collectstatic-only-not-a-real-secret \
 
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"]
