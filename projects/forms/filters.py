@@ -125,8 +125,10 @@ def _in_sub_region(queryset, name, sub_region):
 
 class PaymentScheduleFilter(django_filters.FilterSet):
     """The grant payment schedule's filters. The page and both downloads apply the
-    same ones, so a download holds exactly the rows the page listed. Every choice is
-    taken from the payments the user may see."""
+    same ones, so a download holds exactly the rows the page listed. The choices are
+    the partnerships, programmes, sub-regions and accountable bodies in the reader's
+    scope, read from their roles: deriving them from every payment they may see
+    would read the whole schedule for each page."""
 
     partnership = django_filters.ModelChoiceFilter(
         label="Partnership",
@@ -181,18 +183,16 @@ class PaymentScheduleFilter(django_filters.FilterSet):
         ]
         form = _GetForm
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        projects = Project.objects.filter(pk__in=self.queryset.values("project"))
-        self.filters["partnership"].queryset = Partnership.objects.filter(
-            pk__in=projects.values("programme__partnership")
-        )
-        self.filters["programme"].queryset = Programme.objects.filter(
-            pk__in=projects.values("programme")
+        partnerships = Partnership.objects.visible_to(user)
+        self.filters["partnership"].queryset = partnerships
+        self.filters["programme"].queryset = Programme.objects.visible_to(user).select_related(
+            "partnership"
         )
         self.filters["sub_region"].queryset = SubRegion.objects.filter(
-            partnership__in=projects.values("programme__partnership")
+            partnership__in=partnerships.values("pk")
         )
         self.filters["accountable_body"].queryset = Organisation.objects.filter(
-            pk__in=projects.values("lead_organisation")
+            pk__in=Project.objects.visible_to(user).values("lead_organisation")
         )

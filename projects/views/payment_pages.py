@@ -111,7 +111,7 @@ def _schedule(request: HttpRequest) -> forms.PaymentScheduleFilter:
     if not (can_record_payment(request.user) or can_approve_payment(request.user)):
         raise PermissionDenied
     return forms.PaymentScheduleFilter(
-        request.GET or None, queryset=selectors.payment_schedule(request.user)
+        request.GET or None, queryset=selectors.payment_schedule(request.user), user=request.user
     )
 
 
