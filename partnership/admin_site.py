@@ -4,7 +4,6 @@ pages, where every change goes through the services; the admin turns them away
 whatever their ``is_staff`` flag says."""
 
 from django.contrib import admin
-from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 
@@ -28,7 +27,3 @@ class PortalAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         return request.user.is_active and can_use_admin(request.user)
-
-
-class PortalAdminConfig(AdminConfig):
-    default_site = "partnership.admin_site.PortalAdminSite"
