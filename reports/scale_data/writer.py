@@ -47,10 +47,9 @@ def write(model: type[models.Model], rows: list[models.Model]) -> int:
 def _copy(model: type[models.Model], rows: list[models.Model]) -> None:
     fields = model._meta.concrete_fields
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    readers = [_reader(field) for field in fields]
     buffer = io.StringIO()
-    out = csv.writer(buffer)
-    for row in rows:
-        out.writerow([_csv_value(field.pre_save(row, True), field) for field in fields])
+    csv.writer(buffer).writerows([read(row) for read in readers] for row in rows)
     buffer.seek(0)
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(
@@ -60,11 +59,16 @@ def _copy(model: type[models.Model], rows: list[models.Model]) -> None:
         )
 
 
-def _csv_value(value, field: models.Field):
-    if value is None:
-        return NULL
+def _reader(field: models.Field):
+    """How to read one column of a row as COPY wants it, chosen once per column:
+    ``pre_save`` only for fields that fill themselves in (``auto_now_add``)."""
+    if getattr(field, "auto_now_add", False):
+        read = lambda row: field.pre_save(row, True)  # noqa: E731
+    else:
+        attname = field.attname
+        read = lambda row: getattr(row, attname)  # noqa: E731
     if isinstance(field, models.BooleanField):
-        return "t" if value else "f"
+        return lambda row: NULL if (value := read(row)) is None else ("t" if value else "f")
     if isinstance(field, models.DateTimeField):
-        return value.isoformat()
-    return value
+        return lambda row: NULL if (value := read(row)) is None else value.isoformat()
+    return lambda row: NULL if (value := read(row)) is None else value
