@@ -49,12 +49,9 @@ format: venv ## Fix what ruff can and format the code
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: venv ## Run the benchmarks in benchmarks/
-	@if find benchmarks -name 'test_*.py' 2>/dev/null | grep -q .; then \
-		$(BIN)/pytest benchmarks/; \
-	else \
-		echo "No benchmarks yet: benchmarks/README.md says where they go."; \
-	fi
+bench: venv ## Run the benchmarks: pytest benchmarks/, then pages at two scales and a load run
+	$(BIN)/pytest benchmarks/
+	$(BIN)/python -m benchmarks.scale
 
 migrate: venv ## Apply database migrations
 	$(MANAGE) migrate
