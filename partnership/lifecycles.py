@@ -3,6 +3,8 @@ beside its status choices, listing where every state may go; services move recor
 only through :meth:`Lifecycle.move`, which refuses any other move with a message for
 the user (django-oscar's ``Order.set_status``)."""
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import User
 from django.db import models
 
@@ -16,7 +18,7 @@ class Lifecycle:
         transitions: dict[str, set[str]],
         *,
         field: str = "status",
-        refusals: dict[tuple[str, str], str] | None = None,
+        refusals: dict[tuple[str, str], str | Callable[[models.Model], str]] | None = None,
     ):
         # Every state must say where it can go, so a state nothing reaches shows up here.
         if set(transitions) != set(states.values):
@@ -24,7 +26,8 @@ class Lifecycle:
         self.states = states
         self.transitions = transitions
         self.field = field
-        # Messages that read better than the general one, by (from, to).
+        # Messages that read better than the general one, by (from, to); a callable
+        # is given the record, for a message that names its dates.
         self.refusals = refusals or {}
 
     def allows(self, record: models.Model, to: str) -> bool:
@@ -41,7 +44,10 @@ class Lifecycle:
         """Set the new state, tagging the audit history; the caller saves."""
         current = getattr(record, self.field)
         if not self.allows(record, to):
-            raise error(self.refusals.get((current, to)) or self._refusal(record, current, to))
+            refusal = self.refusals.get((current, to))
+            if callable(refusal):
+                refusal = refusal(record)
+            raise error(refusal or self._refusal(record, current, to))
         setattr(record, self.field, to)
         field = record._meta.get_field(self.field).verbose_name.capitalize()
         record._change_reason = f"{field} changed to {self._label(to)}"
