@@ -2,6 +2,7 @@
 invest-to-save repayments."""
 
 from decimal import Decimal
+from itertools import product
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -354,7 +355,11 @@ class ProgressReport(models.Model):
         refusals={
             (Status.DRAFT, Status.SUPERSEDED): (
                 "Only a submitted report is corrected; edit the draft instead."
-            )
+            ),
+            **dict.fromkeys(
+                product((Status.SUBMITTED, Status.SUPERSEDED), (Status.SUBMITTED,)),
+                lambda report: f"This report is {report.get_status_display().lower()}.",
+            ),
         },
     )
 
@@ -503,6 +508,10 @@ class ChangeRequest(models.Model):
             Status.APPROVED: set(),
             Status.REFUSED: set(),
         },
+        refusals=dict.fromkeys(
+            product((Status.APPROVED, Status.REFUSED), (Status.APPROVED, Status.REFUSED)),
+            lambda request: f"This request was already {request.get_status_display().lower()}.",
+        ),
     )
 
     # The kinds of change that carry a new payment schedule.

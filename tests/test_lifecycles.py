@@ -200,7 +200,7 @@ def test_a_refused_change_request_cannot_be_refused_again():
     refused(
         change_request_refuse,
         ProjectError,
-        "A change request that is refused cannot become refused.",
+        "This request was already refused.",
         request,
         request=request,
         note="Still no",

@@ -75,10 +75,10 @@ def project_create_from_bid(
 # Milestones -------------------------------------------------------------------------
 
 
-def _project_follow_milestones(project: Project, by: User | None) -> None:
+def _project_follow_milestones(project_id: int, by: User | None) -> None:
     """A project is in delivery from its first milestone logged, completed when every
     milestone is verified, and in delivery again when a milestone is added after."""
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    project = Project.objects.select_for_update().get(pk=project_id)
     statuses = set(project.milestones.values_list("status", flat=True))
     all_verified = statuses == {MilestoneStatus.VERIFIED}
     logged = bool(statuses - {MilestoneStatus.PLANNED})
@@ -121,7 +121,7 @@ def milestone_add(
     )
     milestone._history_user = by
     save_valid(milestone)
-    _project_follow_milestones(project, by)
+    _project_follow_milestones(project.pk, by)
     if payment_amount > 0:
         payment_schedule(
             project=project, amount=payment_amount, due_on=due_on, milestone=milestone, by=by
@@ -175,7 +175,7 @@ def milestone_log_achieved(
     milestone.achieved_on = achieved_on
     milestone.delivered = delivered
     milestone.save(update_fields=["status", "achieved_on", "delivered"])
-    _project_follow_milestones(milestone.project, by)
+    _project_follow_milestones(milestone.project_id, by)
     return milestone
 
 
@@ -236,7 +236,7 @@ def milestone_verify(
     milestone.verified_by = by
     milestone.review_comment = ""
     milestone.save(update_fields=["status", "verified_on", "verified_by", "review_comment"])
-    _project_follow_milestones(milestone.project, by)
+    _project_follow_milestones(milestone.project_id, by)
     payment = GrantPayment.objects.select_for_update().filter(milestone=milestone).first()
     if payment is not None and payment.status == PaymentStatus.SCHEDULED:
         move(payment, PaymentStatus.DUE, by)
