@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from partnership.lifecycles import Lifecycle
 from partnership.models import Decision, Organisation
 from programmes.models import MONEY, PENNY, BudgetLine
 
@@ -102,6 +103,24 @@ class Bid(models.Model):
         APPROVED = "approved", "Approved"
         REFERRED_BACK = "referred_back", "Referred back"
         REJECTED = "rejected", "Rejected"
+
+    LIFECYCLE = Lifecycle(
+        Status,
+        {
+            Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
+            Status.SUBMITTED: {
+                Status.APPROVED,
+                Status.REFERRED_BACK,
+                Status.REJECTED,
+                Status.WITHDRAWN,
+            },
+            # A referred-back bid is carried into a further round as a new draft.
+            Status.REFERRED_BACK: {Status.WITHDRAWN},
+            Status.APPROVED: set(),
+            Status.REJECTED: set(),
+            Status.WITHDRAWN: set(),
+        },
+    )
 
     class SavingsBasis(models.TextChoices):
         PER_ANNUM = "per_annum", "Per annum"

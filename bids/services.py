@@ -1,7 +1,7 @@
 """Rounds, bids, scores and decisions on bids.
 
 Every change of a bid's status goes through :func:`bid_set_status`, which refuses
-moves the lifecycle does not allow; board decisions that commit money go through
+moves ``Bid.LIFECYCLE`` does not allow; board decisions that commit money go through
 :func:`bid_approve`, which never lets a round or its budget line go below zero.
 """
 
@@ -46,15 +46,6 @@ BID_FIELDS = (
 )
 
 Status = Bid.Status
-
-ALLOWED_TRANSITIONS: dict[str, set[str]] = {
-    Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
-    Status.SUBMITTED: {Status.APPROVED, Status.REFERRED_BACK, Status.REJECTED, Status.WITHDRAWN},
-    Status.REFERRED_BACK: {Status.WITHDRAWN},
-    Status.APPROVED: set(),
-    Status.REJECTED: set(),
-    Status.WITHDRAWN: set(),
-}
 
 
 class BidError(PortalError):
@@ -403,15 +394,8 @@ def _locked(bid: Bid) -> Bid:
 
 def bid_set_status(*, bid: Bid, status: str, by: User | None) -> Bid:
     """Move a bid along its lifecycle (the caller holds the bid's row lock)."""
-    if status not in ALLOWED_TRANSITIONS[bid.status]:
-        raise BidError(
-            f"A bid that is {bid.get_status_display().lower()} cannot become "
-            f"{Status(status).label.lower()}."
-        )
-    bid.status = status
+    Bid.LIFECYCLE.move(bid, status, by=by, error=BidError)
     bid.version += 1
-    bid._change_reason = f"Status changed to {Status(status).label}"
-    bid._history_user = by
     return bid
 
 

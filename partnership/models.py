@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .lifecycles import Lifecycle
 from .querysets import MeetingQuerySet, PartnershipQuerySet
 from .scopes import Kind as RoleKind
 
@@ -219,6 +220,24 @@ class Meeting(models.Model):
         NONE = "none", "No minutes yet"
         DRAFT = "draft", "Draft"
         APPROVED = "approved", "Approved"
+
+    # Minutes are approved at a later meeting; once approved the record is final.
+    MINUTES_LIFECYCLE = Lifecycle(
+        MinutesStatus,
+        {
+            MinutesStatus.NONE: {MinutesStatus.DRAFT},
+            MinutesStatus.DRAFT: {MinutesStatus.APPROVED},
+            MinutesStatus.APPROVED: set(),
+        },
+        field="minutes_status",
+        refusals={
+            (MinutesStatus.NONE, MinutesStatus.APPROVED): (
+                "Draft the minutes before they are approved."
+            ),
+            (MinutesStatus.DRAFT, MinutesStatus.DRAFT): "The minutes are already drafted.",
+            (MinutesStatus.APPROVED, MinutesStatus.APPROVED): "These minutes are already approved.",
+        },
+    )
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="meetings")
     title = models.CharField(max_length=200, default="Board meeting")

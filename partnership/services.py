@@ -31,15 +31,12 @@ class MeetingError(PortalError):
 def meeting_minutes_approve(*, meeting: Meeting, at_meeting: Meeting, by: User | None) -> Meeting:
     """Minutes are approved at a later meeting of the same board."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.minutes_status == Meeting.MinutesStatus.APPROVED:
-        raise MeetingError("These minutes are already approved.")
-    if meeting.minutes_status != Meeting.MinutesStatus.DRAFT:
-        raise MeetingError("Draft the minutes before they are approved.")
+    Meeting.MINUTES_LIFECYCLE.move(
+        meeting, Meeting.MinutesStatus.APPROVED, by=by, error=MeetingError
+    )
     if at_meeting.partnership_id != meeting.partnership_id or at_meeting.held_on <= meeting.held_on:
         raise MeetingError("Minutes are approved at a later meeting of the same board.")
-    meeting.minutes_status = Meeting.MinutesStatus.APPROVED
     meeting.minutes_approved_at = at_meeting
-    meeting._history_user = by
     meeting.save(update_fields=["minutes_status", "minutes_approved_at"])
     return meeting
 
@@ -300,11 +297,8 @@ def action_add(
 def meeting_minutes_draft(*, meeting: Meeting, by: User | None) -> Meeting:
     """Mark the minutes drafted, ready for approval at a later meeting."""
     meeting = _meeting_open_for_change(meeting)
-    if meeting.minutes_status == Meeting.MinutesStatus.DRAFT:
-        raise MeetingError("The minutes are already drafted.")
+    Meeting.MINUTES_LIFECYCLE.move(meeting, Meeting.MinutesStatus.DRAFT, by=by, error=MeetingError)
     if meeting.held_on > timezone.localdate():
         raise MeetingError("Minutes are drafted after the meeting.")
-    meeting.minutes_status = Meeting.MinutesStatus.DRAFT
-    meeting._history_user = by
     meeting.save(update_fields=["minutes_status"])
     return meeting

@@ -2,6 +2,7 @@
 invest-to-save repayments."""
 
 from decimal import Decimal
+from itertools import product
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -13,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from bids.models import Bid
 from partnership.financial_years import QUARTER_CHOICES, label
+from partnership.lifecycles import Lifecycle
 from partnership.models import Decision, Organisation, Theme
 from programmes.models import MONEY, BudgetLine, LedgerEntry, Programme
 
@@ -45,7 +47,19 @@ class Project(models.Model):
         IN_DELIVERY = "in_delivery", "In delivery"
         COMPLETED = "completed", "Completed"
         CLOSED = "closed", "Closed"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    # Delivery follows the milestones (in delivery from the first one logged, completed
+    # when the last is verified, in delivery again if one is added); closure is final.
+    LIFECYCLE = Lifecycle(
+        Status,
+        {
+            Status.APPROVED: {Status.IN_DELIVERY, Status.CLOSED},
+            Status.IN_DELIVERY: {Status.COMPLETED, Status.CLOSED},
+            Status.COMPLETED: {Status.IN_DELIVERY, Status.CLOSED},
+            Status.CLOSED: set(),
+        },
+        refusals={(Status.CLOSED, Status.CLOSED): "This project is already closed."},
+    )
 
     reference = models.CharField(max_length=30, unique=True)
     title = models.CharField(max_length=300)
@@ -108,6 +122,16 @@ class Milestone(models.Model):
         ACHIEVED = "achieved", "Achieved, awaiting verification"
         RETURNED = "returned", "Returned to the officer"
         VERIFIED = "verified", "Verified"
+
+    LIFECYCLE = Lifecycle(
+        Status,
+        {
+            Status.PLANNED: {Status.ACHIEVED},
+            Status.RETURNED: {Status.ACHIEVED},
+            Status.ACHIEVED: {Status.VERIFIED, Status.RETURNED},
+            Status.VERIFIED: set(),
+        },
+    )
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
     position = models.PositiveSmallIntegerField(default=1)
@@ -227,6 +251,25 @@ class GrantPayment(models.Model):
         WITHHELD = "withheld", "Withheld"
         CANCELLED = "cancelled", "Cancelled"
 
+    LIFECYCLE = Lifecycle(
+        Status,
+        {
+            Status.SCHEDULED: {Status.DUE, Status.WITHHELD, Status.CANCELLED},
+            Status.DUE: {Status.APPROVED, Status.WITHHELD, Status.CANCELLED},
+            Status.APPROVED: {Status.PAID, Status.WITHHELD},
+            # Released from a hold: due if its milestone is verified, else scheduled.
+            Status.WITHHELD: {Status.SCHEDULED, Status.DUE, Status.CANCELLED},
+            Status.PAID: set(),
+            Status.CANCELLED: set(),
+        },
+        refusals={
+            (Status.PAID, Status.PAID): lambda payment: (
+                f"This payment was already recorded as paid on {payment.paid_on:%-d %B %Y} "
+                f"(reference {payment.reference})."
+            )
+        },
+    )
+
     # Not yet approved, paid or cancelled: closure cancels these, a variation may change them.
     OPEN_STATUSES = (Status.SCHEDULED, Status.DUE, Status.WITHHELD)
 
@@ -300,6 +343,25 @@ class ProgressReport(models.Model):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
         SUPERSEDED = "superseded", "Superseded by a correction"
+
+    # A correction supersedes the submitted report and starts a new draft version.
+    LIFECYCLE = Lifecycle(
+        Status,
+        {
+            Status.DRAFT: {Status.SUBMITTED},
+            Status.SUBMITTED: {Status.SUPERSEDED},
+            Status.SUPERSEDED: set(),
+        },
+        refusals={
+            (Status.DRAFT, Status.SUPERSEDED): (
+                "Only a submitted report is corrected; edit the draft instead."
+            ),
+            **dict.fromkeys(
+                product((Status.SUBMITTED, Status.SUPERSEDED), (Status.SUBMITTED,)),
+                lambda report: f"This report is {report.get_status_display().lower()}.",
+            ),
+        },
+    )
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_reports")
     financial_year = models.PositiveSmallIntegerField()
@@ -439,6 +501,19 @@ class ChangeRequest(models.Model):
         APPROVED = "approved", "Approved"
         REFUSED = "refused", "Refused"
 
+    LIFECYCLE = Lifecycle(
+        Status,
+        {
+            Status.PENDING: {Status.APPROVED, Status.REFUSED},
+            Status.APPROVED: set(),
+            Status.REFUSED: set(),
+        },
+        refusals=dict.fromkeys(
+            product((Status.APPROVED, Status.REFUSED), (Status.APPROVED, Status.REFUSED)),
+            lambda request: f"This request was already {request.get_status_display().lower()}.",
+        ),
+    )
+
     # The kinds of change that carry a new payment schedule.
     RESCHEDULING = (Kind.GRANT, Kind.PROFILE)
 
@@ -573,6 +648,16 @@ class Clawback(models.Model):
     class Status(models.TextChoices):
         DEMANDED = "demanded", "Demanded"
         RECEIVED = "received", "Refund received"
+
+    LIFECYCLE = Lifecycle(
+        Status,
+        {Status.DEMANDED: {Status.RECEIVED}, Status.RECEIVED: set()},
+        refusals={
+            (Status.RECEIVED, Status.RECEIVED): lambda clawback: (
+                f"This refund was received on {clawback.received_on:%-d %B %Y}."
+            )
+        },
+    )
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="clawbacks")
     amount = models.DecimalField(**MONEY)

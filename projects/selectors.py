@@ -155,7 +155,7 @@ def milestone_reprofiles(milestone: Milestone) -> list[MilestoneReprofile]:
 
 Quarter = tuple[int, int]  # (financial year, quarter 1-4)
 OPEN_MILESTONE = (Milestone.Status.PLANNED, Milestone.Status.RETURNED)
-ENDED_PROJECT = (Project.Status.CLOSED, Project.Status.WITHDRAWN)
+ENDED_PROJECT = (Project.Status.CLOSED,)
 # A quarter whose report was submitted stays reported while a correction is drafted.
 REPORTED = (ProgressReport.Status.SUBMITTED, ProgressReport.Status.SUPERSEDED)
 DRAFT = ProgressReport.Status.DRAFT

@@ -1,12 +1,15 @@
 """Board packs: the PDF of agenda, minutes and reports that board members read,
 drawn in the background (``reports.tasks``) from the portal's own figures."""
 
+from itertools import product
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from partnership.lifecycles import Lifecycle
 from partnership.models import Meeting
 
 from .querysets import BoardPackQuerySet
@@ -26,6 +29,23 @@ class BoardPack(models.Model):
         RUNNING = "running", "Being produced"
         DONE = "done", "Ready"
         FAILED = "failed", "Failed"
+
+    LIFECYCLE = Lifecycle(
+        Status,
+        {
+            # Failed straight from the queue when the job could not be sent to a worker.
+            Status.QUEUED: {Status.RUNNING, Status.FAILED},
+            # Running to running: the task was delivered again after its worker was lost.
+            Status.RUNNING: {Status.RUNNING, Status.DONE, Status.FAILED},
+            # Queued again by a person; running again on the task's own retry.
+            Status.FAILED: {Status.QUEUED, Status.RUNNING},
+            Status.DONE: set(),
+        },
+        refusals=dict.fromkeys(
+            product((Status.QUEUED, Status.RUNNING, Status.DONE), (Status.QUEUED,)),
+            "Only a pack that failed can be tried again.",
+        ),
+    )
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="board_packs")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FULL)

@@ -2,7 +2,7 @@
 ``reports.tasks.render_board_pack``, and tried again when drawing fails.
 
 Every change of a pack's status goes through :func:`_move`, which refuses the moves
-the lifecycle does not allow. The PDF is drawn outside any transaction: a pack's row
+``BoardPack.LIFECYCLE`` does not allow. The PDF is drawn outside any transaction: a pack's row
 is locked only to change its status, never for the minutes a large pack can take.
 """
 
@@ -26,21 +26,6 @@ logger = logging.getLogger(__name__)
 
 Status = BoardPack.Status
 
-ALLOWED_TRANSITIONS: dict[str, set[str]] = {
-    # Failed straight from the queue when the job could not be sent to a worker.
-    Status.QUEUED: {Status.RUNNING, Status.FAILED},
-    # Running to running: the task was delivered again after its worker was lost.
-    Status.RUNNING: {Status.RUNNING, Status.DONE, Status.FAILED},
-    # Queued again by a person; running again on the task's own retry.
-    Status.FAILED: {Status.QUEUED, Status.RUNNING},
-    Status.DONE: set(),
-}
-BECOMING = {
-    Status.QUEUED: "queued again",
-    Status.RUNNING: "produced",
-    Status.DONE: "marked ready",
-    Status.FAILED: "marked as failed",
-}
 UNEXPECTED_FAILURE = (
     "Something went wrong in the portal while drawing the PDF. The portal's "
     "administrator can see the details in its logs."
@@ -57,12 +42,7 @@ class BoardPackError(PortalError):
 
 
 def _move(pack: BoardPack, status: str, *, fields: list[str], by: User | None = None) -> None:
-    if status not in ALLOWED_TRANSITIONS[pack.status]:
-        raise BoardPackError(
-            f"The pack is {pack.get_status_display().lower()}, so it cannot be {BECOMING[status]}."
-        )
-    pack.status = status
-    pack._history_user = by
+    BoardPack.LIFECYCLE.move(pack, status, by=by, error=BoardPackError)
     pack.save(update_fields=["status", *fields])
 
 
@@ -117,8 +97,6 @@ def board_pack_request(*, meeting: Meeting, kind: str, by: User | None) -> Board
 def board_pack_retry(*, pack: BoardPack, by: User | None) -> BoardPack:
     """Queue a failed pack again. Its attempts keep counting."""
     pack = _locked(pack.pk)
-    if pack.status != Status.FAILED:
-        raise BoardPackError("Only a pack that failed can be tried again.")
     pack.started_at = pack.finished_at = None
     pack.error = ""
     _move(pack, Status.QUEUED, fields=["started_at", "finished_at", "error"], by=by)

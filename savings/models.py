@@ -2,6 +2,7 @@
 and benefits counted in other units."""
 
 from decimal import Decimal
+from itertools import product
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from partnership.financial_years import QUARTER_CHOICES, label
+from partnership.lifecycles import Lifecycle
 from partnership.models import Organisation
 from programmes.models import MONEY, PENNY, Programme
 from projects.models import Project, Rag
@@ -32,16 +34,38 @@ class SavingsCategory(models.Model):
         return self.name
 
 
+def _not_awaiting_sign_off(savings_return: "SavingsReturn") -> str:
+    return f"This return is {savings_return.get_status_display().lower()}, not awaiting sign-off."
+
+
 class SavingsReturn(models.Model):
     """One council's savings return for one financial quarter. Re-submitting the
     quarter makes a new version; earlier versions stay for the record."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
         AWAITING_SIGN_OFF = "awaiting_sign_off", "Awaiting sign-off"
         RETURNED = "returned", "Changes requested"
         CERTIFIED = "certified", "Certified"
         SUPERSEDED = "superseded", "Superseded"
+
+    # A return is made when it is submitted; any version a later one replaces,
+    # certified or not, is kept superseded.
+    LIFECYCLE = Lifecycle(
+        Status,
+        {
+            Status.AWAITING_SIGN_OFF: {Status.CERTIFIED, Status.RETURNED, Status.SUPERSEDED},
+            Status.RETURNED: {Status.SUPERSEDED},
+            Status.CERTIFIED: {Status.SUPERSEDED},
+            Status.SUPERSEDED: set(),
+        },
+        refusals=dict.fromkeys(
+            product(
+                (Status.RETURNED, Status.CERTIFIED, Status.SUPERSEDED),
+                (Status.CERTIFIED, Status.RETURNED),
+            ),
+            _not_awaiting_sign_off,
+        ),
+    )
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="savings_returns"
@@ -49,7 +73,9 @@ class SavingsReturn(models.Model):
     financial_year = models.PositiveSmallIntegerField()
     quarter = models.PositiveSmallIntegerField(choices=QUARTER_CHOICES)
     version = models.PositiveSmallIntegerField(default=1)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.AWAITING_SIGN_OFF
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

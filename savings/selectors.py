@@ -208,7 +208,7 @@ def savings_return_due(*, organisation: Organisation, today: datetime.date) -> D
         .exclude(status=SavingsReturn.Status.SUPERSEDED)
         .first()
     )
-    if current is None or current.status == SavingsReturn.Status.DRAFT:
+    if current is None:
         return DueReturn(financial_year=year, quarter=quarter)
     if current.status == SavingsReturn.Status.RETURNED:
         return DueReturn(financial_year=year, quarter=quarter, changes_requested=current)

@@ -49,8 +49,7 @@ def savings_return_submit(
     latest_version = max((r.version for r in earlier), default=0)
     for previous in earlier:
         if previous.status != Status.SUPERSEDED:
-            previous.status = Status.SUPERSEDED
-            previous._history_user = by
+            SavingsReturn.LIFECYCLE.move(previous, Status.SUPERSEDED, by=by, error=SavingsError)
             previous.save(update_fields=["status"])
     savings_return = SavingsReturn.objects.create(
         organisation=organisation,
@@ -81,28 +80,24 @@ def savings_return_submit(
     return savings_return
 
 
-def _awaiting(savings_return: SavingsReturn) -> SavingsReturn:
+def _decide(savings_return: SavingsReturn, status: str, by: User) -> SavingsReturn:
+    """Lock the return and give it the certifier's decision."""
     savings_return = SavingsReturn.objects.select_for_update().get(pk=savings_return.pk)
-    if savings_return.status != Status.AWAITING_SIGN_OFF:
-        raise SavingsError(
-            f"This return is {savings_return.get_status_display().lower()}, not awaiting sign-off."
-        )
+    SavingsReturn.LIFECYCLE.move(savings_return, status, by=by, error=SavingsError)
     return savings_return
 
 
 @transaction.atomic
 def savings_return_certify(*, savings_return: SavingsReturn, by: User, comment: str = ""):
     """The finance officer signs the return off; from now on its savings count."""
-    savings_return = _awaiting(savings_return)
+    savings_return = _decide(savings_return, Status.CERTIFIED, by)
     if savings_return.submitted_by_id == by.pk:
         raise SavingsError(
             "A return is certified by someone other than the officer who submitted it."
         )
-    savings_return.status = Status.CERTIFIED
     savings_return.certified_by = by
     savings_return.certified_at = timezone.now()
     savings_return.certifier_comment = comment
-    savings_return._history_user = by
     savings_return.save(
         update_fields=["status", "certified_by", "certified_at", "certifier_comment"]
     )
@@ -114,10 +109,8 @@ def savings_return_send_back(*, savings_return: SavingsReturn, comment: str, by:
     """The certifier asks for changes; the officer then submits a new version."""
     if not comment.strip():
         raise SavingsError("Say what needs to change.", field="comment")
-    savings_return = _awaiting(savings_return)
-    savings_return.status = Status.RETURNED
+    savings_return = _decide(savings_return, Status.RETURNED, by)
     savings_return.certifier_comment = comment
-    savings_return._history_user = by
     savings_return.save(update_fields=["status", "certifier_comment"])
     return savings_return
 

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from bids import selectors, services
+from bids import selectors
 from bids.models import Bid, BiddingRound
 from partnership.form_errors import error_summary
 from partnership.object_pages import viewable_object_or_404
@@ -53,7 +53,7 @@ def is_editable(user, bid: Bid) -> bool:
 
 
 def may_withdraw(user, bid: Bid) -> bool:
-    return Bid.Status.WITHDRAWN in services.ALLOWED_TRANSITIONS[bid.status] and user.has_perm(
+    return Bid.LIFECYCLE.allows(bid, Bid.Status.WITHDRAWN) and user.has_perm(
         "bids.withdraw_bid", bid
     )
 

@@ -16,16 +16,9 @@ def gbp(amount: Decimal) -> str:
     return f"£{amount:,.2f}"
 
 
-def move(record, status: str, transitions: dict[str, set[str]], labels, by: User | None):
-    """Set a new status if the lifecycle allows it, tagging the audit history."""
-    if status not in transitions[record.status]:
-        raise ProjectError(
-            f"A {record._meta.verbose_name} that is {record.get_status_display().lower()} "
-            f"cannot become {labels(status).label.lower()}."
-        )
-    record.status = status
-    record._change_reason = f"Status changed to {labels(status).label}"
-    record._history_user = by
+def move(record, status: str, by: User | None) -> None:
+    """Move a projects record along the lifecycle its model declares."""
+    type(record).LIFECYCLE.move(record, status, by=by, error=ProjectError)
 
 
 def save_valid(record) -> None:

@@ -1,6 +1,7 @@
 """State changes of projects, milestones and grant payments.
 
-Milestones and payments move only along the transitions listed here. Money moves only
+Every status moves along the lifecycle its model declares; a project's delivery
+follows its milestones (:func:`_project_follow_milestones`). Money moves only
 through the ledger (``programmes.services.ledger_record``), so programme balances and
 project balances always agree.
 """
@@ -25,23 +26,6 @@ from .base import ProjectError, gbp, move, save_valid
 
 PaymentStatus = GrantPayment.Status
 MilestoneStatus = Milestone.Status
-
-PAYMENT_TRANSITIONS: dict[str, set[str]] = {
-    PaymentStatus.SCHEDULED: {PaymentStatus.DUE, PaymentStatus.WITHHELD, PaymentStatus.CANCELLED},
-    PaymentStatus.DUE: {PaymentStatus.APPROVED, PaymentStatus.WITHHELD, PaymentStatus.CANCELLED},
-    PaymentStatus.APPROVED: {PaymentStatus.PAID, PaymentStatus.WITHHELD},
-    PaymentStatus.WITHHELD: {PaymentStatus.SCHEDULED, PaymentStatus.DUE, PaymentStatus.CANCELLED},
-    PaymentStatus.PAID: set(),
-    PaymentStatus.CANCELLED: set(),
-}
-
-MILESTONE_TRANSITIONS: dict[str, set[str]] = {
-    MilestoneStatus.PLANNED: {MilestoneStatus.ACHIEVED},
-    MilestoneStatus.RETURNED: {MilestoneStatus.ACHIEVED},
-    MilestoneStatus.ACHIEVED: {MilestoneStatus.VERIFIED, MilestoneStatus.RETURNED},
-    MilestoneStatus.VERIFIED: set(),
-}
-
 
 # Projects ---------------------------------------------------------------------------
 
@@ -91,6 +75,24 @@ def project_create_from_bid(
 # Milestones -------------------------------------------------------------------------
 
 
+def _project_follow_milestones(project_id: int, by: User | None) -> None:
+    """A project is in delivery from its first milestone logged, completed when every
+    milestone is verified, and in delivery again when a milestone is added after."""
+    project = Project.objects.select_for_update().get(pk=project_id)
+    statuses = set(project.milestones.values_list("status", flat=True))
+    all_verified = statuses == {MilestoneStatus.VERIFIED}
+    logged = bool(statuses - {MilestoneStatus.PLANNED})
+    before = project.status
+    starts = project.status == Project.Status.APPROVED and logged
+    reopens = project.status == Project.Status.COMPLETED and not all_verified
+    if starts or reopens:
+        move(project, Project.Status.IN_DELIVERY, by)
+    if project.status == Project.Status.IN_DELIVERY and all_verified:
+        move(project, Project.Status.COMPLETED, by)
+    if project.status != before:
+        project.save(update_fields=["status"])
+
+
 @transaction.atomic
 def milestone_add(
     *,
@@ -104,7 +106,7 @@ def milestone_add(
     """Add a milestone to the project's profile, with the grant payment its delivery
     releases. The payments scheduled can never add up to more than the award."""
     project = Project.objects.select_for_update().get(pk=project.pk)
-    if project.status in (Project.Status.CLOSED, Project.Status.WITHDRAWN):
+    if project.status == Project.Status.CLOSED:
         raise ProjectError("A closed project's profile cannot change.")
     if not title.strip():
         raise ProjectError("Enter the outcome the milestone delivers.", field="title")
@@ -119,6 +121,7 @@ def milestone_add(
     )
     milestone._history_user = by
     save_valid(milestone)
+    _project_follow_milestones(project.pk, by)
     if payment_amount > 0:
         payment_schedule(
             project=project, amount=payment_amount, due_on=due_on, milestone=milestone, by=by
@@ -168,10 +171,11 @@ def milestone_log_achieved(
         raise ProjectError("The date achieved cannot be in the future.", field="achieved_on")
     if not delivered.strip():
         raise ProjectError("Say what was delivered.", field="delivered")
-    move(milestone, MilestoneStatus.ACHIEVED, MILESTONE_TRANSITIONS, MilestoneStatus, by)
+    move(milestone, MilestoneStatus.ACHIEVED, by)
     milestone.achieved_on = achieved_on
     milestone.delivered = delivered
     milestone.save(update_fields=["status", "achieved_on", "delivered"])
+    _project_follow_milestones(milestone.project_id, by)
     return milestone
 
 
@@ -227,14 +231,15 @@ def milestone_verify(
 ) -> Milestone:
     """The programme manager confirms delivery; the linked grant payment becomes due."""
     milestone = _locked_milestone(milestone)
-    move(milestone, MilestoneStatus.VERIFIED, MILESTONE_TRANSITIONS, MilestoneStatus, by)
+    move(milestone, MilestoneStatus.VERIFIED, by)
     milestone.verified_on = verified_on or timezone.localdate()
     milestone.verified_by = by
     milestone.review_comment = ""
     milestone.save(update_fields=["status", "verified_on", "verified_by", "review_comment"])
+    _project_follow_milestones(milestone.project_id, by)
     payment = GrantPayment.objects.select_for_update().filter(milestone=milestone).first()
     if payment is not None and payment.status == PaymentStatus.SCHEDULED:
-        move(payment, PaymentStatus.DUE, PAYMENT_TRANSITIONS, PaymentStatus, by)
+        move(payment, PaymentStatus.DUE, by)
         payment.save(update_fields=["status"])
     return milestone
 
@@ -245,7 +250,7 @@ def milestone_return(*, milestone: Milestone, comment: str, by: User) -> Milesto
     if not comment.strip():
         raise ProjectError("Say what the officer needs to change.", field="comment")
     milestone = _locked_milestone(milestone)
-    move(milestone, MilestoneStatus.RETURNED, MILESTONE_TRANSITIONS, MilestoneStatus, by)
+    move(milestone, MilestoneStatus.RETURNED, by)
     milestone.review_comment = comment
     milestone.save(update_fields=["status", "review_comment"])
     return milestone
@@ -261,7 +266,7 @@ def _locked_payment(payment: GrantPayment) -> GrantPayment:
 @transaction.atomic
 def payment_approve(*, payment: GrantPayment, by: User, approved_on: datetime.date | None = None):
     payment = _locked_payment(payment)
-    move(payment, PaymentStatus.APPROVED, PAYMENT_TRANSITIONS, PaymentStatus, by)
+    move(payment, PaymentStatus.APPROVED, by)
     payment.approved_by = by
     payment.approved_on = approved_on or timezone.localdate()
     payment.save(update_fields=["status", "approved_by", "approved_on"])
@@ -273,7 +278,7 @@ def payment_withhold(*, payment: GrantPayment, reason: str, by: User) -> GrantPa
     if not reason.strip():
         raise ProjectError("Say why the payment is withheld.", field="reason")
     payment = _locked_payment(payment)
-    move(payment, PaymentStatus.WITHHELD, PAYMENT_TRANSITIONS, PaymentStatus, by)
+    move(payment, PaymentStatus.WITHHELD, by)
     payment.withheld_reason = reason
     payment.save(update_fields=["status", "withheld_reason"])
     return payment
@@ -286,13 +291,7 @@ def payment_release(*, payment: GrantPayment, by: User) -> GrantPayment:
     stays in its history."""
     payment = _locked_payment(payment)
     verified = payment.milestone is None or payment.milestone.status == MilestoneStatus.VERIFIED
-    move(
-        payment,
-        PaymentStatus.DUE if verified else PaymentStatus.SCHEDULED,
-        PAYMENT_TRANSITIONS,
-        PaymentStatus,
-        by,
-    )
+    move(payment, PaymentStatus.DUE if verified else PaymentStatus.SCHEDULED, by)
     payment.withheld_reason = ""
     payment.save(update_fields=["status", "withheld_reason"])
     return payment
@@ -308,11 +307,7 @@ def payment_record_paid(
     can never add up to more than its award."""
     project = Project.objects.select_for_update().get(pk=payment.project_id)
     payment = _locked_payment(payment)
-    if payment.status == PaymentStatus.PAID:
-        raise ProjectError(
-            f"This payment was already recorded as paid on {payment.paid_on:%-d %B %Y} "
-            f"(reference {payment.reference})."
-        )
+    move(payment, PaymentStatus.PAID, by)
     if not reference.strip():
         raise ProjectError("Give the remittance reference.", field="reference")
     if paid_on > timezone.localdate():
@@ -324,7 +319,6 @@ def payment_record_paid(
             f"{gbp(money.paid + payment.amount)}, above the {gbp(project.grant_awarded)} "
             "awarded."
         )
-    move(payment, PaymentStatus.PAID, PAYMENT_TRANSITIONS, PaymentStatus, by)
     payment.ledger_entry = ledger_record(
         programme=project.programme,
         kind=LedgerEntry.Kind.PAYMENT,

@@ -14,7 +14,7 @@ from partnership import financial_years
 from projects.models import ProgressReport, ProgressReportSpend, Project, ProjectRisk
 from projects.selectors import reminder_digests
 
-from .base import ProjectError, save_valid
+from .base import ProjectError, move, save_valid
 
 Status = ProgressReport.Status
 REPORT_FIELDS = (
@@ -90,14 +90,11 @@ def progress_report_save(
 @transaction.atomic
 def progress_report_submit(*, report: ProgressReport, by: User) -> ProgressReport:
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
-    if report.status != Status.DRAFT:
-        raise ProjectError(f"This report is {report.get_status_display().lower()}.")
+    move(report, Status.SUBMITTED, by)
     if not report.narrative.strip():
         raise ProjectError("Write the narrative before submitting.", field="narrative")
-    report.status = Status.SUBMITTED
     report.submitted_by = by
     report.submitted_at = timezone.now()
-    report._history_user = by
     report.save(update_fields=["status", "submitted_by", "submitted_at"])
     return report
 
@@ -107,11 +104,8 @@ def progress_report_correct(*, report: ProgressReport, by: User) -> ProgressRepo
     """Start a correction of a submitted report: a new draft version with the same
     content; the submitted one is kept, superseded."""
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
-    if report.status != Status.SUBMITTED:
-        raise ProjectError("Only a submitted report is corrected; edit the draft instead.")
+    move(report, Status.SUPERSEDED, by)
     risks, spend = list(report.risks.all()), list(report.spend.values())
-    report.status = Status.SUPERSEDED
-    report._history_user = by
     report.save(update_fields=["status"])
     correction = ProgressReport.objects.create(
         project=report.project,

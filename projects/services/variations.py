@@ -25,7 +25,6 @@ from projects.models import (
 from projects.selectors import payments_scheduled_total, project_money
 
 from .base import ProjectError, gbp, move, save_valid
-from .delivery import PAYMENT_TRANSITIONS, PaymentStatus
 
 Kind = ChangeRequest.Kind
 RESCHEDULING = ChangeRequest.RESCHEDULING
@@ -108,7 +107,7 @@ def change_request_submit(
 ) -> ChangeRequest:
     """An officer asks to vary the project. A change of grant or a re-profile
     carries the payments it changes; the schedule they make must fit the award."""
-    if project.status in (Project.Status.CLOSED, Project.Status.WITHDRAWN):
+    if project.status == Project.Status.CLOSED:
         raise ProjectError("A closed project cannot be varied.")
     if not reason.strip():
         raise ProjectError("Give the reason for the change.", field="reason")
@@ -150,7 +149,7 @@ def _reschedule(request: ChangeRequest, by: User) -> None:
                 "fits: refuse this request and ask for a new one."
             )
         if change.cancels:
-            move(payment, GrantPayment.Status.CANCELLED, PAYMENT_TRANSITIONS, PaymentStatus, by)
+            move(payment, GrantPayment.Status.CANCELLED, by)
         else:
             payment.amount = change.new_amount
         payment.due_on = change.new_due_on
@@ -169,8 +168,7 @@ def change_request_approve(
     re-profiles take their new amounts and dates, and the schedule must still fit
     the award: a cut below the payments still scheduled is refused."""
     request = ChangeRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status != ChangeRequest.Status.PENDING:
-        raise ProjectError(f"This request was already {request.get_status_display().lower()}.")
+    move(request, ChangeRequest.Status.APPROVED, by)
     project = Project.objects.select_for_update().get(pk=request.project_id)
     today = timezone.localdate()
     if request.kind == Kind.GRANT:
@@ -209,7 +207,6 @@ def change_request_approve(
     project._history_user = by
     project._change_reason = f"Change request approved: {request.get_kind_display()}"
     project.save()
-    request.status = ChangeRequest.Status.APPROVED
     request.decided_by, request.decided_at = by, timezone.now()
     request.decision, request.decision_note = decision, note
     save_valid(request)
@@ -221,9 +218,7 @@ def change_request_refuse(*, request: ChangeRequest, by: User, note: str) -> Cha
     if not note.strip():
         raise ProjectError("Say why the request is refused.", field="note")
     request = ChangeRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status != ChangeRequest.Status.PENDING:
-        raise ProjectError(f"This request was already {request.get_status_display().lower()}.")
-    request.status = ChangeRequest.Status.REFUSED
+    move(request, ChangeRequest.Status.REFUSED, by)
     request.decided_by, request.decided_at, request.decision_note = by, timezone.now(), note
     request.save()
     return request
@@ -242,8 +237,7 @@ def project_close(
     """Close the project with its benefits report. Payments not yet approved are
     cancelled and the grant committed but unpaid goes back to the budget line."""
     project = Project.objects.select_for_update().get(pk=project.pk)
-    if project.status in (Project.Status.CLOSED, Project.Status.WITHDRAWN):
-        raise ProjectError("This project is already closed.")
+    move(project, Project.Status.CLOSED, by)
     if not delivered.strip() or not lessons_learnt.strip():
         raise ProjectError("The benefits report needs what was delivered and lessons learnt.")
     if project.payments.filter(status=GrantPayment.Status.APPROVED).exists():
@@ -252,7 +246,7 @@ def project_close(
     for payment in project.payments.select_for_update().filter(
         status__in=GrantPayment.OPEN_STATUSES
     ):
-        move(payment, GrantPayment.Status.CANCELLED, PAYMENT_TRANSITIONS, PaymentStatus, by)
+        move(payment, GrantPayment.Status.CANCELLED, by)
         payment._change_reason = "Cancelled at closure"
         payment.save(update_fields=["status"])
     unspent = project_money(project).unpaid
@@ -267,8 +261,6 @@ def project_close(
             memo=f"Unspent grant returned at closure of {project.reference}",
             by=by,
         )
-    project.status = Project.Status.CLOSED
-    project._history_user = by
     project.save(update_fields=["status"])
     closure = ProjectClosure(
         project=project,
@@ -350,8 +342,7 @@ def clawback_record_received(
     *, clawback: Clawback, received_on: datetime.date, reference: str, by: User
 ) -> Clawback:
     clawback = Clawback.objects.select_for_update().select_related("project").get(pk=clawback.pk)
-    if clawback.status == Clawback.Status.RECEIVED:
-        raise ProjectError(f"This refund was received on {clawback.received_on:%-d %B %Y}.")
+    move(clawback, Clawback.Status.RECEIVED, by)
     project = clawback.project
     clawback.ledger_entry = ledger_record(
         programme=project.programme,
@@ -363,8 +354,6 @@ def clawback_record_received(
         memo=f"Clawback refunded by {project.lead_organisation} ({reference})",
         by=by,
     )
-    clawback.status = Clawback.Status.RECEIVED
     clawback.received_on, clawback.reference = received_on, reference
-    clawback._history_user = by
     clawback.save(update_fields=["status", "received_on", "reference", "ledger_entry"])
     return clawback
