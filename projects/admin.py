@@ -124,7 +124,7 @@ class ProjectAdmin(PortalAdmin):
     inlines = [MilestoneInline, GrantPaymentInline]
 
     def is_settled(self, project):
-        return project.status in (Project.Status.CLOSED, Project.Status.WITHDRAWN)
+        return project.status == Project.Status.CLOSED
 
 
 class ProjectChildAdmin(PortalAdmin):

@@ -624,7 +624,6 @@ class _Builder:
                             Status.AWAITING_SIGN_OFF,
                             Status.CERTIFIED,
                             Status.RETURNED,
-                            Status.DRAFT,
                         ]
                     )
                     if recent
@@ -673,7 +672,6 @@ class _Builder:
         self.with_ids(ForecastReturn, self.rows[ForecastReturn])
 
     def _return(self, organisation, year, quarter, version, status) -> SavingsReturn:
-        submitted = status != SavingsReturn.Status.DRAFT
         certified = status == SavingsReturn.Status.CERTIFIED
         return self.new(
             SavingsReturn,
@@ -682,8 +680,8 @@ class _Builder:
             quarter=quarter,
             version=version,
             status=status,
-            submitted_by_id=self.user.pk if submitted else None,
-            submitted_at=self.now if submitted else None,
+            submitted_by_id=self.user.pk,
+            submitted_at=self.now,
             certified_by_id=self.user.pk if certified else None,
             certified_at=self.now if certified else None,
         )
