@@ -191,7 +191,8 @@ def measure() -> list[dict]:
 
 
 def session_cookie(env: dict[str, str]) -> str:
-    """A signed-in session of the board reader, for the load run's clients."""
+    """A signed-in session of the programme manager, who may open every page the load
+    run reads."""
     script = (
         "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings');"
         "django.setup(); from django.test import Client;"

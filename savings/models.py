@@ -35,7 +35,11 @@ class SavingsCategory(models.Model):
 
 
 def _not_awaiting_sign_off(savings_return: "SavingsReturn") -> str:
-    return f"This return is {savings_return.get_status_display().lower()}, not awaiting sign-off."
+    # Labels such as "Changes requested" read wrongly after "is", so quote the status.
+    return (
+        f"This return is not awaiting sign-off: its status is "
+        f"“{savings_return.get_status_display()}”."
+    )
 
 
 class SavingsReturn(models.Model):

@@ -242,7 +242,7 @@ def test_a_return_sent_back_cannot_be_certified():
     refused(
         savings_return_certify,
         SavingsError,
-        "This return is changes requested, not awaiting sign-off.",
+        "This return is not awaiting sign-off: its status is “Changes requested”.",
         savings_return,
         savings_return=savings_return,
         by=UserFactory(),
