@@ -10,7 +10,9 @@ For every page it reports the median and 95th percentile of ``READS`` reads, the
 queries of one read, the peak Python memory of one read, and two ratios measured in
 the same run: to a bare Django view (the sign-in page) and to the same page at the
 smaller scale. Then 50 clients read the dashboard and the lists for 30 seconds
-against gunicorn on 127.0.0.1 at the larger scale: throughput, p95 and errors.
+against gunicorn on 127.0.0.1 at the larger scale: throughput, p95 and errors. The
+background jobs (``benchmarks.jobs``) are measured at both scales beside their own
+baselines.
 The table is printed and saved as JSON in ``benchmarks/results/``.
 
 Run one scale's measurements alone with ``python -m benchmarks.scale --measure``
@@ -32,6 +34,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from benchmarks.jobs import measure_jobs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS = BASE_DIR / "benchmarks" / "results"
@@ -145,7 +149,7 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def measure() -> list[dict]:
+def measure() -> dict[str, list[dict]]:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -187,7 +191,7 @@ def measure() -> list[dict]:
                 "peak_memory_kb": round(peak / 1024),
             }
         )
-    return readings
+    return {"pages": readings, "jobs": measure_jobs(users)}
 
 
 def session_cookie(env: dict[str, str]) -> str:
@@ -282,7 +286,8 @@ def _wait_for_server() -> None:
 # The table ------------------------------------------------------------------------------
 
 
-def table(smaller: str, larger: str, readings: dict[str, list[dict]], load: dict | None) -> str:
+def table(smaller: str, larger: str, measured: dict[str, dict], load: dict | None) -> str:
+    readings = {scale: both["pages"] for scale, both in measured.items()}
     bare = {scale: rows[0]["median_ms"] for scale, rows in readings.items()}
     lines = [
         f"| page | {larger} median ms | p95 ms | queries | peak KB | x bare view "
@@ -296,6 +301,19 @@ def table(smaller: str, larger: str, readings: dict[str, list[dict]], load: dict
             f"{large['median_ms'] / bare[larger]:.1f} | "
             f"{large['median_ms'] / small['median_ms']:.1f} | {small['median_ms']} | "
             f"{small['queries']} |"
+        )
+    lines += [
+        "",
+        f"| job | {larger} s | peak KB | rows | baseline | baseline s | x baseline "
+        f"| {smaller} s | {smaller} x baseline |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for small, large in zip(measured[smaller]["jobs"], measured[larger]["jobs"], strict=True):
+        lines.append(
+            f"| {large['job']} | {large['seconds']} | {large['peak_memory_kb']} | "
+            f"{large['rows'] if large['rows'] is not None else ''} | {large['baseline']} | "
+            f"{large['baseline_seconds']} | {large['ratio']} | {small['seconds']} | "
+            f"{small['ratio']} |"
         )
     if load is None:
         return "\n".join(lines)

@@ -131,6 +131,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# A download of more rows than this is written in the background (partnership.downloads)
+# rather than while the reader waits on a web worker.
+DOWNLOAD_IN_BACKGROUND_OVER = int(os.environ.get("DOWNLOAD_IN_BACKGROUND_OVER", "5000"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", home, name="home"),
     path("partnerships/", include("partnership.urls")),
+    path("downloads/", include("partnership.download_urls")),
     path("programmes/", include("programmes.urls")),
     path("bids/", include("bids.urls")),
     # Deciding a bid makes its project, so the page lives in projects, beside the bid's.

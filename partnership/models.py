@@ -1,4 +1,7 @@
-"""Partnerships, their member organisations and sub-regions, roles, and board meetings."""
+"""Partnerships, their member organisations and sub-regions, roles, board meetings, and
+the files the portal produces in the background."""
+
+from itertools import product
 
 from django.conf import settings
 from django.db import models
@@ -8,7 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .lifecycles import Lifecycle
-from .querysets import MeetingQuerySet, PartnershipQuerySet
+from .querysets import DownloadQuerySet, MeetingQuerySet, PartnershipQuerySet
 from .scopes import Kind as RoleKind
 
 
@@ -383,3 +386,117 @@ class Action(models.Model):
         return (
             self.done_on is None and self.due_on is not None and self.due_on < timezone.localdate()
         )
+
+
+class BackgroundJob(models.Model):
+    """A file the portal produces in the background for the person who asked for it:
+    a board pack, a large download. ``partnership.jobs`` moves it along its lifecycle;
+    a Celery task does the work."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being produced"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requested_%(class)ss",
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="How many times the portal has tried to produce the file"
+    )
+    error = models.TextField(blank=True, help_text="Why the last attempt failed, in plain words")
+
+    class Meta:
+        abstract = True
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="done") | (~Q(file="") & Q(finished_at__isnull=False)),
+                name="%(app_label)s_%(class)s_done_has_file",
+                violation_error_message="A finished job must have its file.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="failed") | ~Q(error=""),
+                name="%(app_label)s_%(class)s_failure_has_reason",
+                violation_error_message="A failed job must say why it failed.",
+            ),
+        ]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+def job_lifecycle(noun: str) -> Lifecycle:
+    """Where a job of any kind may go; ``noun`` names it in the refusal."""
+    Status = BackgroundJob.Status
+    return Lifecycle(
+        Status,
+        {
+            # Failed straight from the queue when the job could not be sent to a worker.
+            Status.QUEUED: {Status.RUNNING, Status.FAILED},
+            # Running to running: the task was delivered again after its worker was lost.
+            Status.RUNNING: {Status.RUNNING, Status.DONE, Status.FAILED},
+            # Queued again by a person; running again on the task's own retry.
+            Status.FAILED: {Status.QUEUED, Status.RUNNING},
+            Status.DONE: set(),
+        },
+        refusals=dict.fromkeys(
+            product((Status.QUEUED, Status.RUNNING, Status.DONE), (Status.QUEUED,)),
+            f"Only a {noun} that failed can be tried again.",
+        ),
+    )
+
+
+class Download(BackgroundJob):
+    """A table too large to send while the reader waits (``partnership.downloads``),
+    written to a file in the background with the filters it was asked for. Only the
+    person who asked may open it: it holds what their roles let them see."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel (XLSX)"
+
+    LIFECYCLE = job_lifecycle("download")
+
+    export = models.CharField(max_length=60, help_text="Which table, by its registered name")
+    title = models.CharField(max_length=120)
+    file_format = models.CharField(max_length=4, choices=Format.choices)
+    filters = models.JSONField(
+        default=dict, blank=True, help_text="The filters the table was asked for with"
+    )
+    filters_described = models.JSONField(
+        default=list, blank=True, help_text="The same filters in words: (label, value) pairs"
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="downloads/%Y/%m/", blank=True)
+
+    objects = DownloadQuerySet.as_manager()
+
+    class Meta(BackgroundJob.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_file_format_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("downloads:detail", kwargs={"pk": self.pk})
+
+    @property
+    def progress_written(self) -> int:
+        # Counted from COPY's lines, so it can run a little past a table that shrank.
+        return min(self.rows_written, self.rows_total)
+
+    @property
+    def percent_written(self) -> int:
+        return 100 * self.progress_written // self.rows_total if self.rows_total else 0

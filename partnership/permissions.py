@@ -108,6 +108,13 @@ def register(app_label: str, model_name: str, *, view, change, add=None, delete=
         rules.set_perm(f"{app_label}.{verb}_{model_name}", rules.predicate(rule))
 
 
+def can_view_download(user, download=None) -> bool:
+    """A download is its requester's alone (``DownloadQuerySet.visible_to``)."""
+    if download is None:
+        return user.is_authenticated
+    return download.requested_by_id == user.pk
+
+
 register("partnership", "partnership", view=can_view_partnership, change=can_change_partnership)
 for model_name in ("subregion", "theme"):
     of_partnership = lambda obj: obj.partnership  # noqa: E731
@@ -128,3 +135,5 @@ for model_name in ("attendance", "agendaitem", "declaration", "decision", "actio
         view=via(can_view_meeting, of_meeting),
         change=via(can_change_meeting, of_meeting),
     )
+# Trying a failed download again is its requester's side of the job.
+register("partnership", "download", view=can_view_download, change=can_view_download)

@@ -27,3 +27,12 @@ class MeetingQuerySet(models.QuerySet):
 
 
 _ORGANISATION_KINDS = (Kind.OFFICER, Kind.FINANCE)
+
+
+class DownloadQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        # A download holds what its requester's roles let them see, so it is theirs
+        # alone; even an administrator reads the table itself rather than their file.
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(requested_by=user)

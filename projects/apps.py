@@ -6,4 +6,4 @@ class ProjectsConfig(AppConfig):
     verbose_name = "Projects and grant payments"
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (registers the app's rules)
+        from . import exports, permissions  # noqa: F401  (register the app's rules and exports)

@@ -1,14 +1,21 @@
 """The grant payment schedule as finance downloads it: one row per payment, as CSV or
-XLSX, streamed so that 100,000 payments use bounded memory."""
+XLSX, sent at once when small and written in the background when large
+(``partnership.downloads``)."""
 
-from collections.abc import Iterator
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.db.models import CharField, F, QuerySet, Value
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf, Trim
+from django.http import QueryDict
+from django.utils import timezone
 
-from django.db.models import QuerySet
-from django.http import HttpResponse
+from partnership.downloads import Export, described, register
+from partnership.exports import choice_label
 
-from partnership.exports import csv_response, xlsx_response
-
+from . import selectors
+from .forms import PaymentScheduleFilter
 from .models import GrantPayment
+from .permissions import can_approve_payment, can_record_payment
 
 HEADER = [
     "Accountable body",
@@ -25,46 +32,56 @@ HEADER = [
     "Paid on",
     "Remittance reference",
 ]
-# Rows are fetched from the database this many at a time.
-CHUNK_SIZE = 2000
 
 
-def _person(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
+def payment_schedule_filter(user: User, data: QueryDict | None) -> PaymentScheduleFilter:
+    """The schedule's filters over the payments ``user`` may see; only those who
+    approve or record payments work from the schedule."""
+    if not (can_record_payment(user) or can_approve_payment(user)):
+        raise PermissionDenied
+    return PaymentScheduleFilter(data or None, queryset=selectors.payment_schedule(user), user=user)
 
 
-def payment_rows(payments: QuerySet[GrantPayment]) -> Iterator[list]:
-    """One row per payment, in the order of ``payments`` (which must join the project,
-    its lead organisation and programme, the milestone and the approver, as
-    :func:`projects.selectors.payment_schedule` does): the query count stays the same
-    however many rows there are."""
-    for payment in payments.iterator(chunk_size=CHUNK_SIZE):
-        project = payment.project
-        milestone = payment.milestone
-        yield [
-            project.lead_organisation.name,
-            project.lead_organisation.gss_code,
-            project.programme.name,
-            project.reference,
-            project.title,
-            f"{milestone.position}. {milestone.title}" if milestone else "",
-            payment.due_on,
-            payment.amount,
-            payment.get_status_display(),
-            _person(payment.approved_by),
-            payment.approved_on,
-            payment.paid_on,
-            payment.reference,
-        ]
-
-
-def payment_schedule_csv(payments: QuerySet[GrantPayment], filename: str) -> HttpResponse:
-    return csv_response(f"{filename}.csv", HEADER, payment_rows(payments))
-
-
-def payment_schedule_xlsx(payments: QuerySet[GrantPayment], filename: str) -> HttpResponse:
-    return xlsx_response(
-        f"{filename}.xlsx", HEADER, payment_rows(payments), title="Grant payment schedule"
+def payment_schedule_rows(payments: QuerySet[GrantPayment]) -> QuerySet:
+    """One row per payment in ``payments``' order, in ``HEADER``'s columns, computed
+    by the database so that PostgreSQL can write the CSV itself with COPY."""
+    text = CharField()
+    return payments.values_list(
+        "project__lead_organisation__name",
+        "project__lead_organisation__gss_code",
+        "project__programme__name",
+        "project__reference",
+        "project__title",
+        Coalesce(
+            Concat(Cast("milestone__position", text), Value(". "), "milestone__title"),
+            Value(""),
+            output_field=text,
+        ),
+        "due_on",
+        "amount",
+        choice_label("status", GrantPayment.Status),
+        Coalesce(
+            NullIf(
+                Trim(Concat("approved_by__first_name", Value(" "), "approved_by__last_name")),
+                Value(""),
+            ),
+            F("approved_by__username"),
+            Value(""),
+            output_field=text,
+        ),
+        "approved_on",
+        "paid_on",
+        "reference",
     )
+
+
+PAYMENT_SCHEDULE = register(
+    Export(
+        name="projects.payment_schedule",
+        title="Grant payment schedule",
+        header=HEADER,
+        rows=lambda user, filters: payment_schedule_rows(payment_schedule_filter(user, filters).qs),
+        filename=lambda: f"grant-payment-schedule-{timezone.localdate():%Y-%m-%d}",
+        describe=lambda user, filters: described(payment_schedule_filter(user, filters).form),
+    )
+)

@@ -52,9 +52,17 @@ urlpatterns: list = [
     path("evidence/<int:pk>/", milestone_pages.evidence_download, name="evidence-download"),
     # Grant payments and the schedule finance works from
     path("payments/schedule/", payment_pages.payment_schedule, name="payment-schedule"),
-    path("payments/schedule.csv", payment_pages.payment_schedule_csv, name="payment-schedule-csv"),
     path(
-        "payments/schedule.xlsx", payment_pages.payment_schedule_xlsx, name="payment-schedule-xlsx"
+        "payments/schedule.csv",
+        payment_pages.payment_schedule_download,
+        {"file_format": "csv"},
+        name="payment-schedule-csv",
+    ),
+    path(
+        "payments/schedule.xlsx",
+        payment_pages.payment_schedule_download,
+        {"file_format": "xlsx"},
+        name="payment-schedule-xlsx",
     ),
     path("payments/<int:pk>/", payment_pages.payment_detail, name="payment-detail"),
     path("payments/<int:pk>/approve/", payment_pages.payment_approve, name="payment-approve"),

@@ -1,28 +1,19 @@
 """Board packs: asked for by a programme manager, drawn in the background by
-``reports.tasks.render_board_pack``, and tried again when drawing fails.
-
-Every change of a pack's status goes through :func:`_move`, which refuses the moves
-``BoardPack.LIFECYCLE`` does not allow. The PDF is drawn outside any transaction: a pack's row
-is locked only to change its status, never for the minutes a large pack can take.
+``reports.tasks.render_board_pack``, and tried again when drawing fails. The pack moves
+through ``partnership.jobs`` like every background job.
 """
 
-import logging
-
-from celery.exceptions import SoftTimeLimitExceeded
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
-from kombu.exceptions import OperationalError as BrokerUnreachable
 
-from partnership.errors import PortalError
+from partnership import jobs
+from partnership.jobs import JobError
 from partnership.models import Meeting
 
 from . import pdf, selectors, tasks
 from .models import BoardPack
-
-logger = logging.getLogger(__name__)
 
 Status = BoardPack.Status
 
@@ -31,41 +22,18 @@ UNEXPECTED_FAILURE = (
     "administrator can see the details in its logs."
 )
 TOO_SLOW = "Drawing the PDF took longer than four minutes, so it was stopped."
-NOT_SENT = (
-    "The portal could not reach the service that produces packs, so this one was not "
-    "started. Try again in a few minutes."
-)
+FAILURES = jobs.Failures(unexpected=UNEXPECTED_FAILURE, too_slow=TOO_SLOW)
+
+# A pack's refusals are those of every background job.
+BoardPackError = JobError
 
 
-class BoardPackError(PortalError):
-    pass
-
-
-def _move(pack: BoardPack, status: str, *, fields: list[str], by: User | None = None) -> None:
-    BoardPack.LIFECYCLE.move(pack, status, by=by, error=BoardPackError)
-    pack.save(update_fields=["status", *fields])
-
-
-def _locked(pack_id: int) -> BoardPack:
-    return (
-        BoardPack.objects.select_for_update(of=("self",))
-        .select_related("meeting__partnership")
-        .get(pk=pack_id)
-    )
+def _packs():
+    return BoardPack.objects.select_related("meeting__partnership")
 
 
 def _enqueue(pack: BoardPack) -> None:
-    pack_id = pack.pk
-
-    def send() -> None:
-        try:
-            tasks.render_board_pack.delay(pack_id)
-        except BrokerUnreachable as error:
-            _fail(pack_id, error)
-
-    # Robust: without a broker (local use) the task runs here, at commit. A failure is
-    # recorded on the pack for the user to see; it must not also fail the request.
-    transaction.on_commit(send, robust=True)
+    jobs.enqueue(pack, tasks.render_board_pack, _packs(), FAILURES)
 
 
 @transaction.atomic
@@ -93,15 +61,9 @@ def board_pack_request(*, meeting: Meeting, kind: str, by: User | None) -> Board
     return pack
 
 
-@transaction.atomic
 def board_pack_retry(*, pack: BoardPack, by: User | None) -> BoardPack:
     """Queue a failed pack again. Its attempts keep counting."""
-    pack = _locked(pack.pk)
-    pack.started_at = pack.finished_at = None
-    pack.error = ""
-    _move(pack, Status.QUEUED, fields=["started_at", "finished_at", "error"], by=by)
-    _enqueue(pack)
-    return pack
+    return jobs.retry(pack, by=by, task=tasks.render_board_pack, jobs=_packs(), failures=FAILURES)
 
 
 def board_pack_render(*, pack_id: int) -> BoardPack:
@@ -109,59 +71,17 @@ def board_pack_render(*, pack_id: int) -> BoardPack:
     it is, so a task delivered twice draws the pack once. When drawing fails the pack
     is marked failed with a reason its reader can act on, and the error is raised
     again for the task to retry."""
-    pack = _start(pack_id)
+    pack = jobs.start(_packs(), pack_id)
     if pack.status == Status.DONE:
         return pack
     try:
         context = selectors.board_pack_context(pack.meeting, pack.kind)
         document = pdf.render_pdf("pdf/board_pack.html", {"pack": context})
     except Exception as error:
-        _fail(pack_id, error)
+        jobs.fail(_packs(), pack_id, error, FAILURES)
         raise
-    return _finish(pack_id, document)
-
-
-@transaction.atomic
-def _start(pack_id: int) -> BoardPack:
-    pack = _locked(pack_id)
-    if pack.status == Status.DONE:
-        return pack
-    pack.attempts += 1
-    pack.started_at = timezone.now()
-    pack.finished_at = None
-    pack.error = ""
-    _move(pack, Status.RUNNING, fields=["attempts", "started_at", "finished_at", "error"])
-    return pack
-
-
-@transaction.atomic
-def _fail(pack_id: int, error: Exception) -> None:
-    logger.error("Board pack %s could not be drawn", pack_id, exc_info=error)
-    pack = _locked(pack_id)
-    if pack.status == Status.DONE:  # another delivery of the task drew it meanwhile
-        return
-    if isinstance(error, PortalError):
-        pack.error = error.message
-    elif isinstance(error, SoftTimeLimitExceeded):
-        pack.error = TOO_SLOW
-    elif isinstance(error, BrokerUnreachable):
-        pack.error = NOT_SENT
-    else:
-        pack.error = UNEXPECTED_FAILURE
-    pack.finished_at = timezone.now()
-    _move(pack, Status.FAILED, fields=["error", "finished_at"])
-
-
-@transaction.atomic
-def _finish(pack_id: int, document: bytes) -> BoardPack:
-    pack = _locked(pack_id)
-    if pack.status == Status.DONE:  # another delivery of the task drew it meanwhile
-        return pack
     meeting = pack.meeting
     name = (
         f"{meeting.partnership.slug}-{meeting.held_on:%Y-%m-%d}-{slugify(pack.get_kind_display())}"
     )
-    pack.file.save(f"{name}.pdf", ContentFile(document), save=False)
-    pack.finished_at = timezone.now()
-    _move(pack, Status.DONE, fields=["file", "finished_at"])
-    return pack
+    return jobs.finish(_packs(), pack_id, f"{name}.pdf", ContentFile(document))

@@ -12,7 +12,7 @@ from bids.models import Bid
 from bids.services import BidError, bid_withdraw
 from partnership.errors import PortalError
 from partnership.lifecycles import Lifecycle
-from partnership.models import Meeting
+from partnership.models import Download, Meeting
 from partnership.services import MeetingError, meeting_minutes_approve
 from projects.models import (
     ChangeRequest,
@@ -58,6 +58,7 @@ LIFECYCLES = {
     "savings return": (SavingsReturn, SavingsReturn.LIFECYCLE),
     "meeting minutes": (Meeting, Meeting.MINUTES_LIFECYCLE),
     "board pack": (BoardPack, BoardPack.LIFECYCLE),
+    "download": (Download, Download.LIFECYCLE),
 }
 
 

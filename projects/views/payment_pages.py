@@ -5,12 +5,12 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from partnership.downloads import download_page
 from partnership.pagination import page_of
 from projects import exports, forms, selectors, services
 from projects.models import GrantPayment
@@ -107,17 +107,9 @@ def payment_record(request: HttpRequest, pk: int) -> HttpResponse:
 # The grant payment schedule ------------------------------------------------------------------
 
 
-def _schedule(request: HttpRequest) -> forms.PaymentScheduleFilter:
-    if not (can_record_payment(request.user) or can_approve_payment(request.user)):
-        raise PermissionDenied
-    return forms.PaymentScheduleFilter(
-        request.GET or None, queryset=selectors.payment_schedule(request.user), user=request.user
-    )
-
-
 @login_required
 def payment_schedule(request: HttpRequest) -> HttpResponse:
-    filters = _schedule(request)
+    filters = exports.payment_schedule_filter(request.user, request.GET)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -132,15 +124,7 @@ def payment_schedule(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _schedule_filename() -> str:
-    return f"grant-payment-schedule-{timezone.localdate():%Y-%m-%d}"
-
-
 @login_required
-def payment_schedule_csv(request: HttpRequest) -> HttpResponse:
-    return exports.payment_schedule_csv(_schedule(request).qs, _schedule_filename())
-
-
-@login_required
-def payment_schedule_xlsx(request: HttpRequest) -> HttpResponse:
-    return exports.payment_schedule_xlsx(_schedule(request).qs, _schedule_filename())
+@require_http_methods(["GET", "POST"])
+def payment_schedule_download(request: HttpRequest, file_format: str) -> HttpResponse:
+    return download_page(request, exports.PAYMENT_SCHEDULE, file_format)

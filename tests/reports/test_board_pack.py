@@ -18,13 +18,13 @@ from pypdf import PdfReader
 
 from bids.models import BiddingRound
 from bids.selectors import ranked_bids
+from partnership.jobs import NOT_SENT
 from partnership.models import Action, AgendaItem, Attendance, Decision, Meeting
 from programmes.models import LedgerEntry
 from programmes.services import ledger_record
 from reports.models import BoardPack
 from reports.selectors import board_pack_context
 from reports.services import (
-    NOT_SENT,
     TOO_SLOW,
     UNEXPECTED_FAILURE,
     BoardPackError,
