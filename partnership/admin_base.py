@@ -6,14 +6,19 @@ Each app's ``admin.py`` builds on :class:`PortalAdmin` and :class:`PortalInline`
 on the column helpers :func:`money` and :func:`financial_year`.
 """
 
+from collections.abc import Callable, Sequence
+
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.sites import NotRegistered
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_permission_codename
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
+from .errors import PortalError
 from .financial_years import label
 from .templatetags.portal import gbp
 
@@ -46,6 +51,53 @@ def stamped_form(form_class, field: str, user):
             return super()._get_validation_exclusions() - {field}
 
     return StampedForm
+
+
+class _Rehearsed(Exception):
+    """Undoes a rehearsal of a service."""
+
+
+class ServiceForm(forms.ModelForm):
+    """The admin's form for rows a service writes. ``clean()`` rehearses the service
+    with the form's values and undoes it, so a refusal shows on the form, on the field
+    it names; :meth:`PortalAdmin.save_model` then calls the service for real. Made by
+    :func:`service_form`."""
+
+    service: Callable
+    service_fields: Sequence[str] = ()
+
+    def arguments(self) -> dict:
+        # A field shown read-only (fixed after creation) keeps the row's own value.
+        return {
+            name: self.cleaned_data[name]
+            if name in self.cleaned_data
+            else getattr(self.instance, name)
+            for name in self.service_fields
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            with transaction.atomic():
+                self.service(**self.arguments(), by=None)
+                raise _Rehearsed
+        except _Rehearsed:
+            pass
+        except PortalError as error:
+            field = error.field if error.field in self.fields else None
+            raise ValidationError({field: error.message} if field else error.message) from error
+        return cleaned
+
+
+def service_form(service: Callable, fields: Sequence[str]) -> type[ServiceForm]:
+    """A :class:`ServiceForm` writing rows with ``service(**fields, by=user)``."""
+    return type(
+        "ServiceForm",
+        (ServiceForm,),
+        {"service": staticmethod(service), "service_fields": tuple(fields)},
+    )
 
 
 class ScopedChoicesMixin:
@@ -89,7 +141,9 @@ class PortalAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
     False`` refuse adding or deleting rows that a service makes or the ledger
     depends on; :meth:`is_settled` names the rows a lifecycle has moved past
     editing (submitted, decided, paid, certified), which are then read-only and
-    never deleted, with every inline on their page.
+    never deleted, with every inline on their page. A model whose rows a service
+    writes takes ``form = service_form(service, fields)``: its add and change pages
+    call that service.
     """
 
     visible_via: str | None = None
@@ -178,6 +232,13 @@ class PortalAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
         if self.recorded_by_field and obj is None:
             return stamped_form(form, self.recorded_by_field, request.user)
         return form
+
+    def save_model(self, request, obj, form, change):
+        if not isinstance(form, ServiceForm):
+            return super().save_model(request, obj, form, change)
+        made = form.service(**form.arguments(), by=request.user)
+        obj.pk = made.pk
+        obj.refresh_from_db()
 
     # History
 

@@ -1,16 +1,13 @@
-from django import forms
 from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.html import format_html_join
 
-from partnership.admin_base import PortalAdmin, PortalInline, money
+from partnership.admin_base import PortalAdmin, PortalInline, money, service_form
 from partnership.templatetags.portal import gbp
 
 from .models import BudgetLine, FundingSource, LedgerEntry, Programme
 from .selectors import budget_lines_with_balances, programme_balance
-from .services import LedgerError, ledger_record
+from .services import ledger_record
 
 BALANCES = [
     money("allocated"),
@@ -111,18 +108,8 @@ MOVEMENT_FIELDS = [
 ]
 
 
-class _Rehearsed(Exception):
-    pass
-
-
-class LedgerEntryForm(forms.ModelForm):
-    """Checks a new movement against the balances by rehearsing it through
-    :func:`ledger_record` and undoing the rehearsal, so a refusal (an overdrawn
-    line) shows on the form instead of after it."""
-
-    class Meta:
-        model = LedgerEntry
-        fields = MOVEMENT_FIELDS
+class LedgerEntryForm(service_form(ledger_record, MOVEMENT_FIELDS)):
+    """A new movement, checked against the balances (an overdrawn line) on the form."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,23 +117,9 @@ class LedgerEntryForm(forms.ModelForm):
             # A decision's text alone does not say which meeting made it.
             self.fields["decision"].label_from_instance = lambda d: f"{d.meeting}: {d}"
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.errors:
-            return cleaned
-        try:
-            with transaction.atomic():
-                ledger_record(**self.movement(), by=None)
-                raise _Rehearsed
-        except _Rehearsed:
-            pass
-        except LedgerError as error:
-            message = {error.field: error.message} if error.field else error.message
-            raise ValidationError(message) from error
-        return cleaned
-
-    def movement(self) -> dict:
-        return {name: self.cleaned_data[name] for name in MOVEMENT_FIELDS}
+    class Meta:
+        model = LedgerEntry
+        fields = MOVEMENT_FIELDS
 
 
 @admin.register(LedgerEntry)
@@ -188,8 +161,3 @@ class LedgerEntryAdmin(PortalAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def save_model(self, request, obj, form, change):
-        entry = ledger_record(**form.movement(), by=request.user)
-        obj.pk = entry.pk
-        obj.refresh_from_db()

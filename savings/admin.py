@@ -7,6 +7,7 @@ from partnership.admin_base import (
     PortalInline,
     financial_year,
     money,
+    service_form,
 )
 from partnership.templatetags.portal import gbp
 
@@ -18,6 +19,7 @@ from .models import (
     SavingsReturn,
     SavingsTarget,
 )
+from .services import forecast_return_record, other_benefit_record, savings_target_set
 
 # A council's records, filtered by the partnerships and sub-regions it belongs to.
 BY_MEMBERSHIP = [
@@ -128,6 +130,20 @@ class SavingsTargetAdmin(PortalAdmin):
     search_fields = ["organisation__name", "baseline_description"]
     autocomplete_fields = ["organisation"]
     readonly_fields = ["target"]
+    # The service checks the basis and replaces the council's target for the year.
+    form = service_form(
+        savings_target_set,
+        [
+            "organisation",
+            "financial_year",
+            "basis",
+            "percentage",
+            "baseline",
+            "baseline_description",
+            "amount",
+        ],
+    )
+    fixed_after_creation = ("organisation", "financial_year")
 
     @admin.display(description="target")
     def target(self, target: SavingsTarget):
@@ -142,6 +158,12 @@ class ForecastReturnAdmin(PortalAdmin):
     list_filter = [FinancialYearFilter, "rag", *BY_MEMBERSHIP]
     search_fields = ["organisation__name", "comment"]
     autocomplete_fields = ["organisation"]
+    # The service asks for a reason behind amber and red forecasts.
+    form = service_form(
+        forecast_return_record,
+        ["organisation", "financial_year", "rag", "comment", "returned_on"],
+    )
+    fixed_after_creation = ("organisation", "financial_year")
 
 
 @admin.register(OtherBenefit)
@@ -156,3 +178,11 @@ class OtherBenefitAdmin(PortalAdmin):
     ]
     search_fields = ["unit", "description", "project__reference"]
     autocomplete_fields = ["project"]
+    form = service_form(
+        other_benefit_record, ["project", "unit", "quantity", "financial_year", "description"]
+    )
+
+    def has_change_permission(self, request, obj=None):
+        # Recorded once through the service, which tidies the unit benefits are summed
+        # by; one recorded wrongly is deleted and recorded again.
+        return False

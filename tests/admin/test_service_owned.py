@@ -21,7 +21,8 @@ from projects.services import (
     payment_record_paid,
     project_create_from_bid,
 )
-from savings.models import SavingsEntry, SavingsReturn
+from savings.models import ForecastReturn, OtherBenefit, SavingsEntry, SavingsReturn, SavingsTarget
+from savings.services import savings_target_set
 from tests.factories import (
     BidFactory,
     OrganisationFactory,
@@ -306,3 +307,91 @@ def test_a_meetings_minutes_status_is_not_typed_in_the_admin(client, manager, pa
 
     assert "minutes_status" not in form.fields
     assert "title" in form.fields
+
+
+def test_a_savings_target_set_in_the_admin_is_checked_and_recorded_by_the_service(
+    client, manager, council
+):
+    client.force_login(manager)
+    target = {
+        "organisation": council.pk,
+        "financial_year": 2010,
+        "basis": "percentage",
+        "baseline": "10000000.00",
+        "baseline_description": "2008/09 net revenue budget",
+    }
+
+    refused = client.post(url(SavingsTarget, "add"), {**target, "percentage": "103"})
+    recorded = client.post(url(SavingsTarget, "add"), {**target, "percentage": "3"})
+
+    assert refused.status_code == 200
+    assert "Enter a percentage above 0 and up to 100." in refused.text
+    assert recorded.status_code == 302
+    saved = SavingsTarget.objects.get()
+    assert (saved.percentage, saved.target_amount) == (Decimal("3.00"), Decimal("300000.00"))
+    assert saved.history.first().history_user == manager
+
+
+def test_a_savings_targets_council_and_year_stay_and_its_basis_is_checked_when_changed(
+    client, manager, council
+):
+    target = savings_target_set(
+        organisation=council,
+        financial_year=2010,
+        basis="percentage",
+        percentage=Decimal("3"),
+        baseline=Decimal("10000000"),
+        by=None,
+    )
+    client.force_login(manager)
+    change = url(SavingsTarget, "change", target.pk)
+
+    page = client.get(change)
+    refused = client.post(change, {"basis": "amount", "amount": ""})
+    changed = client.post(change, {"basis": "amount", "amount": "250000.00"})
+
+    assert {"organisation", "financial_year"} <= set(page.context["adminform"].readonly_fields)
+    assert "Enter a target amount above £0." in refused.text
+    assert changed.status_code == 302
+    target.refresh_from_db()
+    assert (target.basis, target.target_amount, target.financial_year) == (
+        "amount",
+        Decimal("250000.00"),
+        2010,
+    )
+
+
+def test_an_amber_forecast_typed_in_the_admin_needs_its_reason(client, superuser, council):
+    # Councils return their own forecasts; in the admin only an administrator types one.
+    client.force_login(superuser)
+    forecast = {
+        "organisation": council.pk,
+        "financial_year": 2011,
+        "rag": "amber",
+        "returned_on": "2011-06-30",
+    }
+
+    refused = client.post(url(ForecastReturn, "add"), {**forecast, "comment": " "})
+    recorded = client.post(
+        url(ForecastReturn, "add"), {**forecast, "comment": "Care review slipped"}
+    )
+
+    assert "Say what puts the savings at risk." in refused.text
+    assert recorded.status_code == 302
+    assert ForecastReturn.objects.get().comment == "Care review slipped"
+
+
+def test_another_benefit_is_recorded_by_the_service_and_then_only_read(client, manager, project):
+    client.force_login(manager)
+    benefit = {"project": project.pk, "quantity": "12", "description": ""}
+
+    refused = client.post(url(OtherBenefit, "add"), {**benefit, "quantity": "0", "unit": "homes"})
+    recorded = client.post(url(OtherBenefit, "add"), {**benefit, "unit": "people   trained"})
+    made = OtherBenefit.objects.get()
+    edit = client.post(url(OtherBenefit, "change", made.pk), {**benefit, "unit": "homes"})
+
+    assert "Enter how many, above 0." in refused.text
+    assert recorded.status_code == 302
+    assert edit.status_code == 403
+    made.refresh_from_db()
+    assert (made.unit, made.quantity) == ("people trained", Decimal("12.00"))
