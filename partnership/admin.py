@@ -3,7 +3,7 @@ from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
-from .admin_base import PortalAdmin, PortalInline
+from .admin_base import PortalAdmin, PortalInline, service_form
 from .models import (
     Action,
     AgendaItem,
@@ -17,6 +17,7 @@ from .models import (
     SubRegion,
     Theme,
 )
+from .services import meeting_schedule, meeting_update
 
 
 class SubRegionInline(PortalInline):
@@ -141,6 +142,15 @@ class MeetingAdmin(PortalAdmin):
     # The minutes move from draft to approved through partnership.services, at a
     # later meeting; approved minutes are the record, and their items with them.
     readonly_fields = ["minutes_status", "minutes_approved_at"]
+    # The services keep one meeting of a title a day, and a meeting after the one
+    # whose minutes it approved.
+    form = service_form(
+        meeting_schedule,
+        ["partnership", "title", "held_on", "starts_at", "place"],
+        change=meeting_update,
+        row="meeting",
+    )
+    fixed_after_creation = ("partnership",)
 
     def is_settled(self, meeting):
         return meeting.minutes_status == Meeting.MinutesStatus.APPROVED

@@ -6,6 +6,7 @@ Each app's ``admin.py`` builds on :class:`PortalAdmin` and :class:`PortalInline`
 on the column helpers :func:`money` and :func:`financial_year`.
 """
 
+import inspect
 from collections.abc import Callable, Sequence
 
 from django import forms
@@ -60,19 +61,31 @@ class _Rehearsed(Exception):
 class ServiceForm(forms.ModelForm):
     """The admin's form for rows a service writes. ``clean()`` rehearses the service
     with the form's values and undoes it, so a refusal shows on the form, on the field
-    it names; :meth:`PortalAdmin.save_model` then calls the service for real. Made by
+    it names; :meth:`PortalAdmin.save_model` then calls it for real. Made by
     :func:`service_form`."""
 
     service: Callable
+    change_service: Callable | None = None
+    row_argument: str = ""
     service_fields: Sequence[str] = ()
 
-    def arguments(self) -> dict:
+    def write(self, *, by):
+        """Make the row with ``service``, or change it with ``change_service`` when
+        there is one, each given the fields it takes."""
+        if self.instance.pk is None or self.change_service is None:
+            return self.service(**self._arguments_of(self.service), by=by)
+        row = {self.row_argument: self.instance}
+        return self.change_service(**row, **self._arguments_of(self.change_service), by=by)
+
+    def _arguments_of(self, service: Callable) -> dict:
+        taken = inspect.signature(service).parameters
         # A field shown read-only (fixed after creation) keeps the row's own value.
         return {
             name: self.cleaned_data[name]
             if name in self.cleaned_data
             else getattr(self.instance, name)
             for name in self.service_fields
+            if name in taken
         }
 
     def clean(self):
@@ -81,7 +94,7 @@ class ServiceForm(forms.ModelForm):
             return cleaned
         try:
             with transaction.atomic():
-                self.service(**self.arguments(), by=None)
+                self.write(by=None)
                 raise _Rehearsed
         except _Rehearsed:
             pass
@@ -91,12 +104,24 @@ class ServiceForm(forms.ModelForm):
         return cleaned
 
 
-def service_form(service: Callable, fields: Sequence[str]) -> type[ServiceForm]:
-    """A :class:`ServiceForm` writing rows with ``service(**fields, by=user)``."""
+def service_form(
+    service: Callable,
+    fields: Sequence[str],
+    *,
+    change: Callable | None = None,
+    row: str = "",
+) -> type[ServiceForm]:
+    """A :class:`ServiceForm` making rows with ``service(**fields, by=user)`` and, given
+    ``change``, changing one with ``change(<row>=the_row, **fields, by=user)``."""
     return type(
         "ServiceForm",
         (ServiceForm,),
-        {"service": staticmethod(service), "service_fields": tuple(fields)},
+        {
+            "service": staticmethod(service),
+            "change_service": staticmethod(change) if change else None,
+            "row_argument": row,
+            "service_fields": tuple(fields),
+        },
     )
 
 
@@ -143,7 +168,7 @@ class PortalAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
     editing (submitted, decided, paid, certified), which are then read-only and
     never deleted, with every inline on their page. A model whose rows a service
     writes takes ``form = service_form(service, fields)``: its add and change pages
-    call that service.
+    call the services.
     """
 
     visible_via: str | None = None
@@ -229,6 +254,12 @@ class PortalAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
+        if issubclass(form, ServiceForm) and set(form.base_fields) - set(form.service_fields):
+            # The service would never see what was typed into such a field.
+            raise ImproperlyConfigured(
+                f"{type(self).__name__}: the service is not given "
+                f"{sorted(set(form.base_fields) - set(form.service_fields))}"
+            )
         if self.recorded_by_field and obj is None:
             return stamped_form(form, self.recorded_by_field, request.user)
         return form
@@ -236,7 +267,7 @@ class PortalAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if not isinstance(form, ServiceForm):
             return super().save_model(request, obj, form, change)
-        made = form.service(**form.arguments(), by=request.user)
+        made = form.write(by=request.user)
         obj.pk = made.pk
         obj.refresh_from_db()
 

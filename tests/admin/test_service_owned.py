@@ -395,3 +395,45 @@ def test_another_benefit_is_recorded_by_the_service_and_then_only_read(client, m
     assert edit.status_code == 403
     made.refresh_from_db()
     assert (made.unit, made.quantity) == ("people trained", Decimal("12.00"))
+
+
+def test_a_meeting_changed_in_the_admin_keeps_the_order_its_minutes_record(
+    client, manager, partnership
+):
+    earlier = Meeting.objects.create(
+        partnership=partnership, held_on=datetime.date(2011, 4, 14), minutes_status="approved"
+    )
+    later = Meeting.objects.create(partnership=partnership, held_on=datetime.date(2011, 6, 9))
+    earlier.minutes_approved_at = later
+    earlier.save()
+    client.force_login(manager)
+    change = url(Meeting, "change", later.pk)
+    meeting = {"title": "Board meeting", "place": "County Hall, Matlock", "starts_at": ""}
+    no_inlines = {
+        f"{prefix}-{count}": "0"
+        for prefix in ("agenda_items", "attendance", "declarations", "decisions", "actions")
+        for count in ("TOTAL_FORMS", "INITIAL_FORMS")
+    }
+
+    refused = client.post(change, {**meeting, **no_inlines, "held_on": "2011-04-01"})
+    moved = client.post(change, {**meeting, **no_inlines, "held_on": "2011-06-16"})
+
+    assert "This meeting approved the minutes of 14 April 2011" in refused.text
+    assert moved.status_code == 302
+    later.refresh_from_db()
+    assert (later.held_on, later.place) == (datetime.date(2011, 6, 16), "County Hall, Matlock")
+    assert later.history.first().history_user == manager
+
+
+def test_a_second_board_meeting_the_same_day_is_refused_in_the_admin(client, manager, partnership):
+    Meeting.objects.create(partnership=partnership, held_on=datetime.date(2011, 4, 14))
+    client.force_login(manager)
+
+    refused = client.post(
+        url(Meeting, "add"),
+        {"partnership": partnership.pk, "title": "Board meeting", "held_on": "2011-04-14"},
+    )
+
+    assert refused.status_code == 200
+    assert "The board already has a board meeting on 14 April 2011." in refused.text
+    assert Meeting.objects.count() == 1
