@@ -123,12 +123,17 @@ class DeclarationInline(PortalInline):
 class ActionInline(PortalInline):
     model = Action
     fields = ["text", "owner", "due_on", "done_on"]
+    # Done and reopened on the meeting's actions list (action_complete, action_reopen).
+    readonly_fields = ["done_on"]
 
 
 class AttendanceInline(PortalInline):
     model = Attendance
-    fields = ["kind", "role_as_recorded", "organisation"]
-    autocomplete_fields = ["organisation"]
+    fields = ["kind", "role_as_recorded", "organisation", "recorded_by", "recorded_at"]
+    readonly_fields = fields
+    # Recorded whole on the meeting's attendance page (attendance_record), which keeps
+    # organisations to the partnership's members and says who recorded it.
+    editable = False
 
 
 @admin.register(Meeting)
@@ -192,6 +197,7 @@ class ActionAdmin(MeetingChildAdmin):
     list_display = ["text", "owner", "due_on", "done_on", "meeting"]
     list_filter = [*MeetingChildAdmin.list_filter, "due_on", "done_on"]
     search_fields = ["text", "owner"]
+    readonly_fields = ["done_on"]
 
 
 @admin.register(Attendance)
@@ -201,3 +207,4 @@ class AttendanceAdmin(MeetingChildAdmin):
     list_filter = [*MeetingChildAdmin.list_filter, "kind"]
     search_fields = ["role_as_recorded", "organisation__name"]
     autocomplete_fields = ["meeting", "organisation"]
+    editable = False  # as on the meeting's page

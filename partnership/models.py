@@ -4,6 +4,7 @@ the files the portal produces in the background."""
 from itertools import product
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -326,6 +327,13 @@ class AgendaItem(models.Model):
         return f"{self.number}. {self.title}"
 
 
+def refuse_item_of_another_meeting(record) -> None:
+    """A declaration or decision is made under an item of its own meeting's agenda."""
+    item = record.agenda_item
+    if item is not None and item.meeting_id != record.meeting_id:
+        raise ValidationError({"agenda_item": "Choose an item on this meeting’s agenda."})
+
+
 class Declaration(models.Model):
     """A declaration of interest made at a meeting, recorded in the minutes."""
 
@@ -341,6 +349,9 @@ class Declaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}: {self.interest}"
+
+    def clean(self):
+        refuse_item_of_another_meeting(self)
 
 
 class Decision(models.Model):
@@ -361,6 +372,9 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return self.text[:80]
 
+    def clean(self):
+        refuse_item_of_another_meeting(self)
+
 
 class Action(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
@@ -376,6 +390,12 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    def clean(self):
+        if self.due_on is not None and self.due_on < self.meeting.held_on:
+            raise ValidationError(
+                {"due_on": "An action cannot be due before the meeting that set it."}
+            )
 
     @property
     def is_done(self) -> bool:

@@ -200,11 +200,6 @@ def attendance_record(
     return Attendance.objects.bulk_create(rows)
 
 
-def _refuse_item_of_another_meeting(meeting: Meeting, agenda_item: AgendaItem | None) -> None:
-    if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
-        raise MeetingError("Choose an item on this meeting’s agenda.", field="agenda_item")
-
-
 @transaction.atomic
 def agenda_item_add(
     *,
@@ -252,7 +247,6 @@ def declaration_record(
 ) -> Declaration:
     """A declaration of interest made at the meeting, by a member named by role."""
     meeting = _meeting_open_for_change(meeting)
-    _refuse_item_of_another_meeting(meeting, agenda_item)
     declaration = Declaration(
         meeting=meeting, member=member, interest=interest, agenda_item=agenda_item
     )
@@ -267,7 +261,6 @@ def decision_record(
     """What the board resolved, under an agenda item of the same meeting. Bids and
     change requests acting on it point at it from their own apps."""
     meeting = _meeting_open_for_change(meeting)
-    _refuse_item_of_another_meeting(meeting, agenda_item)
     decision = Decision(meeting=meeting, text=text, agenda_item=agenda_item)
     _save_valid(decision, by=by)
     return decision
@@ -284,10 +277,6 @@ def action_add(
 ) -> Action:
     """An action the meeting set, owned by a role or initials from the minutes."""
     meeting = _meeting_open_for_change(meeting)
-    if due_on is not None and due_on < meeting.held_on:
-        raise MeetingError(
-            "An action cannot be due before the meeting that set it.", field="due_on"
-        )
     action = Action(meeting=meeting, text=text, owner=owner, due_on=due_on)
     _save_valid(action, by=by)
     return action

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from bids.models import Bid
 from bids.services import bid_approve
-from partnership.models import Decision, Meeting
+from partnership.models import Action, AgendaItem, Attendance, Decision, Meeting
 from projects.models import GrantPayment, Project
 from projects.services import (
     milestone_add,
@@ -437,3 +437,43 @@ def test_a_second_board_meeting_the_same_day_is_refused_in_the_admin(client, man
     assert refused.status_code == 200
     assert "The board already has a board meeting on 14 April 2011." in refused.text
     assert Meeting.objects.count() == 1
+
+
+def test_a_decision_corrected_in_the_admin_stays_under_its_own_meetings_agenda(
+    client, manager, partnership
+):
+    april = Meeting.objects.create(partnership=partnership, held_on=datetime.date(2011, 4, 14))
+    june = Meeting.objects.create(partnership=partnership, held_on=datetime.date(2011, 6, 9))
+    bids_item = AgendaItem.objects.create(meeting=april, number=4, title="Bids for funding")
+    june_item = AgendaItem.objects.create(meeting=june, number=2, title="Savings returns")
+    decision = Decision.objects.create(meeting=april, agenda_item=bids_item, text="Approve.")
+    client.force_login(manager)
+
+    refused = client.post(
+        url(Decision, "change", decision.pk),
+        {"meeting": april.pk, "agenda_item": june_item.pk, "text": "Approve."},
+    )
+
+    assert "Choose an item on this meeting’s agenda." in refused.text
+    decision.refresh_from_db()
+    assert decision.agenda_item == bids_item
+
+
+def test_an_actions_completion_and_a_meetings_attendance_are_not_typed_in_the_admin(
+    client, manager, partnership
+):
+    meeting = Meeting.objects.create(partnership=partnership, held_on=datetime.date(2011, 4, 14))
+    action = Action.objects.create(meeting=meeting, text="Write to councils", owner="PM")
+    Attendance.objects.create(meeting=meeting, kind="member", role_as_recorded="Councillor")
+    client.force_login(manager)
+
+    action_form = client.get(url(Action, "change", action.pk)).context["adminform"].form
+    meeting_page = client.get(url(Meeting, "change", meeting.pk))
+    attendance = next(
+        inline
+        for inline in meeting_page.context["inline_admin_formsets"]
+        if inline.formset.model is Attendance
+    )
+
+    assert "done_on" not in action_form.fields
+    assert not (attendance.has_add_permission or attendance.has_change_permission)
