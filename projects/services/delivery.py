@@ -312,6 +312,12 @@ def payment_record_paid(
         raise ProjectError("Give the remittance reference.", field="reference")
     if paid_on > timezone.localdate():
         raise ProjectError("The date paid cannot be in the future.", field="paid_on")
+    if paid_on < payment.approved_on:
+        raise ProjectError(
+            "The date paid cannot be before the payment was approved for release, on "
+            f"{payment.approved_on:%-d %B %Y}.",
+            field="paid_on",
+        )
     money = project_money(project)
     if money.paid + payment.amount > project.grant_awarded:
         raise ProjectError(

@@ -118,6 +118,17 @@ def test_a_payment_is_never_recorded_twice(project):
     assert project_money(project).paid == D("60000.00")
 
 
+def test_a_payment_cannot_be_recorded_as_paid_before_it_was_approved(project):
+    payment = deliver_and_approve(project, UserFactory())
+    with pytest.raises(ProjectError, match="before the payment was approved for release, on 30"):
+        payment_record_paid(
+            payment=payment, paid_on=datetime.date(2011, 6, 1), reference="BACS-1", by=None
+        )
+    payment.refresh_from_db()
+    assert (payment.status, payment.paid_on) == (GrantPayment.Status.APPROVED, None)
+    assert project_money(project).paid == D("0")
+
+
 def test_a_payment_not_yet_approved_cannot_be_paid(project):
     with pytest.raises(ProjectError, match="scheduled cannot become paid"):
         payment_record_paid(
