@@ -258,6 +258,10 @@ def savings_summary(request: HttpRequest) -> HttpResponse:
     )
 
 
+# A summary table has a row per sub-region, category, programme, member council or
+# benefit unit of one partnership: a few hundred at national scale (400 bodies) at
+# most, so it is still sent while the reader waits. Every savings entry behind the
+# tables is the savings.entries export, which goes through partnership.downloads.
 @login_required
 def summary_download(request: HttpRequest, table: str) -> HttpResponse:
     filters = _filters(request)
