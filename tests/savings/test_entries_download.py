@@ -20,6 +20,7 @@ from partnership import financial_years
 from partnership.models import Download, Role
 from savings.exports import HEADER
 from savings.models import SavingsEntry, SavingsReturn
+from tests.downloads import ask_in_background, downloaded_file
 from tests.factories import (
     OrganisationFactory,
     PartnershipFactory,
@@ -184,20 +185,10 @@ def download_now(client, url=CSV_URL, **filters) -> list[list[str]]:
 
 
 def download_later(client, url, django_capture_on_commit_callbacks, **filters) -> bytes:
-    confirm = client.get(url, filters)
-    assert confirm.status_code == 200
-    assert "Prepare the file" in confirm.content.decode()
-    query = f"?{confirm.wsgi_request.GET.urlencode()}" if filters else ""
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url + query)
-    download = Download.objects.get()
-    assert response["Location"] == download.get_absolute_url()
-    download.refresh_from_db()
+    download = ask_in_background(client, url, django_capture_on_commit_callbacks, **filters)
     assert download.status == Download.Status.DONE
     assert download.rows_written == download.rows_total
-    response = client.get(reverse("downloads:file", args=[download.pk]))
-    assert response.status_code == 200
-    return b"".join(response.streaming_content)
+    return downloaded_file(client, download)
 
 
 def _counted(savings) -> list[SavingsEntry]:
@@ -319,8 +310,7 @@ def test_a_failed_file_says_why_and_can_be_tried_again(
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("downloads:retry", args=[download.pk]))
-    response = client.get(reverse("downloads:file", args=[download.pk]))
-    rows = _table(b"".join(response.streaming_content))
+    rows = _table(downloaded_file(client, download))
     assert rows[1:] == expected_rows(_counted(savings))
 
 
