@@ -4,7 +4,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, Exists, F, OuterRef, Q, Sum, Value
+from django.contrib.auth.models import User
+from django.db.models import DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from partnership import financial_years
@@ -431,7 +432,7 @@ def forecast_years(*, partnership: Partnership, today: datetime.date) -> list[in
 
 def savings_entry_list(
     *,
-    user,
+    user: User,
     partnership: Partnership | None = None,
     period: ProgrammePeriod | None = None,
     sub_region: SubRegion | None = None,
@@ -440,7 +441,7 @@ def savings_entry_list(
     quarter: int | None = None,
     status: str | None = None,
     counted_only: bool = True,
-):
+) -> QuerySet[SavingsEntry]:
     """The savings entries ``user`` may see, narrowed as the savings pages narrow them:
     to a partnership's savings (and one of its programme periods), a sub-region's (its
     programmes' and its members' returned without a programme), one council's, a
