@@ -1,9 +1,10 @@
 """The background jobs of ``benchmarks.scale``, each beside the baseline the issue
-names, measured in the same process: the payment schedule of every payment as CSV and
-XLSX against PostgreSQL ``COPY`` of the same columns (on SQLite, a bare read of them),
-and the board pack of the partnership's latest meeting against WeasyPrint drawing the
-pack's own finished HTML. Each runs once: a job takes seconds, not
-milliseconds. Every file is checked row for row against the database by count."""
+names, measured in the same process: the payment schedule of every payment and every
+savings entry of the partnership's members, each as CSV and XLSX, against PostgreSQL
+``COPY`` of the same columns (on SQLite, a bare read of them), and the board pack of
+the partnership's latest meeting against WeasyPrint drawing the pack's own finished
+HTML. Each runs once: a job takes seconds, not milliseconds. Every file is checked
+row for row against the database by count."""
 
 import time
 import tracemalloc
@@ -55,42 +56,32 @@ def _reading(name: str, seconds: float, peak: int, baseline: float, label: str, 
     }
 
 
-def measure_jobs(users: dict) -> list[dict]:
-    from django.conf import settings
+def _export_readings(name: str, export, user) -> list[dict]:
+    """An export of everything ``user`` may see, built as CSV and as XLSX."""
     from django.http import QueryDict
-    from django.template.loader import render_to_string
-    from weasyprint import HTML
 
     from partnership.downloads import download_build
-    from partnership.models import Download, Meeting
-    from projects.exports import PAYMENT_SCHEDULE
-    from reports import services as pack_services
-    from reports.models import BoardPack
-    from reports.selectors import board_pack_context
+    from partnership.models import Download
 
-    finance = users["finance"]
     readings = []
-    rows = PAYMENT_SCHEDULE.rows(finance, QueryDict())
+    rows = export.rows(user, QueryDict())
     expected = rows.count()
     copy_seconds = _baseline_copy(rows)
     for file_format in ("csv", "xlsx"):
         # Made directly, not through download_request, which would build it at once here
         # where no broker takes the task.
         download = Download.objects.create(
-            export=PAYMENT_SCHEDULE.name,
-            title=PAYMENT_SCHEDULE.title,
-            file_format=file_format,
-            requested_by=finance,
+            export=export.name, title=export.title, file_format=file_format, requested_by=user
         )
         seconds, peak, download = _timed(partial(download_build, download_id=download.pk))
         if download.status != "done" or download.rows_written != expected:
             raise RuntimeError(
-                f"The {file_format} schedule has {download.rows_written} rows "
+                f"The {file_format} {name} has {download.rows_written} rows "
                 f"of {expected}: {download.error}"
             )
         readings.append(
             _reading(
-                f"payment schedule {file_format.upper()}",
+                f"{name} {file_format.upper()}",
                 seconds,
                 peak,
                 copy_seconds,
@@ -98,6 +89,23 @@ def measure_jobs(users: dict) -> list[dict]:
                 expected,
             )
         )
+    return readings
+
+
+def measure_jobs(users: dict) -> list[dict]:
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    from partnership.models import Meeting
+    from projects.exports import PAYMENT_SCHEDULE
+    from reports import services as pack_services
+    from reports.models import BoardPack
+    from reports.selectors import board_pack_context
+    from savings.exports import SAVINGS_ENTRIES
+
+    readings = _export_readings("payment schedule", PAYMENT_SCHEDULE, users["finance"])
+    readings += _export_readings("savings entries", SAVINGS_ENTRIES, users["manager"])
 
     meeting = Meeting.objects.filter(partnership__roles__user=users["manager"]).latest("held_on")
     pack = BoardPack.objects.create(meeting=meeting, requested_by=users["manager"])

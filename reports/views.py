@@ -153,6 +153,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+# A chart's data has a row per sub-region, programme, RAG, month or bid status of one
+# partnership: tens of rows at national scale, so it is sent while the reader waits.
 @login_required
 def dashboard_download(request: HttpRequest, chart: str) -> HttpResponse:
     view, _form = _view(request)

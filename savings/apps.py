@@ -6,4 +6,4 @@ class SavingsConfig(AppConfig):
     verbose_name = "Efficiency savings"
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (registers the app's rules)
+        from . import exports, permissions  # noqa: F401  (register the app's rules and exports)

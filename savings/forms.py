@@ -411,3 +411,42 @@ class SummaryFilterForm(forms.Form):
         self.periods = {period.label: period for period in periods}
         self.fields["period"].choices = [("", "All periods")] + [(p, p) for p in self.periods]
         self.fields["year"].choices = [("", "All years")] + year_choices(ahead=3)
+
+
+class SavingsEntryFilterForm(SummaryFilterForm):
+    """The filters of the download of savings entries: the summaries' own (so their
+    page's query string applies as it is), and a sub-region, a council, a quarter, a
+    status and whether to include returns the summaries do not count."""
+
+    sub_region = forms.ModelChoiceField(
+        queryset=None, required=False, label="Sub-region", empty_label="All sub-regions"
+    )
+    council = forms.ModelChoiceField(
+        queryset=None, required=False, label="Council", empty_label="All councils"
+    )
+    quarter = forms.TypedChoiceField(
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Quarter",
+        choices=[("", "All quarters"), *financial_years.QUARTER_CHOICES],
+    )
+    status = forms.ChoiceField(
+        required=False,
+        label="Delivered or forecast",
+        choices=[("", "Delivered and forecast"), *SavingsEntry.Status.choices],
+    )
+    returns = forms.ChoiceField(
+        required=False,
+        label="Returns",
+        choices=[
+            ("", "Certified returns and savings recorded directly"),
+            ("all", "Every return, whatever its status"),
+        ],
+    )
+
+    def __init__(self, *args, sub_regions, councils, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partnership"].empty_label = "All partnerships"
+        self.fields["sub_region"].queryset = sub_regions
+        self.fields["council"].queryset = councils

@@ -4,7 +4,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, Q, Sum, Value
+from django.contrib.auth.models import User
+from django.db.models import DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from partnership import financial_years
@@ -351,11 +352,14 @@ def partnership_savings_entries(
     partnership: Partnership,
     period: ProgrammePeriod | None = None,
     financial_year: int | None = None,
+    entries=None,
 ):
     """The savings that count for a partnership: those credited to its programmes and
     those its member councils returned without a programme. A period narrows them to
-    its programmes, or for returned savings to the years it spans."""
-    entries = SavingsEntry.objects.counted().filter(
+    its programmes, or for returned savings to the years it spans. ``entries``, the
+    savings to narrow, are those counted in summaries unless given."""
+    entries = SavingsEntry.objects.counted() if entries is None else entries
+    entries = entries.filter(
         Q(programme__partnership=partnership)
         | Q(programme__isnull=True, organisation__in=partnership.members.all())
     )
@@ -424,3 +428,47 @@ def forecast_years(*, partnership: Partnership, today: datetime.date) -> list[in
         .values_list("financial_year", flat=True)
     )
     return sorted({*returned.distinct(), financial_years.financial_year_of(today) + 1})
+
+
+def savings_entry_list(
+    *,
+    user: User,
+    partnership: Partnership | None = None,
+    period: ProgrammePeriod | None = None,
+    sub_region: SubRegion | None = None,
+    organisation: Organisation | None = None,
+    financial_year: int | None = None,
+    quarter: int | None = None,
+    status: str | None = None,
+    counted_only: bool = True,
+) -> QuerySet[SavingsEntry]:
+    """The savings entries ``user`` may see, narrowed as the savings pages narrow them:
+    to a partnership's savings (and one of its programme periods), a sub-region's (its
+    programmes' and its members' returned without a programme), one council's, a
+    year, a quarter or a status. Only those the summaries count unless
+    ``counted_only`` is False. In council, year and quarter order, the same on every
+    database, so that a file of them can be checked row for row."""
+    entries = SavingsEntry.objects.visible_to(user)
+    if counted_only:
+        entries = entries.counted()
+    if partnership is not None:
+        entries = partnership_savings_entries(
+            partnership=partnership, period=period, entries=entries
+        )
+    if sub_region is not None:
+        member = SubRegion.members.through.objects.filter(
+            subregion_id=sub_region.pk, organisation_id=OuterRef("organisation_id")
+        )
+        entries = entries.filter(
+            Q(programme__sub_region=sub_region) | Q(Exists(member), programme__isnull=True)
+        )
+    narrowed = {
+        "organisation": organisation,
+        "financial_year": financial_year,
+        "quarter": quarter,
+        "status": status,
+    }
+    entries = entries.filter(**{key: value for key, value in narrowed.items() if value})
+    return entries.order_by(
+        "organisation__name", "financial_year", F("quarter").asc(nulls_first=True), "id"
+    )

@@ -242,6 +242,8 @@ def round_ranked(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# The ranked bids of one round, the table its page shows whole: a round's bids are a
+# few hundred at most at national scale, so they are sent while the reader waits.
 @login_required
 def round_ranked_download(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
     bidding_round = round_or_404(request, pk)

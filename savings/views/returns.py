@@ -192,6 +192,7 @@ def return_check(request: HttpRequest, pk: int, year: int, quarter: int) -> Http
     )
 
 
+# The blank return a council fills in: a header and one example row, sent at once.
 @login_required
 def template_download(request: HttpRequest, kind: str) -> HttpResponse:
     filename = f"savings-return-template.{kind}"

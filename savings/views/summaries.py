@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
+from partnership.downloads import download_page
 from partnership.errors import PortalError
 from partnership.exports import csv_response
 from partnership.financial_years import label
@@ -20,7 +22,7 @@ from partnership.pagination import page_of
 from partnership.scopes import scope_of
 from projects.models import Project
 
-from .. import selectors, services
+from .. import exports, selectors, services
 from ..forms import (
     SavingsTargetForm,
     SummaryFilterForm,
@@ -258,6 +260,10 @@ def savings_summary(request: HttpRequest) -> HttpResponse:
     )
 
 
+# A summary table has a row per sub-region, category, programme, member council or
+# benefit unit of one partnership: a few hundred at national scale (400 bodies) at
+# most, so it is still sent while the reader waits. Every savings entry behind the
+# tables is the savings.entries export, which goes through partnership.downloads.
 @login_required
 def summary_download(request: HttpRequest, table: str) -> HttpResponse:
     filters = _filters(request)
@@ -274,6 +280,12 @@ def summary_download(request: HttpRequest, table: str) -> HttpResponse:
         [column.heading for column in chosen.columns],
         ([cell if isinstance(cell, Decimal | None) else str(cell) for cell in row] for row in rows),
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entries_download(request: HttpRequest, file_format: str) -> HttpResponse:
+    return download_page(request, exports.SAVINGS_ENTRIES, file_format)
 
 
 @login_required

@@ -17,6 +17,7 @@ from partnership import downloads
 from partnership.models import Download, Role
 from projects.exports import HEADER, PAYMENT_SCHEDULE, payment_schedule_rows
 from projects.models import GrantPayment
+from tests.downloads import ask_in_background, downloaded_file
 from tests.factories import user_with_role
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_run_here")]
@@ -29,26 +30,6 @@ XLSX_URL = reverse("projects:payment-schedule-xlsx")
 def large(settings):
     """Every schedule of more than two payments counts as large here."""
     settings.DOWNLOAD_IN_BACKGROUND_OVER = 2
-
-
-def _ask(client, url, django_capture_on_commit_callbacks, **filters) -> Download:
-    confirm = client.get(url, filters)
-    assert confirm.status_code == 200
-    assert "Prepare the file" in confirm.content.decode()
-    query = f"?{confirm.wsgi_request.GET.urlencode()}" if filters else ""
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url + query)
-    download = Download.objects.get()
-    assert response.status_code == 302
-    assert response["Location"] == download.get_absolute_url()
-    download.refresh_from_db()
-    return download
-
-
-def _file(client, download: Download) -> bytes:
-    response = client.get(reverse("downloads:file", args=[download.pk]))
-    assert response.status_code == 200
-    return b"".join(response.streaming_content)
 
 
 def _database_rows(payments) -> list[list[str]]:
@@ -68,13 +49,13 @@ def test_a_large_schedule_is_confirmed_then_written_and_matches_the_database(
     assert "This table has 4 rows" in confirm.content.decode()
     assert not Download.objects.exists()  # looking is not asking
 
-    download = _ask(client, CSV_URL, django_capture_on_commit_callbacks)
+    download = ask_in_background(client, CSV_URL, django_capture_on_commit_callbacks)
     assert (download.status, download.rows_total, download.rows_written) == ("done", 4, 4)
     page = client.get(download.get_absolute_url()).content.decode()
     assert "The file is ready" in page
     assert "Refresh" not in client.get(download.get_absolute_url()).headers
 
-    rows = list(csv.reader(io.StringIO(_file(client, download).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(downloaded_file(client, download).decode("utf-8-sig"))))
     assert rows[0] == HEADER
     payments = GrantPayment.objects.filter(project__programme__partnership=schedule["partnership"])
     assert rows[1:] == _database_rows(payments.order_by("due_on", "project__reference", "id"))
@@ -87,8 +68,8 @@ def test_the_background_xlsx_has_dates_amounts_a_frozen_header_and_a_filter(
     client, schedule, django_capture_on_commit_callbacks
 ):
     client.force_login(schedule["finance"])
-    download = _ask(client, XLSX_URL, django_capture_on_commit_callbacks)
-    sheet = load_workbook(io.BytesIO(_file(client, download))).active
+    download = ask_in_background(client, XLSX_URL, django_capture_on_commit_callbacks)
+    sheet = load_workbook(io.BytesIO(downloaded_file(client, download))).active
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:M5"
     assert [cell.value for cell in sheet[1]] == HEADER
@@ -107,8 +88,10 @@ def test_the_file_holds_only_the_filtered_rows_and_says_which_filters(
     client.force_login(schedule["finance"])
     body = schedule["north_kesteven"]
     # Three of North Kesteven's payments: still large at this threshold.
-    download = _ask(client, CSV_URL, django_capture_on_commit_callbacks, accountable_body=body.pk)
-    rows = list(csv.reader(io.StringIO(_file(client, download).decode("utf-8-sig"))))[1:]
+    download = ask_in_background(
+        client, CSV_URL, django_capture_on_commit_callbacks, accountable_body=body.pk
+    )
+    rows = list(csv.reader(io.StringIO(downloaded_file(client, download).decode("utf-8-sig"))))[1:]
     assert {row[0] for row in rows} == {"North Kesteven District Council"}
     assert len(rows) == 3
     page = client.get(download.get_absolute_url()).content.decode()
@@ -137,7 +120,7 @@ def test_nobody_but_the_requester_opens_the_download(
     client, schedule, django_capture_on_commit_callbacks
 ):
     client.force_login(schedule["finance"])
-    download = _ask(client, CSV_URL, django_capture_on_commit_callbacks)
+    download = ask_in_background(client, CSV_URL, django_capture_on_commit_callbacks)
     for other in (schedule["nk_finance"], schedule["manager"]):
         client.force_login(other)
         for name in ("downloads:detail", "downloads:file"):
@@ -170,7 +153,7 @@ def test_a_failed_file_says_why_and_can_be_tried_again(
 ):
     client.force_login(schedule["finance"])
     with mock.patch("partnership.downloads.write_csv", side_effect=RuntimeError("disk full")):
-        download = _ask(client, CSV_URL, django_capture_on_commit_callbacks)
+        download = ask_in_background(client, CSV_URL, django_capture_on_commit_callbacks)
     assert download.status == "failed"
     assert download.error == downloads.FAILURES.unexpected
     assert download.attempts == 4  # the first try and three retries
@@ -186,7 +169,7 @@ def test_a_failed_file_says_why_and_can_be_tried_again(
     assert (download.status, download.attempts, download.error) == ("done", 5, "")
 
 
-def test_someone_who_lost_their_role_gets_a_refusal_not_the_file(
+def test_someone_who_lost_their_role_gets_a_refusal_not_thedownloaded_file(
     client, schedule, django_capture_on_commit_callbacks
 ):
     finance = schedule["finance"]
@@ -205,7 +188,7 @@ def test_only_a_failed_download_can_be_tried_again(
     client, schedule, django_capture_on_commit_callbacks
 ):
     client.force_login(schedule["finance"])
-    download = _ask(client, CSV_URL, django_capture_on_commit_callbacks)
+    download = ask_in_background(client, CSV_URL, django_capture_on_commit_callbacks)
     response = client.post(reverse("downloads:retry", args=[download.pk]), follow=True)
     assert "Only a download that failed can be tried again." in response.content.decode()
     download.refresh_from_db()
