@@ -23,7 +23,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from . import jobs, tasks
-from .exports import csv_response, write_csv, write_xlsx, xlsx_response
+from .exports import XLSX_MAX_ROWS, csv_response, write_csv, write_xlsx, xlsx_response
 from .models import Download
 
 Format = Download.Format
@@ -34,10 +34,20 @@ FAILURES = jobs.Failures(
         "Something went wrong in the portal while writing the file. The portal's "
         "administrator can see the details in its logs."
     ),
-    too_slow="Writing the file took longer than nine minutes, so it was stopped.",
+    too_slow="Writing the file took longer than half an hour, so it was stopped.",
 )
 NO_LONGER_ALLOWED = "You no longer have access to this table, so the file was not written."
 NO_LONGER_OFFERED = "The portal no longer offers this table."
+
+
+def too_big_for_a_spreadsheet(file_format: str, rows: int) -> str:
+    """Why a table cannot be written in ``file_format``, or "" when it can."""
+    if file_format != Format.XLSX or rows <= XLSX_MAX_ROWS:
+        return ""
+    return (
+        f"A spreadsheet holds at most {XLSX_MAX_ROWS:,} rows and this table has {rows:,}: "
+        "narrow it with the filters, or download it as CSV."
+    )
 
 
 @dataclass(frozen=True)
@@ -68,12 +78,20 @@ def download_page(request: HttpRequest, export: Export, file_format: str) -> Htt
     """The view of a download link: a small table is sent now; a large one asks the
     reader to confirm, and on their POST is queued and its progress page shown."""
     rows = export.rows(request.user, request.GET)
+    count = rows.count()
+    refusal = too_big_for_a_spreadsheet(file_format, count)
+    if refusal:
+        return render(
+            request,
+            "partnership/download_confirm.html",
+            {"export": export, "format": Format(file_format), "refusal": refusal},
+            status=400,
+        )
     if request.method == "POST":
         download = download_request(
             export=export, file_format=file_format, filters=request.GET, by=request.user
         )
         return redirect(download)
-    count = rows.count()
     if count <= settings.DOWNLOAD_IN_BACKGROUND_OVER:
         name = f"{export.filename()}.{file_format}"
         if file_format == Format.XLSX:
@@ -138,13 +156,16 @@ def download_request(*, export: Export, file_format: str, filters: QueryDict, by
     for download in pending:
         if download.filters == chosen:
             return download
+    total = rows.count()
+    if refusal := too_big_for_a_spreadsheet(file_format, total):
+        raise jobs.JobError(refusal)
     download = Download.objects.create(
         export=export.name,
         title=export.title,
         file_format=file_format,
         filters=chosen,
         filters_described=export.describe(by, filters),
-        rows_total=rows.count(),
+        rows_total=total,
         requested_by=by,
     )
     _enqueue(download)
@@ -174,7 +195,10 @@ def download_build(*, download_id: int) -> Download:
         except PermissionDenied:
             raise jobs.JobError(NO_LONGER_ALLOWED) from None
         # The table may have grown or shrunk since it was asked for.
-        _progress(download_id, written=0, total=rows.count())
+        total = rows.count()
+        if refusal := too_big_for_a_spreadsheet(download.file_format, total):
+            raise jobs.JobError(refusal)
+        _progress(download_id, written=0, total=total)
         with tempfile.TemporaryFile() as spool:
 
             def progress(written: int) -> None:

@@ -25,6 +25,8 @@ MONEY_FORMAT = "£#,##0.00"
 # Rows are read from the database this many at a time, and progress is told this often.
 CHUNK_SIZE = 2000
 PROGRESS_EVERY = 5000
+# A sheet holds 1,048,576 rows in Excel, one of them the header.
+XLSX_MAX_ROWS = 1_048_575
 
 
 def choice_label(field: str, choices: type[TextChoices]) -> Case:
@@ -108,7 +110,7 @@ def write_xlsx(
     sheet.append(heading)
     written = 0
     for row in chain([first], rows) if first is not None else ():
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        sheet.append([_xlsx_value(sheet, value) for value in row])
         written += 1
         if progress and written % PROGRESS_EVERY == 0:
             progress(written)
@@ -126,15 +128,16 @@ def _width(heading: str, example) -> float:
     return min(max(len(heading), len(str(example or ""))) + 2, 50)
 
 
-def _xlsx_cell(sheet, value) -> WriteOnlyCell:
+def _xlsx_value(sheet, value):
+    """Amounts and dates as cells formatted as £ and dd/mm/yyyy; the rest as plain
+    values, which write a national table about a third faster than a cell each."""
     if isinstance(value, bool):
-        value = "yes" if value else "no"
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, Decimal):
-        cell.number_format = MONEY_FORMAT
-    elif isinstance(value, datetime.date):
-        cell.number_format = "dd/mm/yyyy"
-    return cell
+        return "yes" if value else "no"
+    if isinstance(value, Decimal | datetime.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = MONEY_FORMAT if isinstance(value, Decimal) else "dd/mm/yyyy"
+        return cell
+    return value
 
 
 def write_csv(

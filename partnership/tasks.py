@@ -11,8 +11,9 @@ from .models import Download
 @shared_task(
     bind=True,
     acks_late=True,
-    soft_time_limit=9 * 60,
-    time_limit=10 * 60,
+    # A national table takes minutes to write as a spreadsheet: longer than other jobs.
+    soft_time_limit=30 * 60,
+    time_limit=31 * 60,
     max_retries=3,
 )
 def build_download(self, download_id: int) -> None:

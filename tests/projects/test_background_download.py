@@ -18,7 +18,7 @@ from partnership.models import Download, Role
 from projects.exports import HEADER, PAYMENT_SCHEDULE, payment_schedule_rows
 from projects.models import GrantPayment
 from tests.downloads import ask_in_background, downloaded_file
-from tests.factories import user_with_role
+from tests.factories import GrantPaymentFactory, user_with_role
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_run_here")]
 
@@ -201,3 +201,37 @@ def test_a_small_schedule_is_still_sent_at_once(client, schedule, settings):
     response = client.get(CSV_URL)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert not Download.objects.exists()
+
+
+def test_a_table_too_long_for_a_spreadsheet_is_offered_as_csv_only(
+    client, schedule, monkeypatch, django_capture_on_commit_callbacks
+):
+    # Excel's sheets stop at 1,048,576 rows; here at three, beside the schedule's four.
+    monkeypatch.setattr(downloads, "XLSX_MAX_ROWS", 3)
+    client.force_login(schedule["finance"])
+
+    looked = client.get(XLSX_URL)
+    asked = client.post(XLSX_URL)
+
+    refusal = "A spreadsheet holds at most 3 rows and this table has 4"
+    assert (looked.status_code, asked.status_code) == (400, 400)
+    assert refusal in looked.content.decode()
+    assert "Prepare the file" not in looked.content.decode()
+    assert not Download.objects.exists()
+    assert ask_in_background(client, CSV_URL, django_capture_on_commit_callbacks).status == "done"
+
+
+def test_a_spreadsheet_whose_table_outgrew_it_before_it_was_written_fails_saying_why(
+    client, schedule, monkeypatch, django_capture_on_commit_callbacks
+):
+    client.force_login(schedule["finance"])
+    monkeypatch.setattr(downloads, "XLSX_MAX_ROWS", 4)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        client.post(XLSX_URL)
+    GrantPaymentFactory(project=GrantPayment.objects.first().project)
+    for build in queued:
+        build()
+
+    download = Download.objects.get()
+    assert download.status == "failed"
+    assert download.error.startswith("A spreadsheet holds at most 4 rows and this table has 5")
