@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from partnership.object_pages import viewable_object_or_404
+from partnership.object_pages import Openable, viewable_object_or_404
 from partnership.pagination import page_of
 from partnership.scopes import scope_of
 from partnership.sorting import sort_headers
@@ -135,6 +135,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": can_change_project(user, project),
             "manages": can_manage_delivery(user, project),
             "records_payments": can_record_payment(user, Repayment(project=project)),
+            "openable": Openable(user, [project.bid]),
         },
     )
 
