@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from partnership.object_pages import Openable, viewable_object_or_404
 from partnership.pagination import page_of
-from partnership.scopes import scope_of
 from partnership.sorting import sort_headers
 from projects import forms, selectors
 from projects.models import Project, Repayment
@@ -26,7 +25,7 @@ from .access import PAGE_SIZE, project_or_404, require_manager
 
 @login_required
 def my_projects(request: HttpRequest) -> HttpResponse:
-    if not scope_of(request.user).officer_organisation_ids:
+    if not request.user.has_perm("projects.list_own_projects"):
         raise PermissionDenied
     today = timezone.localdate()
     return render(
@@ -50,8 +49,7 @@ PROJECT_COLUMNS = [
 
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
-    scope = scope_of(request.user)
-    if not (scope.is_administrator or scope.readable_partnership_ids):
+    if not request.user.has_perm("projects.list_projects"):
         raise PermissionDenied
     today = timezone.localdate()
     filters = forms.ProjectFilter(
