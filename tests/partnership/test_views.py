@@ -364,6 +364,31 @@ def test_a_decision_links_the_bids_and_change_requests_that_act_on_it(client, em
     assert "Shared legal" in body
 
 
+def test_an_officer_sees_another_councils_bid_named_on_a_decision_but_not_linked(client, em_iep):
+    decision = Decision.objects.create(meeting=em_iep.november, text="Bids approved.")
+    ours, theirs = (
+        BidFactory(
+            bidding_round__budget_line__programme__partnership=em_iep.partnership,
+            sponsor=sponsor,
+            title=title,
+            status=Bid.Status.SUBMITTED,
+            decision=decision,
+        )
+        for sponsor, title in (
+            (em_iep.derbyshire, "Derbyshire shared ICT"),
+            (OrganisationFactory(partnership=em_iep.partnership), "Rutland legal service"),
+        )
+    )
+
+    response = signed_in(client, em_iep.derbyshire_officer).get(em_iep.november.get_absolute_url())
+    body = text(response)
+
+    assert f'<a class="govuk-link" href="{ours.get_absolute_url()}">{escape(ours)}</a>' in body
+    assert f"<li>Bid: {escape(theirs)}</li>" in body
+    assert f'href="{theirs.get_absolute_url()}"' not in body
+    assert client.get(theirs.get_absolute_url()).status_code == 404
+
+
 def test_meeting_page_costs_the_same_queries_for_1_decision_as_for_10_with_their_bids(
     client, em_iep
 ):
