@@ -3,6 +3,9 @@ in the background with its progress shown, and downloads holding exactly the row
 the database, with the filters the reader chose. Failures say why and can be retried;
 nobody else can open the file."""
 
+# Each test names the imported ``schedule`` fixture as its argument.
+# ruff: noqa: F811
+
 import csv
 import datetime
 import io
@@ -93,7 +96,7 @@ def test_the_background_xlsx_has_dates_amounts_a_frozen_header_and_a_filter(
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:M5"
     assert [cell.value for cell in sheet[1]] == HEADER
-    first = [cell for cell in sheet[2]]
+    first = list(sheet[2])
     assert first[6].value == datetime.datetime(2011, 9, 30)
     assert first[6].number_format == "dd/mm/yyyy"
     assert Decimal(str(first[7].value)) == Decimal("40000")
