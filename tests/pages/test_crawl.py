@@ -6,30 +6,25 @@ import io
 import re
 from collections import Counter, deque
 from html.parser import HTMLParser
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import Resolver404, resolve
 
+from reports.demo.fixture_files import rows
+
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "officer-north-kesteven",
-    "officer-nottinghamshire",
-    "officer-leicester",
-    "officer-lancaster",
-    "manager",
-    "board",
-    "finance",
-    "finance-north-kesteven",
-    "admin",
-]
+# Every demo user, each holding one role.
+ROLES = list(dict.fromkeys(row["username"] for row in rows("demo_users.csv")))
 # Enough pages of each kind to meet every way a page draws its links, few enough to
 # keep each role's walk short.
 PER_PATTERN = 3
 SKIPPED = ("/static/", "/media/", "/accounts/logout/")
+SIGN_IN = ("/accounts/login/", "/admin/login/")
+SITE = "http://testserver"  # the test client's host
 
 
 class Links(HTMLParser):
@@ -51,17 +46,9 @@ def links_on(response, page: str) -> list[str]:
     parser.feed(response.content.decode())
     found = []
     for href in parser.hrefs:
-        href = urldefrag(href).url
-        parts = urlsplit(href)
-        if parts.scheme or parts.netloc or href.startswith(("mailto:", "tel:")) or not href:
-            continue
-        if not href.startswith("/"):
-            href = (
-                page.rsplit("/", 1)[0] + "/" + href
-                if not href.startswith("?")
-                else (urlsplit(page).path + href)
-            )
-        found.append(href)
+        parts = urlsplit(urldefrag(urljoin(SITE + page, href)).url)
+        if f"{parts.scheme}://{parts.netloc}" == SITE:
+            found.append(parts.path + (f"?{parts.query}" if parts.query else ""))
     return found
 
 
@@ -77,9 +64,14 @@ def pattern_of(url: str) -> tuple[str, bool] | None:
     return f"{match.view_name} {shape}", bool(parts.query)
 
 
-def answered(client, url: str):
-    """The response a reader finally gets: redirects followed (GET only)."""
-    return client.get(url, follow=True)
+def refusal(response) -> str | None:
+    """Why the reader could not open the page, or None when it opened (a page or a
+    file), redirects followed."""
+    if response.status_code != 200:
+        return f"answered {response.status_code}"
+    if response.redirect_chain and urlsplit(response.request["PATH_INFO"]).path in SIGN_IN:
+        return "sent the reader to sign in"
+    return None
 
 
 def crawl(client, role: str) -> tuple[list[str], int]:
@@ -92,18 +84,14 @@ def crawl(client, role: str) -> tuple[list[str], int]:
     opened = 0
     while queue:
         url, on = queue.popleft()
-        path = urlsplit(url).path
-        if path.startswith("/admin/"):
-            # The admin is its own site: the menu's link to it must open, no more.
-            response = answered(client, url)
-            if response.status_code != 200:
-                failures.append(f"{role}: {url} on {on} answered {response.status_code}")
+        response = client.get(url, follow=True)
+        problem = refusal(response)
+        if problem:
+            failures.append(f"{role}: {url} on {on} {problem}")
             continue
-        response = answered(client, url)
+        if urlsplit(url).path.startswith("/admin/"):
+            continue  # the admin is its own site: the menu's link to it must open, no more
         opened += 1
-        if response.status_code != 200:
-            failures.append(f"{role}: {url} on {on} answered {response.status_code}")
-            continue
         for link in links_on(response, url):
             link_path = urlsplit(link).path
             if link in seen or link_path.startswith(SKIPPED):
