@@ -117,6 +117,12 @@ def can_assess_bid(user, bid: Bid | None = None) -> bool:
     return bid.status == Bid.Status.SUBMITTED and can_change_round(user, bid.bidding_round)
 
 
+def can_list_rounds(user, obj=None) -> bool:
+    """The bidding rounds are for those who bid, run the rounds or decide on the bids:
+    officers, programme managers and board members."""
+    return can_view_bid(user)
+
+
 register("bids", "biddinground", view=can_view_round, change=can_change_round)
 of_round = lambda obj: obj.bidding_round  # noqa: E731
 register(
@@ -137,3 +143,4 @@ register(
 rules.set_perm("bids.score_bid", rules.predicate(can_score_bid))
 rules.set_perm("bids.withdraw_bid", rules.predicate(can_withdraw_bid))
 rules.set_perm("bids.name_scorers", rules.predicate(can_name_scorers))
+rules.set_perm("bids.list_rounds", rules.predicate(can_list_rounds))

@@ -5,9 +5,10 @@ from .scopes import scope_of
 
 def portal(request):
     """The signed-in user's roles and menu, for the header and the home page."""
-    scope = scope_of(getattr(request, "user", None))
+    user = getattr(request, "user", None)
+    scope = scope_of(user)
     return {
         "portal_scope": scope,
-        "portal_menu": menu_for(scope, request.path) if scope.kinds else [],
-        "portal_can_use_admin": can_use_admin(getattr(request, "user", None)),
+        "portal_menu": menu_for(user, request.path) if scope.kinds else [],
+        "portal_can_use_admin": can_use_admin(user),
     }

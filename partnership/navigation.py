@@ -1,28 +1,23 @@
-"""The service navigation: which pages each role's menu offers. URLs are reversed by
-name, so this root app links to the apps above it without importing them."""
+"""The service navigation: which pages each reader's menu offers. An entry is shown
+exactly when the reader passes the named rule its page asks, so the menu never links
+to a page that would refuse them. URLs and rules are named, so this root app links to
+the apps above it without importing them."""
 
 from dataclasses import dataclass
 
+import rules
 from django.urls import reverse
 
-from .scopes import Kind, Scope
-
-OFFICER, MANAGER, BOARD, FINANCE = (
-    Kind.OFFICER,
-    Kind.PROGRAMME_MANAGER,
-    Kind.BOARD_MEMBER,
-    Kind.FINANCE,
-)
-
-# (label, URL name, who sees it: role kinds; administrators see every entry)
+# (label, URL name, the rule its page asks)
 MENU = [
-    ("Dashboard", "reports:dashboard", {MANAGER, BOARD}),
-    ("Bidding rounds", "bids:round-list", {OFFICER, MANAGER, BOARD}),
-    ("My projects", "projects:my-projects", {OFFICER}),
-    ("Projects", "projects:project-list", {MANAGER, BOARD, FINANCE}),
-    ("Payment schedule", "projects:payment-schedule", {MANAGER, FINANCE}),
-    ("Our savings", "savings:our-savings", {OFFICER}),
-    ("Savings", "savings:summary", {MANAGER, BOARD}),
+    ("Dashboard", "reports:dashboard", "reports.read_dashboard"),
+    ("Bidding rounds", "bids:round-list", "bids.list_rounds"),
+    ("My projects", "projects:my-projects", "projects.list_own_projects"),
+    ("Projects", "projects:project-list", "projects.list_projects"),
+    ("Payment schedule", "projects:payment-schedule", "projects.read_payment_schedule"),
+    ("Our savings", "savings:our-savings", "savings.read_own_savings"),
+    ("Savings", "savings:summary", "savings.read_summary"),
+    ("Returns to sign off", "savings:awaiting-sign-off", "savings.list_returns_to_sign_off"),
 ]
 
 
@@ -33,14 +28,13 @@ class MenuItem:
     is_current: bool
 
 
-def menu_for(scope: Scope, path: str) -> list[MenuItem]:
+def menu_for(user, path: str) -> list[MenuItem]:
     home = reverse("home")
     items = [MenuItem("Home", home, path == home)]
-    for label, name, kinds in MENU:
-        if scope.is_administrator or scope.has_kind(*kinds):
+    for label, name, rule in MENU:
+        # The rule itself, not ``has_perm``: Django's own backend would read the
+        # user's permission tables to refuse each entry.
+        if rules.has_perm(rule, user):
             url = reverse(name)
             items.append(MenuItem(label, url, path.startswith(url)))
-    if scope.organisation_ids(FINANCE):
-        url = reverse("savings:awaiting-sign-off")
-        items.append(MenuItem("Returns to sign off", url, path.startswith(url)))
     return items

@@ -23,3 +23,30 @@ def viewable_object_or_404(
     if not request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}", obj):
         raise PermissionDenied
     return obj
+
+
+class Openable:
+    """Which of the objects a page links to its reader may open, so that the page
+    links only those and names the others (``{% link_if_visible %}``).
+
+    The answer is the detail page's own first question, ``visible_to(user)``, asked
+    once per model for every object of that model the page shows: a page's query
+    count stays the same however many links it draws.
+    """
+
+    def __init__(self, user, objects):
+        by_model: dict[type[models.Model], set[int]] = {}
+        for obj in objects:
+            if obj is not None:
+                by_model.setdefault(type(obj), set()).add(obj.pk)
+        self._visible = {
+            model: set(
+                model._default_manager.visible_to(user)
+                .filter(pk__in=ids)
+                .values_list("pk", flat=True)
+            )
+            for model, ids in by_model.items()
+        }
+
+    def __contains__(self, obj: models.Model) -> bool:
+        return obj.pk in self._visible.get(type(obj), ())

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from . import forms, selectors, services
 from .form_errors import add_service_error, error_summary
 from .models import Action, Meeting, Organisation, Partnership, SubRegion
-from .object_pages import viewable_object_or_404
+from .object_pages import Openable, viewable_object_or_404
 from .pagination import page_of
 from .services import MeetingError
 
@@ -181,6 +181,14 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # Packs are the reports app's; the rule is asked by name, importing nothing.
             "can_read_packs": request.user.has_perm("reports.read_boardpacks", meeting),
             "can_change": can_change,
+            "openable": Openable(
+                request.user,
+                (
+                    linked
+                    for decision in record.decisions
+                    for linked in (*decision.bids.all(), *decision.change_requests.all())
+                ),
+            ),
             # Approved minutes are final (the services refuse changes), so the page
             # offers only what can still move: the actions.
             "can_record": can_change and meeting.minutes_status != Meeting.MinutesStatus.APPROVED,

@@ -15,7 +15,6 @@ from partnership.exports import choice_label
 from . import selectors
 from .forms import PaymentScheduleFilter
 from .models import GrantPayment
-from .permissions import can_approve_payment, can_record_payment
 
 HEADER = [
     "Accountable body",
@@ -37,7 +36,7 @@ HEADER = [
 def payment_schedule_filter(user: User, data: QueryDict | None) -> PaymentScheduleFilter:
     """The schedule's filters over the payments ``user`` may see; only those who
     approve or record payments work from the schedule."""
-    if not (can_record_payment(user) or can_approve_payment(user)):
+    if not user.has_perm("projects.read_payment_schedule"):
         raise PermissionDenied
     return PaymentScheduleFilter(data or None, queryset=selectors.payment_schedule(user), user=user)
 

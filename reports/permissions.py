@@ -20,6 +20,12 @@ def can_read_board_packs(user, meeting: Meeting | None = None) -> bool:
     return holds_role_in_partnership(user, meeting.partnership_id if meeting else None, *READERS)
 
 
+def can_read_dashboard(user, obj=None) -> bool:
+    """The dashboard is the board's and the programme managers' view of their
+    partnerships; officers and finance officers read their own pages instead."""
+    return holds_role_in_partnership(user, None, *READERS)
+
+
 of_meeting = lambda pack: pack.meeting  # noqa: E731
 # Trying a failed pack again is the requester's side of the job.
 register(
@@ -30,3 +36,4 @@ register(
 )
 rules.set_perm("reports.request_boardpack", rules.predicate(can_request_board_pack))
 rules.set_perm("reports.read_boardpacks", rules.predicate(can_read_board_packs))
+rules.set_perm("reports.read_dashboard", rules.predicate(can_read_dashboard))

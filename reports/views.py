@@ -104,7 +104,7 @@ def _dashboard_filters(request: HttpRequest) -> tuple[Filters, DashboardFilterFo
     they may not read is not found; a programme, sub-region or year that is not the
     partnership's is reported on the form and left out."""
     partnerships = list(dashboard_partnerships(request.user).order_by("name"))
-    if not partnerships:
+    if not (request.user.has_perm("reports.read_dashboard") and partnerships):
         raise PermissionDenied
     slug = request.GET.get("partnership")
     partnership = (

@@ -1,3 +1,5 @@
+import rules
+
 from partnership.permissions import holds_role_in_organisation, holds_role_in_partnership, register
 from partnership.scopes import Kind, scope_of
 from projects.permissions import can_change_project, can_view_project
@@ -46,6 +48,25 @@ def can_manage_categories(user, category=None) -> bool:
     return holds_role_in_partnership(user, None, Kind.PROGRAMME_MANAGER)
 
 
+def can_read_own_savings(user, obj=None) -> bool:
+    """ "Our savings" is the page of the reader's own councils: their officers' and
+    finance officers'."""
+    return bool(scope_of(user).organisation_ids(Kind.OFFICER, Kind.FINANCE))
+
+
+def can_read_savings_summary(user, obj=None) -> bool:
+    """The savings of whole partnerships: their managers, board and finance (every
+    partnership, for an administrator)."""
+    scope = scope_of(user)
+    return scope.is_administrator or bool(scope.readable_partnership_ids)
+
+
+def can_list_returns_to_sign_off(user, obj=None) -> bool:
+    """The returns awaiting sign-off are their councils' finance officers' to certify."""
+    scope = scope_of(user)
+    return scope.is_administrator or bool(scope.finance_organisation_ids)
+
+
 for model_name in ("savingsreturn", "savingsentry", "forecastreturn"):
     register("savings", model_name, view=can_view_savings_record, change=can_change_savings_record)
 register("savings", "savingstarget", view=can_view_savings_record, change=can_set_savings_target)
@@ -61,3 +82,7 @@ register(
     view=lambda user, obj=None: can_view_project(user, obj.project if obj else None),
     change=lambda user, obj=None: can_change_project(user, obj.project if obj else None),
 )
+# The pages the service navigation links to, asked by name by those pages and the menu.
+rules.set_perm("savings.read_own_savings", rules.predicate(can_read_own_savings))
+rules.set_perm("savings.read_summary", rules.predicate(can_read_savings_summary))
+rules.set_perm("savings.list_returns_to_sign_off", rules.predicate(can_list_returns_to_sign_off))

@@ -30,6 +30,7 @@ ROUNDS_PER_PAGE = 25
 
 @login_required
 def round_list(request: HttpRequest) -> HttpResponse:
+    require(request.user.has_perm("bids.list_rounds"))
     rounds = page_of(
         request,
         selectors.rounds_with_money(request.user).order_by("-opens_on", "name"),

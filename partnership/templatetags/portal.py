@@ -1,9 +1,11 @@
 """Figures as the board papers write them: ``£1,234,567`` in tables, ``£1.23m`` and
-``£450k`` in headlines, financial years as ``2010/11``."""
+``£450k`` in headlines, financial years as ``2010/11``; and links drawn only to pages
+their reader may open."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
+from django.utils.html import format_html
 
 from partnership import financial_years
 from partnership.form_errors import error_summary
@@ -62,3 +64,31 @@ def form_error_summary(*forms_and_formsets):
     """The GOV.UK error summary of the forms (and formsets) on a page, each error linked
     to its input: ``{% form_error_summary form %}``."""
     return {"errors": error_summary(*forms_and_formsets)}
+
+
+class LinkIfVisibleNode(template.Node):
+    def __init__(self, obj, openable, nodelist):
+        self.obj, self.openable, self.nodelist = obj, openable, nodelist
+
+    def render(self, context):
+        text = self.nodelist.render(context)
+        obj, openable = self.obj.resolve(context), self.openable.resolve(context)
+        if obj is None or openable is None or obj not in openable:
+            return text
+        return format_html('<a class="govuk-link" href="{}">{}</a>', obj.get_absolute_url(), text)
+
+
+@register.tag
+def link_if_visible(parser, token):
+    """``{% link_if_visible bid openable %}Bid {{ bid.number }}{% endlink_if_visible %}``:
+    the text, linked to the object's page when the reader may open it (``openable``,
+    a :class:`partnership.object_pages.Openable`), and plain otherwise."""
+    try:
+        _tag, obj, openable = token.split_contents()
+    except ValueError as error:
+        raise template.TemplateSyntaxError(
+            "link_if_visible takes an object and the page's Openable"
+        ) from error
+    nodelist = parser.parse(("endlink_if_visible",))
+    parser.delete_first_token()
+    return LinkIfVisibleNode(parser.compile_filter(obj), parser.compile_filter(openable), nodelist)

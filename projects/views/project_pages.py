@@ -7,9 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from partnership.object_pages import viewable_object_or_404
+from partnership.object_pages import Openable, viewable_object_or_404
 from partnership.pagination import page_of
-from partnership.scopes import scope_of
 from partnership.sorting import sort_headers
 from projects import forms, selectors
 from projects.models import Project, Repayment
@@ -26,7 +25,7 @@ from .access import PAGE_SIZE, project_or_404, require_manager
 
 @login_required
 def my_projects(request: HttpRequest) -> HttpResponse:
-    if not scope_of(request.user).officer_organisation_ids:
+    if not request.user.has_perm("projects.list_own_projects"):
         raise PermissionDenied
     today = timezone.localdate()
     return render(
@@ -50,8 +49,7 @@ PROJECT_COLUMNS = [
 
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
-    scope = scope_of(request.user)
-    if not (scope.is_administrator or scope.readable_partnership_ids):
+    if not request.user.has_perm("projects.list_projects"):
         raise PermissionDenied
     today = timezone.localdate()
     filters = forms.ProjectFilter(
@@ -135,6 +133,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": can_change_project(user, project),
             "manages": can_manage_delivery(user, project),
             "records_payments": can_record_payment(user, Repayment(project=project)),
+            "openable": Openable(user, [project.bid]),
         },
     )
 

@@ -32,6 +32,8 @@ from . import PAGE_SIZE, council_for, posted
 
 @login_required
 def our_savings(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("savings.read_own_savings"):
+        raise PermissionDenied
     councils = Organisation.objects.filter(
         pk__in=scope_of(request.user).organisation_ids(Kind.OFFICER, Kind.FINANCE)
     )

@@ -273,11 +273,11 @@ def return_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def awaiting_sign_off(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("savings.list_returns_to_sign_off"):
+        raise PermissionDenied
     scope = scope_of(request.user)
     returns = SavingsReturn.objects.filter(status=SavingsReturn.Status.AWAITING_SIGN_OFF)
     if not scope.is_administrator:
-        if not scope.finance_organisation_ids:
-            raise PermissionDenied
         returns = returns.filter(organisation__in=scope.finance_organisation_ids)
     returns = returns.select_related("organisation", "submitted_by").order_by("submitted_at")
     return render(

@@ -34,11 +34,11 @@ from . import PAGE_SIZE, council_url, posted
 def _readable_partnerships(user):
     """The partnerships whose savings the user may read as a whole: those they manage,
     sit on the board of or do finance for."""
+    if not user.has_perm("savings.read_summary"):
+        raise PermissionDenied
     scope = scope_of(user)
     if scope.is_administrator:
         return Partnership.objects.all()
-    if not scope.readable_partnership_ids:
-        raise PermissionDenied
     return Partnership.objects.filter(pk__in=scope.readable_partnership_ids)
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from bids.models import Bid
 from partnership.models import Action, AgendaItem, Attendance, Decision, Meeting, Partnership, Role
 from partnership.services import Attendee, attendance_record, meeting_minutes_draft
 from projects.models import ChangeRequest
@@ -337,6 +338,8 @@ def test_a_decision_links_the_bids_and_change_requests_that_act_on_it(client, em
     bid = BidFactory(
         bidding_round__budget_line__programme__partnership=em_iep.partnership,
         title="Shared ICT",
+        # A submitted bid: a draft is its council's own, and the board could not open it.
+        status=Bid.Status.SUBMITTED,
         decision=decision,
     )
     project = ProjectFactory(
@@ -359,6 +362,31 @@ def test_a_decision_links_the_bids_and_change_requests_that_act_on_it(client, em
     assert "Shared ICT" in body
     assert f'href="{change.get_absolute_url()}"' in body
     assert "Shared legal" in body
+
+
+def test_an_officer_sees_another_councils_bid_named_on_a_decision_but_not_linked(client, em_iep):
+    decision = Decision.objects.create(meeting=em_iep.november, text="Bids approved.")
+    ours, theirs = (
+        BidFactory(
+            bidding_round__budget_line__programme__partnership=em_iep.partnership,
+            sponsor=sponsor,
+            title=title,
+            status=Bid.Status.SUBMITTED,
+            decision=decision,
+        )
+        for sponsor, title in (
+            (em_iep.derbyshire, "Derbyshire shared ICT"),
+            (OrganisationFactory(partnership=em_iep.partnership), "Rutland legal service"),
+        )
+    )
+
+    response = signed_in(client, em_iep.derbyshire_officer).get(em_iep.november.get_absolute_url())
+    body = text(response)
+
+    assert f'<a class="govuk-link" href="{ours.get_absolute_url()}">{escape(ours)}</a>' in body
+    assert f"<li>Bid: {escape(theirs)}</li>" in body
+    assert f'href="{theirs.get_absolute_url()}"' not in body
+    assert client.get(theirs.get_absolute_url()).status_code == 404
 
 
 def test_meeting_page_costs_the_same_queries_for_1_decision_as_for_10_with_their_bids(
@@ -386,7 +414,8 @@ def test_meeting_page_costs_the_same_queries_for_1_decision_as_for_10_with_their
     few = queries()
     decide(9)
 
-    assert queries() == few == 13
+    # 14: the 13 it took before, and which of its bids the reader may open (one query)
+    assert queries() == few == 14
 
 
 def test_a_meeting_with_approved_minutes_offers_only_its_actions_to_change(client, em_iep):

@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook
 
+from bids.models import Bid
 from partnership.models import Decision, Role
 from programmes.models import LedgerEntry
 from programmes.selectors import budget_line_balance
@@ -50,6 +51,7 @@ from projects.services import (
 from tests.concurrency import needs_postgres, run_together
 from tests.error_summary import lands_on_a_field, summary_links
 from tests.factories import (
+    BidFactory,
     MeetingFactory,
     MilestoneFactory,
     OrganisationFactory,
@@ -1405,3 +1407,31 @@ def test_the_manager_sees_change_requests_awaiting_decision_of_their_partnership
     for user in (officer, em_iep["board"], em_iep["finance"]):
         client.force_login(user)
         assert client.get(reverse("projects:change-requests-awaiting-decision")).status_code == 403
+
+
+def test_finance_sees_the_approved_bid_named_but_not_linked_and_the_manager_opens_it(
+    client, em_iep
+):
+    project = em_iep["project"]
+    bid = BidFactory(
+        bidding_round__budget_line=em_iep["line"],
+        sponsor=project.lead_organisation,
+        title="Shared ICT for North Kesteven",
+        status=Bid.Status.APPROVED,
+        grant_requested=D("100000"),
+        grant_allocated=D("100000"),
+    )
+    project.bid = bid
+    project.save(update_fields=["bid"])
+    named = f"Bid {bid.number}: Shared ICT for North Kesteven"
+
+    client.force_login(em_iep["finance"])
+    body = text(client.get(project.get_absolute_url()))
+    assert f'<dd class="govuk-summary-list__value">{named}</dd>' in body
+    assert f'href="{bid.get_absolute_url()}"' not in body
+    assert client.get(bid.get_absolute_url()).status_code == 404
+
+    client.force_login(em_iep["manager"])
+    body = text(client.get(project.get_absolute_url()))
+    assert f'<a class="govuk-link" href="{bid.get_absolute_url()}">{named}</a>' in body
+    assert client.get(bid.get_absolute_url()).status_code == 200
