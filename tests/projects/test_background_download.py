@@ -3,9 +3,6 @@ in the background with its progress shown, and downloads holding exactly the row
 the database, with the filters the reader chose. Failures say why and can be retried;
 nobody else can open the file."""
 
-# Each test names the imported ``schedule`` fixture as its argument.
-# ruff: noqa: F811
-
 import csv
 import datetime
 import io
