@@ -237,7 +237,9 @@ class SavingsTotal(models.Model):
     financial_year = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=10, choices=SavingsEntry.Status.choices)
     amount = models.DecimalField(max_digits=16, decimal_places=2)
-    entry_count = models.PositiveIntegerField()
+    # Not a PositiveIntegerField: taking entries away inserts a negative change, which
+    # the upsert adds to the total, and a CHECK would refuse before the addition.
+    entry_count = models.IntegerField()
 
     objects = OrganisationOwnedQuerySet.as_manager()
 

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('financial_year', models.PositiveSmallIntegerField()),
                 ('status', models.CharField(choices=[('delivered', 'Delivered'), ('forecast', 'Forecast')], max_length=10)),
                 ('amount', models.DecimalField(decimal_places=2, max_digits=16)),
-                ('entry_count', models.PositiveIntegerField()),
+                ('entry_count', models.IntegerField()),
                 ('category', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='savings_totals', to='savings.savingscategory')),
                 ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='savings_totals', to='partnership.organisation')),
                 ('programme', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='savings_totals', to='programmes.programme')),
