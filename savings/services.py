@@ -205,17 +205,29 @@ def savings_return_send_back(*, savings_return: SavingsReturn, comment: str, by:
     return savings_return
 
 
+def _refuse_a_returns_entry(entry: SavingsEntry) -> None:
+    if entry.savings_return_id is not None:
+        raise SavingsError("A return's saving is corrected by a new version of the return.")
+
+
+def _take_typed_entry_out(entry: SavingsEntry) -> None:
+    """Lock a saving typed outside any return, as stored, and take it out of the
+    totals. Locked by its own query: FOR UPDATE cannot go with the sum."""
+    stored = SavingsEntry.objects.select_for_update().get(pk=entry.pk)
+    _refuse_a_returns_entry(entry)
+    _refuse_a_returns_entry(stored)
+    savings_totals_add(SavingsEntry.objects.counted().filter(pk=entry.pk), sign=-1)
+
+
 @transaction.atomic
 def savings_entry_save(*, entry: SavingsEntry, by: User) -> SavingsEntry:
     """Record a saving typed outside any return (a programme's reported totals), or a
     correction of one; the savings totals move from what it was to what it is. A
     return's savings are corrected by a new version of the return instead."""
-    if entry.savings_return_id is not None:
-        raise SavingsError("A return's saving is corrected by a new version of the return.")
-    if entry.pk is not None:
-        # Locked first: FOR UPDATE cannot go with the sum that takes the old saving away.
-        list(SavingsEntry.objects.select_for_update().filter(pk=entry.pk).values_list("pk"))
-        savings_totals_add(SavingsEntry.objects.counted().filter(pk=entry.pk), sign=-1)
+    if entry.pk is None:
+        _refuse_a_returns_entry(entry)
+    else:
+        _take_typed_entry_out(entry)
     SavingsEntry.credit_to_project_programmes([entry])
     entry._history_user = by
     entry.save()
@@ -226,10 +238,7 @@ def savings_entry_save(*, entry: SavingsEntry, by: User) -> SavingsEntry:
 @transaction.atomic
 def savings_entry_delete(*, entry: SavingsEntry, by: User) -> None:
     """Delete a saving typed outside any return, and take it out of the savings totals."""
-    if entry.savings_return_id is not None:
-        raise SavingsError("A return's saving is corrected by a new version of the return.")
-    list(SavingsEntry.objects.select_for_update().filter(pk=entry.pk).values_list("pk"))
-    savings_totals_add(SavingsEntry.objects.counted().filter(pk=entry.pk), sign=-1)
+    _take_typed_entry_out(entry)
     entry._history_user = by
     entry.delete()
 
