@@ -241,8 +241,6 @@ class SavingsTotal(models.Model):
     # the upsert adds to the total, and a CHECK would refuse before the addition.
     entry_count = models.IntegerField()
 
-    objects = OrganisationOwnedQuerySet.as_manager()
-
     # The columns a row is summed over, in the order of the unique constraints.
     GRAIN = ("organisation", "programme", "category", "financial_year", "status")
 
