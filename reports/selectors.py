@@ -13,7 +13,7 @@ from partnership.models import AgendaItem, Meeting
 from partnership.selectors import MeetingRecord, meeting_record
 from programmes.models import BudgetLine, Programme
 from programmes.selectors import ProgrammeBalance, budget_lines_with_balances
-from savings.models import SavingsEntry
+from savings.models import SavingsTotal
 from savings.selectors import SubRegionSavings, savings_totals_by, sub_region_savings
 
 from .balances import ProgrammeBalanceRow, balance_rows, balance_totals
@@ -141,7 +141,7 @@ def board_pack_regional_programmes(meeting: Meeting) -> RegionalProgrammeReport:
     savings = {
         row["name"]: row
         for row in savings_totals_by(
-            "programme", entries=SavingsEntry.objects.counted().filter(programme__in=programmes)
+            "programme", savings=SavingsTotal.objects.filter(programme__in=programmes)
         )
     }
     rows = [

@@ -11,6 +11,7 @@ from partnership.admin_base import (
 )
 from partnership.templatetags.portal import gbp
 
+from . import services
 from .models import (
     ForecastReturn,
     OtherBenefit,
@@ -113,6 +114,14 @@ class SavingsEntryAdmin(PortalAdmin):
 
     def is_settled(self, entry):
         return entry.savings_return_id is not None
+
+    # The savings totals the summaries read move with every entry typed, corrected or
+    # deleted here.
+    def save_model(self, request, obj, form, change):
+        services.savings_entry_save(entry=obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        services.savings_entry_delete(entry=obj, by=request.user)
 
 
 @admin.register(SavingsTarget)

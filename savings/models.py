@@ -217,6 +217,54 @@ class SavingsEntry(models.Model):
                 )
 
 
+class SavingsTotal(models.Model):
+    """The savings that count (``SavingsEntry.objects.counted()``) summed per council,
+    programme (none for a council's own), category, financial year and delivered or
+    forecast: the grain the summaries, the dashboard and the board pack group by, so
+    that they read a few thousand rows instead of every entry. The entries stay the
+    record; ``savings.services`` keeps these rows equal to them in the transaction that
+    changes what counts, and ``savings_totals_rebuild`` recomputes them."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="savings_totals"
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, null=True, blank=True, related_name="savings_totals"
+    )
+    category = models.ForeignKey(
+        SavingsCategory, on_delete=models.CASCADE, related_name="savings_totals"
+    )
+    financial_year = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=SavingsEntry.Status.choices)
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    # Not a PositiveIntegerField: taking entries away inserts a negative change, which
+    # the upsert adds to the total, and a CHECK would refuse before the addition.
+    entry_count = models.IntegerField()
+
+    # The columns a row is summed over, in the order of the unique constraints.
+    GRAIN = ("organisation", "programme", "category", "financial_year", "status")
+
+    class Meta:
+        ordering = ["organisation", "financial_year"]
+        constraints = [
+            # Two partial constraints rather than one, as NULLs are distinct in a
+            # unique index on SQLite (and on PostgreSQL before 15).
+            models.UniqueConstraint(
+                fields=["organisation", "programme", "category", "financial_year", "status"],
+                condition=Q(programme__isnull=False),
+                name="savings_total_once_per_programme",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "category", "financial_year", "status"],
+                condition=Q(programme__isnull=True),
+                name="savings_total_once_without_programme",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {label(self.financial_year)} {self.status} £{self.amount:,.2f}"
+
+
 class SavingsTarget(models.Model):
     """A council's efficiency target for one financial year: a percentage of a
     baseline (NI 179: 3% of net revenue expenditure) or a plain amount."""

@@ -21,6 +21,7 @@ from .models import (
     SavingsEntry,
     SavingsReturn,
     SavingsTarget,
+    SavingsTotal,
 )
 from .return_files import SavingsRow
 
@@ -29,12 +30,13 @@ ZERO_VALUE = Value(ZERO, output_field=DecimalField(max_digits=16, decimal_places
 Status = SavingsEntry.Status
 
 
-def _delivered_and_forecast(entries, dimension: str) -> dict:
-    """The entries' delivered and forecast savings summed per value of ``dimension``
-    (a lookup such as ``category__name``), one query: {value: {"delivered", "forecast"}}."""
+def _delivered_and_forecast(savings, dimension: str) -> dict:
+    """Delivered and forecast savings (entries or their totals) summed per value of
+    ``dimension`` (a lookup such as ``category__name``), one query: {value: {"delivered",
+    "forecast"}}."""
     return {
         row[dimension]: row
-        for row in entries.order_by()
+        for row in savings.order_by()
         .values(dimension)
         .annotate(
             delivered=Coalesce(Sum("amount", filter=Q(status=Status.DELIVERED)), ZERO_VALUE),
@@ -60,16 +62,16 @@ def sub_region_savings(
     *, partnership: Partnership, programmes=None, financial_year: int | None = None
 ) -> list[SubRegionSavings]:
     """Per sub-region: grant allocated to its programmes, savings delivered, and total
-    potential savings, from ledger and savings entries (three queries in all)."""
+    potential savings, from ledger and savings totals (three queries in all)."""
     if programmes is None:
         programmes = Programme.objects.filter(partnership=partnership)
     allocations = funds_received_by_sub_region(programmes)
-    entries = SavingsEntry.objects.counted().filter(
+    totals = SavingsTotal.objects.filter(
         programme__in=programmes, programme__sub_region__isnull=False
     )
     if financial_year is not None:
-        entries = entries.filter(financial_year=financial_year)
-    sums = _delivered_and_forecast(entries, "programme__sub_region")
+        totals = totals.filter(financial_year=financial_year)
+    sums = _delivered_and_forecast(totals, "programme__sub_region")
     rows = []
     for sub_region in SubRegion.objects.filter(partnership=partnership).order_by("name"):
         row = sums.get(sub_region.pk, {})
@@ -98,8 +100,7 @@ def organisation_target_progress(*, organisation, targets=None) -> list[TargetPr
     (NI 179's 3% + 3% + 3.4% = 9.4% over three years is a simple sum). ``targets``,
     the council's targets in year order, when the caller has them already."""
     delivered = dict(
-        SavingsEntry.objects.counted()
-        .filter(organisation=organisation, status=Status.DELIVERED)
+        SavingsTotal.objects.filter(organisation=organisation, status=Status.DELIVERED)
         .order_by()
         .values_list("financial_year")
         .annotate(total=Sum("amount"))
@@ -166,10 +167,11 @@ def forecast_rag_counts(*, partnership: Partnership, years: list[int]) -> list[R
     ]
 
 
-def savings_totals_by(dimension: str, *, entries=None) -> list[dict]:
+def savings_totals_by(dimension: str, *, savings=None) -> list[dict]:
     """Delivered, forecast and potential savings grouped by ``dimension`` (a lookup
-    such as ``category__name`` or ``programme__name``), largest potential first."""
-    entries = SavingsEntry.objects.counted() if entries is None else entries
+    such as ``category__name`` or ``programme__name``), largest potential first, from
+    ``savings``: savings totals (all of them when None) or entries that count."""
+    savings = SavingsTotal.objects.all() if savings is None else savings
     result = [
         {
             "name": name,
@@ -177,7 +179,7 @@ def savings_totals_by(dimension: str, *, entries=None) -> list[dict]:
             "forecast": row["forecast"],
             "potential": row["delivered"] + row["forecast"],
         }
-        for name, row in _delivered_and_forecast(entries, dimension).items()
+        for name, row in _delivered_and_forecast(savings, dimension).items()
     ]
     return sorted(result, key=lambda row: (-row["potential"], str(row["name"])))
 
@@ -347,6 +349,24 @@ def programme_periods(*, partnerships) -> list[ProgrammePeriod]:
     )
 
 
+def _partnerships_share(
+    savings, partnership: Partnership, period: ProgrammePeriod | None, financial_year: int | None
+):
+    """The part of ``savings`` (entries or totals) that counts for a partnership."""
+    savings = savings.filter(
+        Q(programme__partnership=partnership)
+        | Q(programme__isnull=True, organisation__in=partnership.members.all())
+    )
+    if period is not None:
+        savings = savings.filter(
+            Q(programme__in=period.programmes(partnership))
+            | Q(programme__isnull=True, financial_year__in=period.years)
+        )
+    if financial_year is not None:
+        savings = savings.filter(financial_year=financial_year)
+    return savings
+
+
 def partnership_savings_entries(
     *,
     partnership: Partnership,
@@ -359,18 +379,18 @@ def partnership_savings_entries(
     its programmes, or for returned savings to the years it spans. ``entries``, the
     savings to narrow, are those counted in summaries unless given."""
     entries = SavingsEntry.objects.counted() if entries is None else entries
-    entries = entries.filter(
-        Q(programme__partnership=partnership)
-        | Q(programme__isnull=True, organisation__in=partnership.members.all())
-    )
-    if period is not None:
-        entries = entries.filter(
-            Q(programme__in=period.programmes(partnership))
-            | Q(programme__isnull=True, financial_year__in=period.years)
-        )
-    if financial_year is not None:
-        entries = entries.filter(financial_year=financial_year)
-    return entries
+    return _partnerships_share(entries, partnership, period, financial_year)
+
+
+def partnership_savings_totals(
+    *,
+    partnership: Partnership,
+    period: ProgrammePeriod | None = None,
+    financial_year: int | None = None,
+):
+    """The savings totals of :func:`partnership_savings_entries`, for figures: the same
+    savings, summed, so a page reads thousands of rows rather than every entry."""
+    return _partnerships_share(SavingsTotal.objects.all(), partnership, period, financial_year)
 
 
 @dataclass(frozen=True)
@@ -393,12 +413,13 @@ class OrganisationSavings:
 
 
 def organisation_savings_against_target(
-    *, partnership: Partnership, entries, years: range | None = None
+    *, partnership: Partnership, savings, years: range | None = None
 ) -> list[OrganisationSavings]:
     """Each member council with a target or savings: its targets for the years (every
-    year when None) against its savings among ``entries`` (three queries)."""
+    year when None) against its savings among ``savings`` (totals or entries that
+    count; three queries)."""
     members = list(partnership.members.order_by("name"))
-    sums = _delivered_and_forecast(entries.filter(organisation__in=members), "organisation")
+    sums = _delivered_and_forecast(savings.filter(organisation__in=members), "organisation")
     targets = SavingsTarget.objects.filter(organisation__in=members)
     if years is not None:
         targets = targets.filter(financial_year__in=years)

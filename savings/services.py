@@ -4,7 +4,8 @@ by the council's finance officer (s151 or deputy) before they count."""
 from decimal import Decimal
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
 from partnership import financial_years
@@ -13,7 +14,14 @@ from partnership.models import Organisation
 from programmes.models import PENNY
 from projects.models import Project
 
-from .models import ForecastReturn, OtherBenefit, SavingsEntry, SavingsReturn, SavingsTarget
+from .models import (
+    ForecastReturn,
+    OtherBenefit,
+    SavingsEntry,
+    SavingsReturn,
+    SavingsTarget,
+    SavingsTotal,
+)
 from .return_files import SavingsRow
 
 Status = SavingsReturn.Status
@@ -22,6 +30,80 @@ HUNDREDTH = Decimal("0.01")
 
 class SavingsError(PortalError):
     pass
+
+
+# The savings totals -------------------------------------------------------------------
+
+_GRAIN_COLUMNS = [SavingsTotal._meta.get_field(name).column for name in SavingsTotal.GRAIN]
+
+
+def _grouped_by_grain(entries: QuerySet[SavingsEntry]) -> QuerySet:
+    """``entries`` summed per row of the totals: the grain's columns, the sum, the count."""
+    return (
+        entries.order_by()
+        .values_list(*_GRAIN_COLUMNS)
+        .annotate(total=Sum("amount"), count=Count("pk"))
+        .order_by(*_GRAIN_COLUMNS)
+    )
+
+
+def _upsert_totals(rows: list[tuple], *, programme_null: bool) -> None:
+    """Add each row's sum and count to its total, making the total if there is none.
+    One statement per partial unique constraint; rows in key order, so that two
+    transactions lock the totals they share in the same order."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(SavingsTotal._meta.db_table)
+    columns = [*_GRAIN_COLUMNS, "amount", "entry_count"]
+    keys = [
+        column for column in _GRAIN_COLUMNS if not (programme_null and column == "programme_id")
+    ]
+    placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(map(quote, columns))}) VALUES {placeholders} "
+            f"ON CONFLICT ({', '.join(map(quote, keys))}) "
+            f"WHERE {quote('programme_id')} IS {'' if programme_null else 'NOT '}NULL "
+            f"DO UPDATE SET amount = {table}.amount + excluded.amount, "
+            f"entry_count = {table}.entry_count + excluded.entry_count",
+            [value for row in rows for value in row],
+        )
+
+
+def savings_totals_add(entries: QuerySet[SavingsEntry], *, sign: int = 1) -> None:
+    """Add ``entries`` to the savings totals (``sign=-1``: take them away), in the
+    caller's transaction. The caller passes entries that have just started to count
+    (a certified return's) or are about to stop (a superseded certified return's); a
+    total left with no entries is deleted. Concurrent calls add up: each total is
+    changed by one upsert that locks its row, never read and written back."""
+    rows = [(*key, sign * total, sign * count) for *key, total, count in _grouped_by_grain(entries)]
+    programme_at = _GRAIN_COLUMNS.index("programme_id")
+    _upsert_totals([row for row in rows if row[programme_at] is not None], programme_null=False)
+    _upsert_totals([row for row in rows if row[programme_at] is None], programme_null=True)
+    if sign < 0 and rows:
+        SavingsTotal.objects.filter(
+            organisation_id__in={row[0] for row in rows}, entry_count=0
+        ).delete()
+
+
+@transaction.atomic
+def savings_totals_rebuild() -> int:
+    """Recompute every savings total from the entries that count, and return how many
+    totals there are. The bulk loaders call it after writing entries past the
+    services; an administrator runs it with ``manage.py rebuild_savings_totals``.
+    On PostgreSQL the totals are locked against writers (not readers) meanwhile, so a
+    certification waits and then adds to the rebuilt totals."""
+    quote = connection.ops.quote_name
+    table = quote(SavingsTotal._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+        cursor.execute(f"DELETE FROM {table}")
+        select, params = _grouped_by_grain(SavingsEntry.objects.counted()).query.sql_with_params()
+        columns = ", ".join(map(quote, [*_GRAIN_COLUMNS, "amount", "entry_count"]))
+        cursor.execute(f"INSERT INTO {table} ({columns}) {select}", params)
+    return SavingsTotal.objects.count()
 
 
 @transaction.atomic
@@ -34,7 +116,8 @@ def savings_return_submit(
     by: User,
 ) -> SavingsReturn:
     """Submit the council's return for a quarter. Any earlier return for the quarter
-    is kept, marked superseded; the new one waits for sign-off."""
+    is kept, marked superseded; the new one waits for sign-off. A certified return
+    superseded stops counting, so its entries leave the savings totals."""
     if not 1 <= quarter <= 4:
         raise SavingsError("A financial quarter is 1, 2, 3 or 4.", field="quarter")
     if not rows:
@@ -49,8 +132,11 @@ def savings_return_submit(
     latest_version = max((r.version for r in earlier), default=0)
     for previous in earlier:
         if previous.status != Status.SUPERSEDED:
+            counted = previous.status == Status.CERTIFIED
             SavingsReturn.LIFECYCLE.move(previous, Status.SUPERSEDED, by=by, error=SavingsError)
             previous.save(update_fields=["status"])
+            if counted:
+                savings_totals_add(previous.entries.all(), sign=-1)
     savings_return = SavingsReturn.objects.create(
         organisation=organisation,
         financial_year=financial_year,
@@ -89,7 +175,8 @@ def _decide(savings_return: SavingsReturn, status: str, by: User) -> SavingsRetu
 
 @transaction.atomic
 def savings_return_certify(*, savings_return: SavingsReturn, by: User, comment: str = ""):
-    """The finance officer signs the return off; from now on its savings count."""
+    """The finance officer signs the return off; from now on its savings count, and
+    are added to the savings totals."""
     savings_return = _decide(savings_return, Status.CERTIFIED, by)
     if savings_return.submitted_by_id == by.pk:
         raise SavingsError(
@@ -101,18 +188,59 @@ def savings_return_certify(*, savings_return: SavingsReturn, by: User, comment: 
     savings_return.save(
         update_fields=["status", "certified_by", "certified_at", "certifier_comment"]
     )
+    savings_totals_add(savings_return.entries.all())
     return savings_return
 
 
 @transaction.atomic
 def savings_return_send_back(*, savings_return: SavingsReturn, comment: str, by: User):
-    """The certifier asks for changes; the officer then submits a new version."""
+    """The certifier asks for changes; the officer then submits a new version. Only a
+    return awaiting sign-off is sent back, and its savings never counted, so the
+    savings totals stay as they were."""
     if not comment.strip():
         raise SavingsError("Say what needs to change.", field="comment")
     savings_return = _decide(savings_return, Status.RETURNED, by)
     savings_return.certifier_comment = comment
     savings_return.save(update_fields=["status", "certifier_comment"])
     return savings_return
+
+
+def _refuse_a_returns_entry(entry: SavingsEntry) -> None:
+    if entry.savings_return_id is not None:
+        raise SavingsError("A return's saving is corrected by a new version of the return.")
+
+
+def _take_typed_entry_out(entry: SavingsEntry) -> None:
+    """Lock a saving typed outside any return, as stored, and take it out of the
+    totals. Locked by its own query: FOR UPDATE cannot go with the sum."""
+    stored = SavingsEntry.objects.select_for_update().get(pk=entry.pk)
+    _refuse_a_returns_entry(entry)
+    _refuse_a_returns_entry(stored)
+    savings_totals_add(SavingsEntry.objects.counted().filter(pk=entry.pk), sign=-1)
+
+
+@transaction.atomic
+def savings_entry_save(*, entry: SavingsEntry, by: User) -> SavingsEntry:
+    """Record a saving typed outside any return (a programme's reported totals), or a
+    correction of one; the savings totals move from what it was to what it is. A
+    return's savings are corrected by a new version of the return instead."""
+    if entry.pk is None:
+        _refuse_a_returns_entry(entry)
+    else:
+        _take_typed_entry_out(entry)
+    SavingsEntry.credit_to_project_programmes([entry])
+    entry._history_user = by
+    entry.save()
+    savings_totals_add(SavingsEntry.objects.counted().filter(pk=entry.pk))
+    return entry
+
+
+@transaction.atomic
+def savings_entry_delete(*, entry: SavingsEntry, by: User) -> None:
+    """Delete a saving typed outside any return, and take it out of the savings totals."""
+    _take_typed_entry_out(entry)
+    entry._history_user = by
+    entry.delete()
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from partnership.models import Meeting, Organisation, Partnership, Role, SubRegi
 from programmes.models import BudgetLine, FundingSource, LedgerEntry, Programme
 from projects.models import GrantPayment, Milestone, Project
 from savings.models import SavingsCategory, SavingsEntry
+from savings.services import savings_totals_add
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -193,6 +194,13 @@ class SavingsEntryFactory(factory.django.DjangoModelFactory):
     financial_year = 2010
     amount = Decimal("10000.00")
     status = SavingsEntry.Status.DELIVERED
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Made as a service would: a saving that counts is added to the savings totals.
+        entry = super()._create(model_class, *args, **kwargs)
+        savings_totals_add(SavingsEntry.objects.counted().filter(pk=entry.pk))
+        return entry
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):

@@ -31,7 +31,7 @@ from savings.selectors import (
     OrganisationSavings,
     SubRegionSavings,
     organisation_savings_against_target,
-    partnership_savings_entries,
+    partnership_savings_totals,
     sub_region_savings,
 )
 
@@ -291,14 +291,14 @@ def savings_figures(filters: Filters, programmes: QuerySet[Programme]) -> Saving
     partnership, against its member councils' targets. Targets are set for councils,
     not programmes, so they apply only while every programme is in view (three
     queries)."""
-    entries = partnership_savings_entries(
+    totals = partnership_savings_totals(
         partnership=filters.partnership, financial_year=filters.financial_year
     )
     if filters.programme or filters.sub_region:
-        entries = entries.filter(programme__in=programmes)
+        totals = totals.filter(programme__in=programmes)
     rows: list[OrganisationSavings] = organisation_savings_against_target(
         partnership=filters.partnership,
-        entries=entries,
+        savings=totals,
         years=[filters.financial_year] if filters.financial_year is not None else None,
     )
     targets = [row.target for row in rows if row.target is not None]

@@ -2,6 +2,8 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from savings.services import savings_totals_rebuild
+
 from .em_iep_bids import load_april_2011_round
 from .em_iep_board import load_board_meetings
 from .em_iep_programmes import load_em_iep_programmes, load_savings_categories
@@ -29,6 +31,9 @@ def load_demo(*, with_users: bool = True, log: Callable[[str], object] = print) 
 
     load_team_lancashire(partnerships["Team Lancashire"], sub_regions)
     log("Loaded Team Lancashire: members, themes, clusters and programmes.")
+
+    # The demo writes its savings entries directly, once each; the figures read totals.
+    savings_totals_rebuild()
 
     if with_users:
         load_demo_users(partnerships=partnerships, organisations=organisations, log=log)

@@ -27,6 +27,7 @@ from savings.models import (
     SavingsReturn,
     SavingsTarget,
 )
+from savings.services import savings_totals_rebuild
 
 from .shapes import DAY, SCALES, even_with_jitter, money, shares, skewed, split_money
 from .writer import reserve_ids, write
@@ -136,6 +137,8 @@ class _Builder:
             )
         for through, rows in self.rows.items():
             through.objects.bulk_create(rows, batch_size=5000)
+        # The entries were written past the services that keep the savings totals.
+        self.counts["savings totals"] = savings_totals_rebuild()
         return self.counts
 
     def new(self, model, **fields):

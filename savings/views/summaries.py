@@ -143,8 +143,8 @@ def _totals_table(slug, caption, heading, rows, name_for_none="") -> Table:
     )
 
 
-def _entries(filters: Filters):
-    return selectors.partnership_savings_entries(
+def _totals(filters: Filters):
+    return selectors.partnership_savings_totals(
         partnership=filters.partnership, period=filters.period, financial_year=filters.year
     )
 
@@ -178,7 +178,7 @@ def _categories_table(filters: Filters) -> Table:
         "categories",
         "Savings by category",
         "Category",
-        selectors.savings_totals_by("category__name", entries=_entries(filters)),
+        selectors.savings_totals_by("category__name", savings=_totals(filters)),
     )
 
 
@@ -187,7 +187,7 @@ def _programmes_table(filters: Filters) -> Table:
         "programmes",
         "Savings by programme",
         "Programme",
-        selectors.savings_totals_by("programme__name", entries=_entries(filters)),
+        selectors.savings_totals_by("programme__name", savings=_totals(filters)),
         name_for_none="Returned by councils (no programme)",
     )
 
@@ -196,7 +196,7 @@ def _organisations_table(filters: Filters) -> Table:
     year, period = filters.year, filters.period
     organisations = selectors.organisation_savings_against_target(
         partnership=filters.partnership,
-        entries=_entries(filters),
+        savings=_totals(filters),
         years=[year] if year is not None else (period.years if period else None),
     )
     return Table(

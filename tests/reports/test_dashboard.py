@@ -22,6 +22,7 @@ from partnership.models import Action, Partnership, Role
 from programmes.models import LedgerEntry, Programme
 from projects.models import Milestone, ProgressReport, Project
 from savings.models import SavingsEntry
+from savings.services import savings_totals_rebuild
 from tests.factories import (
     BiddingRoundFactory,
     BidFactory,
@@ -670,6 +671,7 @@ def _add_projects(partnership, line, council, bidding_round, count: int, start: 
         )
         for project in projects
     )
+    savings_totals_rebuild()  # the entries were written past the services
     meeting = MeetingFactory(
         partnership=partnership, held_on=datetime.date(2011, 1, start % 28 + 1)
     )

@@ -23,6 +23,7 @@ from projects.selectors import project_money
 from reports.demo.fixture_files import money, rows
 from reports.demo.users import DEMO_PASSWORD
 from savings.models import SavingsEntry
+from tests.savings.test_totals import assert_totals_match_entries
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +82,11 @@ def test_each_srp_reports_delivered_and_forecast_savings_adding_up_to_its_potent
         assert entries.aggregate(total=Sum("amount"))["total"] == money(
             row["total_potential_savings_gbp"]
         )
+
+
+def test_the_demos_savings_totals_are_filled_from_its_entries(em_iep):
+    assert SavingsEntry.objects.exists()
+    assert_totals_match_entries()
 
 
 def test_councils_carry_their_ons_gss_codes(em_iep):

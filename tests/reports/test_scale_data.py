@@ -20,6 +20,7 @@ from projects.selectors import project_money
 from reports.scale_data import ScaleDataError, generate_scale_data
 from savings.models import SavingsEntry, SavingsReturn
 from tests.factories import UserFactory
+from tests.savings.test_totals import assert_totals_match_entries
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 12, 4)
@@ -81,6 +82,11 @@ def test_small_scale_writes_the_counts_asked_for(small):
     assert SavingsEntry.objects.count() == 2_000
     assert small["projects"] == 200
     assert small["savings entries"] == 2_000
+
+
+def test_the_savings_totals_are_filled_from_the_entries_that_count(small):
+    assert small["savings totals"] > 0
+    assert_totals_match_entries()
 
 
 def test_same_seed_gives_the_same_data():

@@ -15,6 +15,7 @@ from savings.selectors import (
     organisation_savings_against_target,
     organisation_target_table,
     partnership_savings_entries,
+    partnership_savings_totals,
     programme_periods,
     savings_return_due,
     savings_return_versions,
@@ -270,9 +271,9 @@ def test_councils_savings_are_set_against_their_targets_for_the_years_asked():
         )
         SavingsEntryFactory(organisation=lincoln, financial_year=year, amount=D("250"))
     SavingsEntryFactory(organisation=boston, amount=D("70"), status="forecast")
-    entries = partnership_savings_entries(partnership=partnership)
+    totals = partnership_savings_totals(partnership=partnership)
 
-    rows = organisation_savings_against_target(partnership=partnership, entries=entries)
+    rows = organisation_savings_against_target(partnership=partnership, savings=totals)
 
     assert [(row.organisation.name, row.target, row.delivered, row.forecast) for row in rows] == [
         ("Boston Borough Council", None, D("0.00"), D("70.00")),
@@ -282,7 +283,7 @@ def test_councils_savings_are_set_against_their_targets_for_the_years_asked():
     assert rows[0].delivered_share_of_target is None
     only_2010 = organisation_savings_against_target(
         partnership=partnership,
-        entries=partnership_savings_entries(partnership=partnership, financial_year=2010),
+        savings=partnership_savings_totals(partnership=partnership, financial_year=2010),
         years=[2010],
     )
     assert [(row.target, row.delivered) for row in only_2010] == [
