@@ -20,7 +20,6 @@ from .models import (
     SavingsReturn,
     SavingsTarget,
 )
-from .services import forecast_return_record, other_benefit_record, savings_target_set
 
 # A council's records, filtered by the partnerships and sub-regions it belongs to.
 BY_MEMBERSHIP = [
@@ -141,7 +140,7 @@ class SavingsTargetAdmin(PortalAdmin):
     readonly_fields = ["target"]
     # The service checks the basis and replaces the council's target for the year.
     form = service_form(
-        savings_target_set,
+        services.savings_target_set,
         [
             "organisation",
             "financial_year",
@@ -169,7 +168,7 @@ class ForecastReturnAdmin(PortalAdmin):
     autocomplete_fields = ["organisation"]
     # The service asks for a reason behind amber and red forecasts.
     form = service_form(
-        forecast_return_record,
+        services.forecast_return_record,
         ["organisation", "financial_year", "rag", "comment", "returned_on"],
     )
     fixed_after_creation = ("organisation", "financial_year")
@@ -188,7 +187,8 @@ class OtherBenefitAdmin(PortalAdmin):
     search_fields = ["unit", "description", "project__reference"]
     autocomplete_fields = ["project"]
     form = service_form(
-        other_benefit_record, ["project", "unit", "quantity", "financial_year", "description"]
+        services.other_benefit_record,
+        ["project", "unit", "quantity", "financial_year", "description"],
     )
 
     def has_change_permission(self, request, obj=None):
