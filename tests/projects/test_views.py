@@ -296,7 +296,7 @@ def test_logging_a_milestone_without_evidence_shows_the_error_summary_and_the_fi
     )
 
     page = text(response)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "<title>Error: Log milestone 1 as achieved" in page
     assert "govuk-error-summary" in page
     assert "Enter a real date" in page
@@ -331,7 +331,7 @@ def test_an_evidence_file_is_refused_when_its_content_or_size_is_wrong(
         },
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in text(response)
     assert not MilestoneEvidence.objects.exists()
 
@@ -471,7 +471,7 @@ def test_a_replayed_record_payment_is_refused_with_the_message_and_pays_once(cli
     replayed = client.post(url, data)
 
     assert first.status_code == 302
-    assert replayed.status_code == 200
+    assert replayed.status_code == 400
     assert (
         "This payment was already recorded as paid on 14 October 2011 (reference BACS-0001)."
         in text(replayed)
