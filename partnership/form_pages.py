@@ -6,8 +6,10 @@ cleaned data to one service; a refusal (PortalError) is shown on the field it na
 else on the field ``otherwise``, else above the form; on success a message and a
 redirect. Otherwise the page renders with its forms and their GOV.UK error summary,
 answering 400 whenever there are errors, so a refused submission is never mistaken
-for a success. ``button`` is a state change behind a single button: a refusal is
-shown in a banner on the page it returns to. templates/form_page.html is the page
+for a success. ``confirm_page`` is a page with no inputs that the user checks before
+pressing its one button: a refusal goes in its error summary, linking where it is put
+right. ``button`` is a state change behind a single button on another page: a refusal
+is shown in a banner on the page it returns to. templates/form_page.html is the page
 with one form.
 """
 
@@ -69,6 +71,30 @@ def render_form(request: HttpRequest, template: str, context: dict, *forms: Form
     errors = error_summary(*forms)
     context = {"form": forms[0], **context, "errors": errors} if forms else context
     return render(request, template, context, status=400 if errors else 200)
+
+
+def confirm_page(
+    request: HttpRequest,
+    template: str,
+    context: dict,
+    *,
+    act: Callable[[], Any],
+    done: Message,
+    next_url: Place = None,
+    link: Callable[[PortalError], str],
+) -> HttpResponse:
+    """A page to check before pressing its one button. On a POST ``act()`` calls one
+    service; a refusal is shown in the error summary (400), linking to ``link(error)``,
+    and a success goes on as ``form_page`` does."""
+    errors = []
+    if request.method == "POST":
+        try:
+            made = act()
+        except PortalError as error:
+            errors = [(link(error), error.message)]
+        else:
+            return _went(request, made, done, next_url)
+    return render(request, template, {**context, "errors": errors}, status=400 if errors else 200)
 
 
 def button(

@@ -19,7 +19,7 @@ from bids.forms import (
 )
 from bids.models import Bid
 from bids.permissions import can_assess_bid
-from partnership.form_pages import button, form_page
+from partnership.form_pages import button, confirm_page, form_page
 
 from .access import (
     bid_or_404,
@@ -121,26 +121,19 @@ def bid_submit(request: HttpRequest, pk: int) -> HttpResponse:
     if not is_editable(request.user, bid):
         messages.error(request, _not_editable(bid))
         return redirect(bid)
-    errors = []
-    if request.method == "POST":
-        try:
-            services.bid_submit(bid=bid, by=request.user)
-        except services.BidError as error:
-            # This page has no inputs: the link goes to the field on the edit page.
-            anchor = f"#id_{error.field}" if error.field else ""
-            errors = [(reverse("bids:bid-update", args=[bid.pk]) + anchor, error.message)]
-        else:
-            messages.success(
-                request,
-                f"Bid {bid.number} is submitted. The programme manager will score it with the "
-                "other bids once the round closes.",
-            )
-            return redirect(bid)
-    return render(
+    edit_page = reverse("bids:bid-update", args=[bid.pk])
+    return confirm_page(
         request,
         "bids/bid_submit.html",
-        {"bid": bid, "errors": errors},
-        status=400 if errors else 200,
+        {"bid": bid},
+        act=lambda: services.bid_submit(bid=bid, by=request.user),
+        done=(
+            f"Bid {bid.number} is submitted. The programme manager will score it with the "
+            "other bids once the round closes."
+        ),
+        next_url=bid,
+        # This page has no inputs: the link goes to the field on the edit page.
+        link=lambda error: edit_page + (f"#id_{error.field}" if error.field else ""),
     )
 
 

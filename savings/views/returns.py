@@ -9,10 +9,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership.errors import PortalError
 from partnership.exports import csv_response, xlsx_response
 from partnership.financial_years import label
-from partnership.form_pages import form_page, posted
+from partnership.form_pages import confirm_page, form_page, posted
 from partnership.models import Organisation
 from partnership.object_pages import viewable_object_or_404
 from partnership.pagination import page_of
@@ -151,27 +150,19 @@ def return_check(request: HttpRequest, pk: int, year: int, quarter: int) -> Http
     if pending is None:
         messages.info(request, "There is no return waiting to be submitted: enter one.")
         return redirect("savings:return-enter", pk=organisation.pk)
-    errors = []
-    if request.method == "POST":
-        try:
-            savings_return = services.savings_return_submit(
-                organisation=organisation,
-                financial_year=year,
-                quarter=quarter,
-                rows=pending["rows"],
-                by=request.user,
-            )
-        except PortalError as error:
-            errors = [("submit", error.message)]
-        else:
-            del request.session[_pending_key(organisation, year, quarter)]
-            messages.success(
-                request,
-                f"Return for {label(year)} quarter {quarter} submitted: "
-                "it is awaiting sign-off by your finance officer.",
-            )
-            return redirect(savings_return)
-    return render(
+
+    def submit():
+        savings_return = services.savings_return_submit(
+            organisation=organisation,
+            financial_year=year,
+            quarter=quarter,
+            rows=pending["rows"],
+            by=request.user,
+        )
+        del request.session[_pending_key(organisation, year, quarter)]
+        return savings_return
+
+    return confirm_page(
         request,
         "savings/return_check.html",
         {
@@ -186,9 +177,14 @@ def return_check(request: HttpRequest, pk: int, year: int, quarter: int) -> Http
             )
             .exclude(status=SavingsReturn.Status.SUPERSEDED)
             .first(),
-            "errors": errors,
         },
-        status=400 if errors else 200,
+        act=submit,
+        done=(
+            f"Return for {label(year)} quarter {quarter} submitted: "
+            "it is awaiting sign-off by your finance officer."
+        ),
+        # The page has no inputs: the link goes to its button.
+        link=lambda _error: "#submit",
     )
 
 

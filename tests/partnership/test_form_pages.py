@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import include, path
 
 from partnership.errors import PortalError
-from partnership.form_pages import button, form_page, posted
+from partnership.form_pages import button, confirm_page, form_page, posted
 from partnership.govuk_forms import GovukForm
 from partnership.models import Organisation
 from tests.error_summary import lands_on_a_field, summary_links
@@ -57,6 +57,18 @@ def add_page_falling_back(request):
     return add_page(request, otherwise="short_name")
 
 
+def add_on_confirming(request):
+    return confirm_page(
+        request,
+        "includes/error_summary.html",
+        {},
+        act=lambda: organisation_add(name=request.GET["name"], short_name=""),
+        done="Added.",
+        next_url="/added/",
+        link=lambda error: f"/add/#id_{error.field}",
+    )
+
+
 def add_button(request):
     return button(
         request,
@@ -71,6 +83,7 @@ urlpatterns = [
     path("add/", add_page),
     path("add-falling-back/", add_page_falling_back),
     path("button/", add_button),
+    path("confirm/", add_on_confirming),
     path("not-added/", lambda request: render(request, "base.html")),
     # The pages' layout links to the portal's own pages.
     path("", include("config.urls")),
@@ -153,4 +166,19 @@ def test_a_refused_button_shows_the_refusal_in_a_banner(client):
     page = response.content.decode()
     assert "govuk-notification-banner" in page
     assert "Another organisation has that name" in page
+    assert not Organisation.objects.exists()
+
+
+def test_a_confirmed_page_goes_on_with_its_message(client):
+    response = client.post("/confirm/?name=Lancaster City Council")
+    assert response["Location"] == "/added/"
+    assert flashed(response) == ["Added."]
+
+
+def test_a_refused_confirmation_answers_400_linking_where_it_is_put_right(client):
+    response = client.post("/confirm/?name=Taken")
+    assert response.status_code == 400
+    assert summary_links(response.content.decode()) == [
+        ("/add/#id_name", "Another organisation has that name")
+    ]
     assert not Organisation.objects.exists()
