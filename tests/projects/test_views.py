@@ -498,8 +498,8 @@ def test_two_record_payment_posts_at_the_same_moment_pay_once(em_iep):
         )
     )
 
-    assert sorted(response.status_code for response in responses) == [200, 302]
-    refused = next(response for response in responses if response.status_code == 200)
+    assert sorted(response.status_code for response in responses) == [302, 400]
+    refused = next(response for response in responses if response.status_code == 400)
     assert "This payment was already recorded as paid on 30 September 2011" in text(refused)
     assert LedgerEntry.objects.filter(kind=LedgerEntry.Kind.PAYMENT).count() == 1
 
