@@ -3,15 +3,14 @@ the file itself and a retry. Routed by ``partnership.download_urls``."""
 
 import os
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from . import downloads
 from .exports import CSV_TYPE, XLSX_TYPE
-from .jobs import JobError
+from .form_pages import button
 from .models import Download
 from .object_pages import viewable_object_or_404
 from .pagination import page_of
@@ -65,8 +64,9 @@ def download_file(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def download_retry(request: HttpRequest, pk: int) -> HttpResponse:
     download = _download_or_404(request, pk)
-    try:
-        download = downloads.download_retry(download=download, by=request.user)
-    except JobError as error:
-        messages.error(request, error.message)
-    return redirect(download)
+    return button(
+        request,
+        lambda: downloads.download_retry(download=download, by=request.user),
+        done=None,
+        refused_url=download,
+    )

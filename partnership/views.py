@@ -1,31 +1,27 @@
 """Pages for partnerships, organisations, sub-regions and board meetings.
 
 Meeting pages that change something follow one shape: fetch the meeting the user may
-see (404 otherwise), check they may change it (403 otherwise), hand the form's data to
-one service, and show the service's refusal on the form.
+see (404 otherwise), check they may change it (403 otherwise), and hand the form's data
+to one service through partnership.form_pages, which shows the service's refusal.
 """
 
-from collections.abc import Callable
-from functools import partial
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import forms, selectors, services
-from .form_errors import add_service_error, error_summary
+from .form_pages import button, form_page, posted
 from .models import Action, Meeting, Organisation, Partnership, SubRegion
 from .object_pages import Openable, viewable_object_or_404
 from .pagination import page_of
-from .services import MeetingError
 
 MEETINGS_PER_PAGE = 20
 ACTIONS_PER_PAGE = 50
+MEETING_FORM = "partnership/meeting_form.html"
 
 
 @login_required
@@ -92,42 +88,14 @@ def _changeable_meeting(request: HttpRequest, pk: int) -> Meeting:
     return meeting
 
 
-def _posted(request: HttpRequest):
-    return request.POST if request.method == "POST" else None
-
-
-def _form_page(
-    request: HttpRequest,
-    form,
-    *,
-    save: Callable[..., object],
-    success: str,
-    context: dict,
-    next_url: str | None = None,
-    error_field: str | None = None,
-) -> HttpResponse:
-    """Show the form. On a valid POST hand its data to one service, then go to
-    ``next_url`` (or to what the service made); when the service refuses, show why on
-    the field it names, else on ``error_field``."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            made = save(**form.cleaned_data)
-        except MeetingError as error:
-            add_service_error(form, error, otherwise=error_field)
-        else:
-            messages.success(request, success)
-            return redirect(next_url or made)
-    return render(request, "partnership/meeting_form.html", {**context, "form": form})
-
-
-def _back_to(request: HttpRequest, fallback: str) -> HttpResponse:
-    """Return to the page the button was on, if it is one of this site's."""
+def _back_to(request: HttpRequest, fallback: str) -> str:
+    """The page the button was on, if it is one of this site's."""
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(next_url)
-    return redirect(fallback)
+        return next_url
+    return fallback
 
 
 # Reading meetings ------------------------------------------------------------------
@@ -222,12 +190,15 @@ def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _readable_partnership(request, slug)
     if not _may_schedule_meetings(request, partnership):
         raise PermissionDenied
-    return _form_page(
+    return form_page(
         request,
-        forms.MeetingForm(_posted(request)),
-        save=partial(services.meeting_schedule, partnership=partnership, by=request.user),
-        success="Meeting scheduled.",
-        context={"partnership": partnership, "heading": "Schedule a meeting"},
+        MEETING_FORM,
+        {"partnership": partnership, "heading": "Schedule a meeting"},
+        forms.MeetingForm(posted(request)),
+        act=lambda data: services.meeting_schedule(
+            partnership=partnership, by=request.user, **data
+        ),
+        done="Meeting scheduled.",
     )
 
 
@@ -240,86 +211,87 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "starts_at": meeting.starts_at,
         "place": meeting.place,
     }
-    return _form_page(
+    return form_page(
         request,
-        forms.MeetingForm(_posted(request), initial=initial),
-        save=partial(services.meeting_update, meeting=meeting, by=request.user),
-        success="Meeting details saved.",
-        context={"meeting": meeting, "heading": "Change the meeting’s details"},
+        MEETING_FORM,
+        {"meeting": meeting, "heading": "Change the meeting’s details"},
+        forms.MeetingForm(posted(request), initial=initial),
+        act=lambda data: services.meeting_update(meeting=meeting, by=request.user, **data),
+        done="Meeting details saved.",
     )
 
 
 @login_required
 def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _changeable_meeting(request, pk)
-    formset = forms.attendance_formset(meeting, _posted(request))
-    if request.method == "POST" and formset.is_valid():
-        try:
-            services.attendance_record(
-                meeting=meeting, attendees=formset.attendees(), by=request.user
-            )
-        except MeetingError as error:
-            add_service_error(formset, error)
-        else:
-            messages.success(request, "Attendance saved.")
-            return redirect(meeting)
-    return render(
+    formset = forms.attendance_formset(meeting, posted(request))
+    return form_page(
         request,
         "partnership/meeting_attendance.html",
-        {"meeting": meeting, "formset": formset, "errors": error_summary(formset)},
+        {"meeting": meeting, "formset": formset},
+        formset,
+        act=lambda _data: services.attendance_record(
+            meeting=meeting, attendees=formset.attendees(), by=request.user
+        ),
+        done="Attendance saved.",
+        next_url=meeting,
     )
 
 
 @login_required
 def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _changeable_meeting(request, pk)
-    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
-    return _form_page(
+    files = request.FILES if request.method == "POST" else None
+    return form_page(
         request,
-        forms.AgendaItemForm(data, files, meeting=meeting),
-        save=partial(services.agenda_item_add, meeting=meeting, by=request.user),
-        success="Agenda item added.",
-        next_url=meeting.get_absolute_url(),
-        context={"meeting": meeting, "heading": "Add an agenda item"},
+        MEETING_FORM,
+        {"meeting": meeting, "heading": "Add an agenda item"},
+        forms.AgendaItemForm(posted(request), files, meeting=meeting),
+        act=lambda data: services.agenda_item_add(meeting=meeting, by=request.user, **data),
+        done="Agenda item added.",
+        next_url=meeting,
     )
 
 
 @login_required
 def declaration_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _changeable_meeting(request, pk)
-    return _form_page(
+    return form_page(
         request,
-        forms.DeclarationForm(_posted(request), meeting=meeting),
-        save=partial(services.declaration_record, meeting=meeting, by=request.user),
-        success="Declaration of interest recorded.",
-        next_url=meeting.get_absolute_url(),
-        context={"meeting": meeting, "heading": "Record a declaration of interest"},
+        MEETING_FORM,
+        {"meeting": meeting, "heading": "Record a declaration of interest"},
+        forms.DeclarationForm(posted(request), meeting=meeting),
+        act=lambda data: services.declaration_record(meeting=meeting, by=request.user, **data),
+        done="Declaration of interest recorded.",
+        next_url=meeting,
     )
 
 
 @login_required
 def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _changeable_meeting(request, pk)
-    return _form_page(
+    return form_page(
         request,
-        forms.DecisionForm(_posted(request), meeting=meeting),
-        save=partial(services.decision_record, meeting=meeting, by=request.user),
-        success="Decision recorded.",
-        next_url=meeting.get_absolute_url(),
-        context={"meeting": meeting, "heading": "Record a decision"},
+        MEETING_FORM,
+        {"meeting": meeting, "heading": "Record a decision"},
+        forms.DecisionForm(posted(request), meeting=meeting),
+        act=lambda data: services.decision_record(meeting=meeting, by=request.user, **data),
+        done="Decision recorded.",
+        next_url=meeting,
     )
 
 
 @login_required
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _changeable_meeting(request, pk)
-    return _form_page(
+    return form_page(
         request,
-        forms.ActionForm(_posted(request)),
-        save=partial(services.action_add, meeting=meeting, by=request.user),
-        success="Action added.",
-        next_url=meeting.get_absolute_url(),
-        context={"meeting": meeting, "heading": "Add an action"},
+        MEETING_FORM,
+        {"meeting": meeting, "heading": "Add an action"},
+        forms.ActionForm(posted(request)),
+        act=lambda data: services.action_add(meeting=meeting, by=request.user, **data),
+        done="Action added.",
+        next_url=meeting,
     )
 
 
@@ -327,26 +299,26 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def minutes_draft(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _changeable_meeting(request, pk)
-    try:
-        services.meeting_minutes_draft(meeting=meeting, by=request.user)
-    except MeetingError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Minutes marked as drafted.")
-    return redirect(meeting)
+    return button(
+        request,
+        lambda: services.meeting_minutes_draft(meeting=meeting, by=request.user),
+        done="Minutes marked as drafted.",
+        next_url=meeting,
+    )
 
 
 @login_required
 def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _changeable_meeting(request, pk)
-    return _form_page(
+    return form_page(
         request,
-        forms.MinutesApprovalForm(_posted(request), meeting=meeting),
-        save=partial(services.meeting_minutes_approve, meeting=meeting, by=request.user),
-        success="Minutes approved.",
-        next_url=meeting.get_absolute_url(),
-        context={"meeting": meeting, "heading": "Approve the minutes"},
-        error_field="at_meeting",
+        MEETING_FORM,
+        {"meeting": meeting, "heading": "Approve the minutes"},
+        forms.MinutesApprovalForm(posted(request), meeting=meeting),
+        act=lambda data: services.meeting_minutes_approve(meeting=meeting, by=request.user, **data),
+        done="Minutes approved.",
+        next_url=meeting,
+        otherwise="at_meeting",
     )
 
 
@@ -366,23 +338,23 @@ def _changeable_action(request: HttpRequest, pk: int) -> Action:
 @require_POST
 def action_complete(request: HttpRequest, pk: int) -> HttpResponse:
     action = _changeable_action(request, pk)
-    try:
-        services.action_complete(action=action, done_on=timezone.localdate(), by=request.user)
-    except MeetingError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Action marked as done: {action}")
-    return _back_to(request, action.meeting.get_absolute_url())
+    return button(
+        request,
+        lambda: services.action_complete(
+            action=action, done_on=timezone.localdate(), by=request.user
+        ),
+        done=f"Action marked as done: {action}",
+        next_url=_back_to(request, action.meeting.get_absolute_url()),
+    )
 
 
 @login_required
 @require_POST
 def action_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     action = _changeable_action(request, pk)
-    try:
-        services.action_reopen(action=action, by=request.user)
-    except MeetingError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Action reopened: {action}")
-    return _back_to(request, action.meeting.get_absolute_url())
+    return button(
+        request,
+        lambda: services.action_reopen(action=action, by=request.user),
+        done=f"Action reopened: {action}",
+        next_url=_back_to(request, action.meeting.get_absolute_url()),
+    )

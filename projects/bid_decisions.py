@@ -13,13 +13,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 
 from bids.models import Bid
 from bids.selectors import round_money
 from bids.services import bid_refer_back, bid_reject
-from partnership.errors import PortalError
-from partnership.form_errors import add_service_error, error_summary
+from partnership.form_pages import form_page
 from partnership.govuk_forms import DateField, GovukForm, MoneyField
 from partnership.models import Decision
 from partnership.object_pages import viewable_object_or_404
@@ -179,27 +178,21 @@ def bid_decide(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect(bid)
     form = BidDecisionForm(request.POST or None, bid=bid, initial=_initial(bid))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            response = _record(request, bid, data)
-        except PortalError as error:
-            add_service_error(form, error)
-        else:
-            return response
-    errors = error_summary(form)
-    return render(
+    return form_page(
         request,
         "bids/bid_decision.html",
-        {"bid": bid, "form": form, "errors": errors, "money": round_money(bid.bidding_round)},
-        status=400 if errors else 200,
+        {"bid": bid, "money": round_money(bid.bidding_round)},
+        form,
+        act=lambda data: _record(bid, data, by=request.user),
+        done=lambda decided: _recorded(bid, form.cleaned_data["outcome"], decided),
     )
 
 
-def _record(request: HttpRequest, bid: Bid, data: dict) -> HttpResponse:
-    """Record the decision through the one service for its outcome."""
+def _record(bid: Bid, data: dict, *, by) -> Bid | Project:
+    """Record the decision through the one service for its outcome: an approval makes
+    the project, which the manager goes on to; otherwise they go back to the bid."""
     if data["outcome"] == APPROVE:
-        project = bid_approve_into_project(
+        return bid_approve_into_project(
             bid=bid,
             grant_allocated=data["grant_allocated"],
             decision=data["decision"],
@@ -207,24 +200,22 @@ def _record(request: HttpRequest, bid: Bid, data: dict) -> HttpResponse:
             first_milestone=data["first_milestone"],
             first_milestone_due_on=data["first_milestone_due_on"],
             first_payment=data["first_payment"] or Decimal("0.00"),
-            by=request.user,
+            by=by,
         )
-        messages.success(
-            request,
-            f"Bid {bid.number} is approved with £{project.grant_awarded:,.0f}. Project "
-            f"{project.reference} is set up for {bid.sponsor.name} to complete its milestones "
-            "and payment profile.",
-        )
-        return redirect(project)
     if data["outcome"] == REFER_BACK:
-        bid_refer_back(
-            bid=bid,
-            note=data["recommendation_note"],
-            decision=data["decision"],
-            by=request.user,
-        )
-        messages.success(request, f"Bid {bid.number} is referred back to {bid.sponsor.name}.")
+        bid_refer_back(bid=bid, note=data["recommendation_note"], decision=data["decision"], by=by)
     else:
-        bid_reject(bid=bid, decision=data["decision"], by=request.user)
-        messages.success(request, f"Bid {bid.number} is rejected.")
-    return redirect(bid)
+        bid_reject(bid=bid, decision=data["decision"], by=by)
+    return bid
+
+
+def _recorded(bid: Bid, outcome: str, decided: Bid | Project) -> str:
+    if outcome == APPROVE:
+        return (
+            f"Bid {bid.number} is approved with £{decided.grant_awarded:,.0f}. Project "
+            f"{decided.reference} is set up for {bid.sponsor.name} to complete its milestones "
+            "and payment profile."
+        )
+    if outcome == REFER_BACK:
+        return f"Bid {bid.number} is referred back to {bid.sponsor.name}."
+    return f"Bid {bid.number} is rejected."

@@ -4,14 +4,13 @@ and try a failed one again. Routed by ``reports.pack_urls``."""
 import os
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from partnership.form_errors import error_summary
+from partnership.form_pages import button, form_page, posted
 from partnership.models import Meeting
 from partnership.object_pages import viewable_object_or_404
 
@@ -53,30 +52,24 @@ def meeting_packs(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     if not request.user.has_perm("reports.read_boardpacks", meeting):
         raise PermissionDenied
     may_request = request.user.has_perm("reports.request_boardpack", meeting)
-    form = BoardPackRequestForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if not may_request:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                pack = services.board_pack_request(
-                    meeting=meeting, kind=form.cleaned_data["kind"], by=request.user
-                )
-            except services.BoardPackError as error:
-                form.add_error("kind", error.message)
-            else:
-                return redirect(pack)
+    if request.method == "POST" and not may_request:
+        raise PermissionDenied
+    form = BoardPackRequestForm(posted(request))
     packs = BoardPack.objects.visible_to(request.user).filter(meeting=meeting)
-    return render(
+    return form_page(
         request,
         "reports/pack_list.html",
         {
             "meeting": meeting,
             "packs": packs.select_related("requested_by"),
             "form": form if may_request else None,
-            "errors": error_summary(form),
         },
-        status=400 if form.errors else 200,
+        form,
+        act=lambda data: services.board_pack_request(
+            meeting=meeting, kind=data["kind"], by=request.user
+        ),
+        done=None,
+        otherwise="kind",
     )
 
 
@@ -117,8 +110,9 @@ def pack_retry(request: HttpRequest, pk: int) -> HttpResponse:
     pack = _pack_or_404(request, pk)
     if not request.user.has_perm("reports.change_boardpack", pack):
         raise PermissionDenied
-    try:
-        pack = services.board_pack_retry(pack=pack, by=request.user)
-    except services.BoardPackError as error:
-        messages.error(request, error.message)
-    return redirect(pack)
+    return button(
+        request,
+        lambda: services.board_pack_retry(pack=pack, by=request.user),
+        done=None,
+        refused_url=pack,
+    )

@@ -2,12 +2,10 @@
 they do what the page offers?"""
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest
 
 from bids import selectors
 from bids.models import Bid, BiddingRound
-from partnership.form_errors import error_summary
 from partnership.object_pages import viewable_object_or_404
 
 
@@ -56,10 +54,3 @@ def may_withdraw(user, bid: Bid) -> bool:
     return Bid.LIFECYCLE.allows(bid, Bid.Status.WITHDRAWN) and user.has_perm(
         "bids.withdraw_bid", bid
     )
-
-
-def render_form(request, template: str, context: dict, *forms) -> HttpResponse:
-    """The page with its forms and their GOV.UK error summary; 400 when there are
-    errors, so a refused submission is never mistaken for a success."""
-    errors = error_summary(*forms)
-    return render(request, template, {**context, "errors": errors}, status=400 if errors else 200)

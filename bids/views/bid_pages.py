@@ -19,13 +19,12 @@ from bids.forms import (
 )
 from bids.models import Bid
 from bids.permissions import can_assess_bid
-from partnership.form_errors import add_service_error
+from partnership.form_pages import button, confirm_page, form_page
 
 from .access import (
     bid_or_404,
     is_editable,
     may_withdraw,
-    render_form,
     require,
     round_or_404,
 )
@@ -40,26 +39,21 @@ def bid_create(request: HttpRequest, round_pk: int) -> HttpResponse:
         messages.error(request, "This round is not open for bids.")
         return redirect(bidding_round)
     form = BidForm(request.POST or None, request.FILES or None, sponsors=sponsors)
-    if request.method == "POST" and form.is_valid():
-        fields = form.bid_fields()
-        try:
-            bid = services.bid_create(
-                bidding_round=bidding_round,
-                sponsor=form.cleaned_data.get("sponsor") or form.fixed_sponsor,
-                by=request.user,
-                **fields,
-            )
-        except services.BidError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                f"Bid {bid.number} is saved as a draft. Submit it before the round closes on "
-                f"{bidding_round.closes_on:%-d %B %Y}.",
-            )
-            return redirect(bid)
-    return render_form(
-        request, "bids/bid_form.html", {"bidding_round": bidding_round, "form": form}, form
+    return form_page(
+        request,
+        "bids/bid_form.html",
+        {"bidding_round": bidding_round},
+        form,
+        act=lambda data: services.bid_create(
+            bidding_round=bidding_round,
+            sponsor=data.get("sponsor") or form.fixed_sponsor,
+            by=request.user,
+            **form.bid_fields(),
+        ),
+        done=lambda bid: (
+            f"Bid {bid.number} is saved as a draft. Submit it before the round closes on "
+            f"{bidding_round.closes_on:%-d %B %Y}."
+        ),
     )
 
 
@@ -96,22 +90,15 @@ def bid_update(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _not_editable(bid))
         return redirect(bid)
     form = BidForm(request.POST or None, request.FILES or None, bid=bid)
-    if request.method == "POST" and form.is_valid():
-        fields = form.bid_fields()
-        try:
-            bid = services.bid_update(
-                bid=bid, version=form.cleaned_data["version"] or 0, by=request.user, **fields
-            )
-        except services.BidError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Bid {bid.number} is saved.")
-            return redirect(bid)
-    return render_form(
+    return form_page(
         request,
         "bids/bid_form.html",
-        {"bidding_round": bid.bidding_round, "bid": bid, "form": form},
+        {"bidding_round": bid.bidding_round, "bid": bid},
         form,
+        act=lambda data: services.bid_update(
+            bid=bid, version=data["version"] or 0, by=request.user, **form.bid_fields()
+        ),
+        done=lambda bid: f"Bid {bid.number} is saved.",
     )
 
 
@@ -134,26 +121,19 @@ def bid_submit(request: HttpRequest, pk: int) -> HttpResponse:
     if not is_editable(request.user, bid):
         messages.error(request, _not_editable(bid))
         return redirect(bid)
-    errors = []
-    if request.method == "POST":
-        try:
-            services.bid_submit(bid=bid, by=request.user)
-        except services.BidError as error:
-            # This page has no inputs: the link goes to the field on the edit page.
-            anchor = f"#id_{error.field}" if error.field else ""
-            errors = [(reverse("bids:bid-update", args=[bid.pk]) + anchor, error.message)]
-        else:
-            messages.success(
-                request,
-                f"Bid {bid.number} is submitted. The programme manager will score it with the "
-                "other bids once the round closes.",
-            )
-            return redirect(bid)
-    return render(
+    edit_page = reverse("bids:bid-update", args=[bid.pk])
+    return confirm_page(
         request,
         "bids/bid_submit.html",
-        {"bid": bid, "errors": errors},
-        status=400 if errors else 200,
+        {"bid": bid},
+        act=lambda: services.bid_submit(bid=bid, by=request.user),
+        done=(
+            f"Bid {bid.number} is submitted. The programme manager will score it with the "
+            "other bids once the round closes."
+        ),
+        next_url=bid,
+        # This page has no inputs: the link goes to the field on the edit page.
+        link=lambda error: edit_page + (f"#id_{error.field}" if error.field else ""),
     )
 
 
@@ -162,13 +142,12 @@ def bid_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     bid = bid_or_404(request, pk)
     require(may_withdraw(request.user, bid))
     if request.method == "POST":
-        try:
-            services.bid_withdraw(bid=bid, by=request.user)
-        except services.BidError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, f"Bid {bid.number} is withdrawn.")
-        return redirect(bid)
+        return button(
+            request,
+            lambda: services.bid_withdraw(bid=bid, by=request.user),
+            done=f"Bid {bid.number} is withdrawn.",
+            next_url=bid,
+        )
     return render(request, "bids/bid_withdraw.html", {"bid": bid})
 
 
@@ -195,16 +174,16 @@ def bid_score(request: HttpRequest, pk: int) -> HttpResponse:
     criteria = list(bid.bidding_round.criteria.all())
     mine = {score.criterion_id: score for score in bid.scores.filter(scorer=request.user)}
     form = ScoreForm(request.POST or None, criteria=criteria, scores=mine)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.scores_record(bid=bid, scorer=request.user, scores=form.scores())
-        except services.BidError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, f"Your scores for bid {bid.number} are saved.")
-            return redirect(bid)
-    return render_form(
-        request, "bids/bid_score.html", {"bid": bid, "form": form, "criteria": criteria}, form
+    return form_page(
+        request,
+        "bids/bid_score.html",
+        {"bid": bid, "criteria": criteria},
+        form,
+        act=lambda _data: services.scores_record(
+            bid=bid, scorer=request.user, scores=form.scores()
+        ),
+        done=f"Your scores for bid {bid.number} are saved.",
+        next_url=bid,
     )
 
 
@@ -213,20 +192,17 @@ def bid_declare_interest(request: HttpRequest, pk: int) -> HttpResponse:
     bid = bid_or_404(request, pk)
     require(request.user.has_perm("bids.score_bid", bid))
     form = InterestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.interest_declare(
-                bid=bid, user=request.user, reason=form.cleaned_data["reason"]
-            )
-        except services.BidError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                f"Your interest in bid {bid.number} is recorded. You will not score it.",
-            )
-            return redirect(bid)
-    return render_form(request, "bids/bid_interest.html", {"bid": bid, "form": form}, form)
+    return form_page(
+        request,
+        "bids/bid_interest.html",
+        {"bid": bid},
+        form,
+        act=lambda data: services.interest_declare(
+            bid=bid, user=request.user, reason=data["reason"]
+        ),
+        done=f"Your interest in bid {bid.number} is recorded. You will not score it.",
+        next_url=bid,
+    )
 
 
 @login_required
@@ -241,20 +217,15 @@ def bid_agree_points(request: HttpRequest, pk: int) -> HttpResponse:
     form = AgreedPointsForm(
         request.POST or None, maximum=maximum, initial={"points": bid.agreed_points}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.bid_agree_points(bid=bid, points=form.cleaned_data["points"], by=request.user)
-        except services.BidError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"The agreed total for bid {bid.number} is recorded.")
-            return redirect(bid)
     scores = selectors.bid_scores(bid)
-    return render_form(
+    return form_page(
         request,
         "bids/bid_agree_points.html",
-        {"bid": bid, "form": form, "scorer_totals": selectors.bid_scorer_totals(scores)},
+        {"bid": bid, "scorer_totals": selectors.bid_scorer_totals(scores)},
         form,
+        act=lambda data: services.bid_agree_points(bid=bid, points=data["points"], by=request.user),
+        done=f"The agreed total for bid {bid.number} is recorded.",
+        next_url=bid,
     )
 
 
@@ -269,17 +240,17 @@ def bid_recommend(request: HttpRequest, pk: int) -> HttpResponse:
             "recommendation_note": bid.recommendation_note,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.bid_recommend(
-                bid=bid,
-                recommendation=form.cleaned_data["recommendation"],
-                note=form.cleaned_data["recommendation_note"],
-                by=request.user,
-            )
-        except services.BidError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"The recommendation on bid {bid.number} is recorded.")
-            return redirect(bid)
-    return render_form(request, "bids/bid_recommend.html", {"bid": bid, "form": form}, form)
+    return form_page(
+        request,
+        "bids/bid_recommend.html",
+        {"bid": bid},
+        form,
+        act=lambda data: services.bid_recommend(
+            bid=bid,
+            recommendation=data["recommendation"],
+            note=data["recommendation_note"],
+            by=request.user,
+        ),
+        done=f"The recommendation on bid {bid.number} is recorded.",
+        next_url=bid,
+    )

@@ -1,10 +1,10 @@
 """Pages for bidding rounds: the list, opening and re-opening a round, naming its
 scorers, its ranked table with downloads, and the fund-in-rank-order plan."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -19,11 +19,12 @@ from bids.forms import (
 )
 from bids.models import Bid, BiddingRound
 from partnership.exports import csv_response, xlsx_response
-from partnership.form_errors import add_service_error, error_summary
+from partnership.form_errors import error_summary
+from partnership.form_pages import form_page, posted
 from partnership.pagination import page_of
 from partnership.sorting import sort_headers
 
-from .access import may_manage, render_form, require, round_or_404
+from .access import may_manage, require, round_or_404
 
 ROUNDS_PER_PAGE = 25
 
@@ -53,29 +54,29 @@ def round_open(request: HttpRequest) -> HttpResponse:
         request.POST or None, budget_lines=selectors.budget_lines_for_rounds(request.user)
     )
     criteria = criterion_formset(request.POST or None)
-    # Both are checked, so that the page shows every error at once.
-    if request.method == "POST" and form.is_valid() & criteria.is_valid():
-        data = form.cleaned_data
+
+    def open_round(data):
         require(request.user.has_perm("programmes.change_budgetline", data["budget_line"]))
-        try:
-            bidding_round = services.round_open(
-                budget_line=data["budget_line"],
-                name=data["name"],
-                amount_available=data["amount_available"],
-                opens_on=data["opens_on"],
-                closes_on=data["closes_on"],
-                guidance=data["guidance"],
-                criteria=criteria.criteria(),
-                minimum_points=data["minimum_points"],
-                by=request.user,
-            )
-        except services.BidError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"{bidding_round.name} is open for bids.")
-            return redirect(bidding_round)
-    return render_form(
-        request, "bids/biddinground_form.html", {"form": form, "criteria": criteria}, form, criteria
+        return services.round_open(
+            budget_line=data["budget_line"],
+            name=data["name"],
+            amount_available=data["amount_available"],
+            opens_on=data["opens_on"],
+            closes_on=data["closes_on"],
+            guidance=data["guidance"],
+            criteria=criteria.criteria(),
+            minimum_points=data["minimum_points"],
+            by=request.user,
+        )
+
+    return form_page(
+        request,
+        "bids/biddinground_form.html",
+        {"criteria": criteria},
+        form,
+        criteria,
+        act=open_round,
+        done=lambda bidding_round: f"{bidding_round.name} is open for bids.",
     )
 
 
@@ -106,26 +107,18 @@ def round_scorers(request: HttpRequest, pk: int) -> HttpResponse:
     bidding_round = round_or_404(request, pk)
     require(request.user.has_perm("bids.name_scorers", bidding_round))
     # Unticking everyone posts no scorers at all, which is still a submission.
-    form = RoundScorersForm(
-        request.POST if request.method == "POST" else None, bidding_round=bidding_round
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.round_scorers_set(
-                bidding_round=bidding_round,
-                scorers=list(form.cleaned_data["scorers"]),
-                by=request.user,
-            )
-        except services.BidError as error:
-            add_service_error(form, error, otherwise="scorers")
-        else:
-            messages.success(request, f"The scorers of {bidding_round.name} are saved.")
-            return redirect(bidding_round)
-    return render_form(
+    form = RoundScorersForm(posted(request), bidding_round=bidding_round)
+    return form_page(
         request,
         "bids/biddinground_scorers.html",
-        {"bidding_round": bidding_round, "form": form},
+        {"bidding_round": bidding_round},
         form,
+        act=lambda data: services.round_scorers_set(
+            bidding_round=bidding_round, scorers=list(data["scorers"]), by=request.user
+        ),
+        done=f"The scorers of {bidding_round.name} are saved.",
+        next_url=bidding_round,
+        otherwise="scorers",
     )
 
 
@@ -138,35 +131,27 @@ def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         previous_round=previous,
         initial={"name": f"{previous.name}: further round"},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            further = services.round_reopen(
-                previous_round=previous,
-                name=data["name"],
-                opens_on=data["opens_on"],
-                closes_on=data["closes_on"],
-                carry=list(data.get("carry", [])),
-                by=request.user,
-            )
-        except services.BidError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request, f"{further.name} is open with £{further.amount_available:,.0f} to give."
-            )
-            return redirect(further)
-    return render_form(
+    return form_page(
         request,
         "bids/biddinground_reopen.html",
         {
             "bidding_round": previous,
-            "form": form,
             "left": selectors.line_offers(
                 previous.budget_line, timezone.localdate(), passing_on=previous
             ).free,
         },
         form,
+        act=lambda data: services.round_reopen(
+            previous_round=previous,
+            name=data["name"],
+            opens_on=data["opens_on"],
+            closes_on=data["closes_on"],
+            carry=list(data.get("carry", [])),
+            by=request.user,
+        ),
+        done=lambda further: (
+            f"{further.name} is open with £{further.amount_available:,.0f} to give."
+        ),
     )
 
 
@@ -269,27 +254,23 @@ def round_funding_plan(request: HttpRequest, pk: int) -> HttpResponse:
     minimum = bidding_round.minimum_points
     if form.is_valid():
         minimum = form.cleaned_data["minimum_points"]
-    if request.method == "POST" and form.is_valid():
-        recommended = services.round_recommend_funding_plan(
-            bidding_round=bidding_round, minimum_points=minimum, by=request.user
-        )
-        messages.success(
-            request,
-            f"{len(recommended)} bid{'s' if len(recommended) != 1 else ''} recommended for "
-            "approval. Change any recommendation on the bid's page before the board decides.",
-        )
-        return redirect("bids:round-ranked", pk=bidding_round.pk)
     plan = selectors.round_funding_plan(bidding_round, minimum_points=minimum)
-    return render(
+    return form_page(
         request,
         "bids/biddinground_funding_plan.html",
         {
             "bidding_round": bidding_round,
             "money": plan.money,
-            "form": form,
-            "errors": error_summary(form),
             "plan": plan,
             "minimum": minimum,
         },
-        status=400 if form.errors else 200,
+        form,
+        act=lambda data: services.round_recommend_funding_plan(
+            bidding_round=bidding_round, minimum_points=data["minimum_points"], by=request.user
+        ),
+        done=lambda recommended: (
+            f"{len(recommended)} bid{'s' if len(recommended) != 1 else ''} recommended for "
+            "approval. Change any recommendation on the bid's page before the board decides."
+        ),
+        next_url=reverse("bids:round-ranked", args=[bidding_round.pk]),
     )

@@ -1,21 +1,17 @@
 """What every project page asks first: may this user see the object, and may they
-do what the page offers? And how a page acts: one service fed by a valid form, or one
-button, with a refused rule shown to the user.
+do what the page offers?
 
 Every view fetches its object among those the user may see (404 otherwise), checks
-the rule for what the user asks to do (403 otherwise), calls one service and
-redirects with a message; a rule the service refuses is shown on the form.
+the rule for what the user asks to do (403 otherwise), and then acts through
+partnership.form_pages: one service fed by a valid form, or one button.
 """
 
 from collections.abc import Callable
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from partnership.errors import PortalError
-from partnership.form_errors import add_service_error
 from partnership.object_pages import viewable_object_or_404
 from projects.models import Project
 from projects.permissions import can_manage_delivery
@@ -23,10 +19,6 @@ from projects.permissions import can_manage_delivery
 # Every child page shows where it sits: the project, its lead and its programme.
 OF_PROJECT = ("project__programme__partnership", "project__lead_organisation")
 PAGE_SIZE = 25
-
-
-def posted(request: HttpRequest):
-    return request.POST if request.method == "POST" else None
 
 
 def fetch_or_404(
@@ -52,29 +44,6 @@ def project_or_404(request: HttpRequest, pk: int, allowed: Callable | None = Non
 def of_project(allowed: Callable) -> Callable:
     """A rule about the project, asked of one of its records."""
     return lambda user, obj: allowed(user, obj.project)
-
-
-def acted(form, act: Callable):
-    """What the service returned, if the form is valid and the service fed with it
-    accepted it; None otherwise. A rule the service refuses is shown on the field it
-    names, or above the form."""
-    if not form.is_bound or not form.is_valid():
-        return None
-    try:
-        return act(form.cleaned_data)
-    except PortalError as error:
-        add_service_error(form, error)
-        return None
-
-
-def button(request: HttpRequest, act: Callable, done: str) -> None:
-    """A state change behind a single button: a refused rule is shown in a banner."""
-    try:
-        act()
-    except PortalError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, done)
 
 
 def require_manager(request: HttpRequest) -> None:

@@ -3,19 +3,19 @@ re-profiling, verifying or returning, and downloading evidence."""
 
 from collections.abc import Callable
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
+from partnership.form_pages import button, form_page, posted
 from projects import forms, selectors, services
 from projects.models import Milestone, MilestoneEvidence
 from projects.permissions import can_change_project, can_manage_delivery
 from projects.services import milestone_log_delivery
 
-from .access import OF_PROJECT, acted, button, fetch_or_404, of_project, posted, project_or_404
+from .access import OF_PROJECT, fetch_or_404, of_project, project_or_404
 
 
 def _milestone(request: HttpRequest, pk: int, allowed: Callable | None = None) -> Milestone:
@@ -47,14 +47,15 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     releases, to the project's profile."""
     project = project_or_404(request, pk, can_manage_delivery)
     form = forms.MilestoneAddForm(posted(request))
-    milestone = acted(
-        form, lambda data: services.milestone_add(project=project, by=request.user, **data)
+    return form_page(
+        request,
+        "projects/milestone_add.html",
+        {"project": project, "grant": selectors.project_schedule(project)},
+        form,
+        act=lambda data: services.milestone_add(project=project, by=request.user, **data),
+        done=lambda milestone: f"Milestone {milestone} is added to the profile.",
+        next_url=f"{project.get_absolute_url()}#milestones",
     )
-    if milestone:
-        messages.success(request, f"Milestone {milestone} is added to the profile.")
-        return redirect(f"{project.get_absolute_url()}#milestones")
-    context = {"project": project, "form": form, "grant": selectors.project_schedule(project)}
-    return render(request, "projects/milestone_add.html", context)
 
 
 @login_required
@@ -62,9 +63,16 @@ def milestone_log(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = _milestone(request, pk, of_project(can_change_project))
     has_evidence = milestone.evidence.exists()
     form = forms.MilestoneLogForm(posted(request), request.FILES or None, has_evidence=has_evidence)
-    if acted(
+    return form_page(
+        request,
+        "projects/milestone_log.html",
+        {
+            "project": milestone.project,
+            "milestone": milestone,
+            "has_evidence": has_evidence,
+        },
         form,
-        lambda data: milestone_log_delivery(
+        act=lambda data: milestone_log_delivery(
             milestone=milestone,
             achieved_on=data["achieved_on"],
             delivered=data["delivered"],
@@ -72,62 +80,61 @@ def milestone_log(request: HttpRequest, pk: int) -> HttpResponse:
             links=data["links"],
             by=request.user,
         ),
-    ):
-        messages.success(
-            request,
+        done=(
             f"Milestone {milestone.position} is logged as achieved. "
-            "The programme manager will verify it.",
-        )
-        return redirect(milestone)
-    context = {"project": milestone.project, "milestone": milestone, "has_evidence": has_evidence}
-    return render(request, "projects/milestone_log.html", {**context, "form": form})
+            "The programme manager will verify it."
+        ),
+        next_url=milestone,
+    )
 
 
 @login_required
 def milestone_reprofile(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = _milestone(request, pk, of_project(can_change_project))
     form = forms.MilestoneReprofileForm(posted(request))
-    if acted(
+    return form_page(
+        request,
+        "projects/milestone_reprofile.html",
+        {"project": milestone.project, "milestone": milestone},
         form,
-        lambda data: services.milestone_reprofile(
+        act=lambda data: services.milestone_reprofile(
             milestone=milestone,
             new_forecast_on=data["new_forecast_on"],
             reason=data["reason"],
             by=request.user,
         ),
-    ):
-        messages.success(request, f"Milestone {milestone.position} is re-profiled.")
-        return redirect(milestone)
-    context = {"project": milestone.project, "milestone": milestone, "form": form}
-    return render(request, "projects/milestone_reprofile.html", context)
+        done=f"Milestone {milestone.position} is re-profiled.",
+        next_url=milestone,
+    )
 
 
 @login_required
 @require_POST
 def milestone_verify(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = _milestone(request, pk, of_project(can_manage_delivery))
-    button(
+    return button(
         request,
         lambda: services.milestone_verify(milestone=milestone, by=request.user),
-        f"Milestone {milestone.position} is verified. Its grant payment is now due.",
+        done=f"Milestone {milestone.position} is verified. Its grant payment is now due.",
+        next_url=milestone,
     )
-    return redirect(milestone)
 
 
 @login_required
 def milestone_return(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = _milestone(request, pk, of_project(can_manage_delivery))
     form = forms.MilestoneReturnForm(posted(request))
-    if acted(
+    return form_page(
+        request,
+        "projects/milestone_return.html",
+        {"project": milestone.project, "milestone": milestone},
         form,
-        lambda data: services.milestone_return(
+        act=lambda data: services.milestone_return(
             milestone=milestone, comment=data["comment"], by=request.user
         ),
-    ):
-        messages.success(request, f"Milestone {milestone.position} is returned to the officer.")
-        return redirect(milestone)
-    context = {"project": milestone.project, "milestone": milestone, "form": form}
-    return render(request, "projects/milestone_return.html", context)
+        done=f"Milestone {milestone.position} is returned to the officer.",
+        next_url=milestone,
+    )
 
 
 @login_required

@@ -3,20 +3,20 @@ the grant payment schedule finance works from, with its downloads."""
 
 from collections.abc import Callable
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partnership.downloads import download_page
+from partnership.form_pages import button, form_page, posted
 from partnership.pagination import page_of
 from projects import exports, forms, selectors, services
 from projects.models import GrantPayment
 from projects.permissions import can_approve_payment, can_record_payment
 
-from .access import OF_PROJECT, acted, button, fetch_or_404, posted
+from .access import OF_PROJECT, fetch_or_404
 
 # Grant payments ----------------------------------------------------------------------------
 
@@ -49,59 +49,61 @@ def payment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def payment_approve(request: HttpRequest, pk: int) -> HttpResponse:
     payment = _payment(request, pk, can_approve_payment)
-    button(
+    return button(
         request,
         lambda: services.payment_approve(payment=payment, by=request.user),
-        "The payment is approved for release. Finance can now record it as paid.",
+        done="The payment is approved for release. Finance can now record it as paid.",
+        next_url=payment,
     )
-    return redirect(payment)
 
 
 @login_required
 @require_POST
 def payment_release(request: HttpRequest, pk: int) -> HttpResponse:
     payment = _payment(request, pk, can_approve_payment)
-    button(
+    return button(
         request,
         lambda: services.payment_release(payment=payment, by=request.user),
-        "The hold is lifted.",
+        done="The hold is lifted.",
+        next_url=payment,
     )
-    return redirect(payment)
 
 
 @login_required
 def payment_withhold(request: HttpRequest, pk: int) -> HttpResponse:
     payment = _payment(request, pk, can_approve_payment)
     form = forms.PaymentWithholdForm(posted(request))
-    if acted(
+    return form_page(
+        request,
+        "projects/grantpayment_withhold.html",
+        {"project": payment.project, "payment": payment},
         form,
-        lambda data: services.payment_withhold(
+        act=lambda data: services.payment_withhold(
             payment=payment, reason=data["reason"], by=request.user
         ),
-    ):
-        messages.success(request, "The payment is withheld.")
-        return redirect(payment)
-    context = {"project": payment.project, "payment": payment, "form": form}
-    return render(request, "projects/grantpayment_withhold.html", context)
+        done="The payment is withheld.",
+        next_url=payment,
+    )
 
 
 @login_required
 def payment_record(request: HttpRequest, pk: int) -> HttpResponse:
     payment = _payment(request, pk, can_record_payment)
     form = forms.PaymentRecordForm(posted(request))
-    if acted(
+    return form_page(
+        request,
+        "projects/grantpayment_record.html",
+        {"project": payment.project, "payment": payment},
         form,
-        lambda data: services.payment_record_paid(
+        act=lambda data: services.payment_record_paid(
             payment=payment,
             paid_on=data["paid_on"],
             reference=data["reference"],
             by=request.user,
         ),
-    ):
-        messages.success(request, "The payment is recorded as paid.")
-        return redirect(payment)
-    context = {"project": payment.project, "payment": payment, "form": form}
-    return render(request, "projects/grantpayment_record.html", context)
+        done="The payment is recorded as paid.",
+        next_url=payment,
+    )
 
 
 # The grant payment schedule ------------------------------------------------------------------

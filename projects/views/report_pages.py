@@ -6,10 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from partnership import financial_years
-from partnership.errors import PortalError
+from partnership.form_pages import button, form_page, posted
 from projects import forms, selectors, services
 from projects.models import (
     ProgressReport,
@@ -19,7 +20,7 @@ from projects.models import (
 from projects.permissions import can_change_project
 from projects.services.reporting import REPORT_FIELDS
 
-from .access import OF_PROJECT, acted, button, fetch_or_404, of_project, posted, project_or_404
+from .access import OF_PROJECT, fetch_or_404, of_project, project_or_404
 
 # Progress reports and the risk register ------------------------------------------------------
 
@@ -83,35 +84,21 @@ def progress_report_edit(request: HttpRequest, pk: int, year: int, quarter: int)
     )
     form = forms.ProgressReportForm(posted(request), initial=initial, project=project)
     spend = forms.SpendFormSet(posted(request), initial=_spend_initial(project, report))
-    saved = (
-        spend.is_bound
-        and spend.is_valid()
-        and acted(
-            form,
-            lambda data: services.progress_report_save(
-                project=project,
-                financial_year=year,
-                quarter=quarter,
-                by=request.user,
-                spend=spend.given_rows(),
-                **form.service_fields(),
-            ),
-        )
-    )
-    if saved:
-        messages.success(request, "The draft report is saved. Submit it when it is ready.")
-        return redirect(saved)
-    return render(
+    return form_page(
         request,
         "projects/progressreport_form.html",
-        {
-            "project": project,
-            "report": report,
-            "year": year,
-            "quarter": quarter,
-            "form": form,
-            "spend": spend,
-        },
+        {"project": project, "report": report, "year": year, "quarter": quarter, "spend": spend},
+        form,
+        spend,
+        act=lambda _data: services.progress_report_save(
+            project=project,
+            financial_year=year,
+            quarter=quarter,
+            by=request.user,
+            spend=spend.given_rows(),
+            **form.service_fields(),
+        ),
+        done="The draft report is saved. Submit it when it is ready.",
     )
 
 
@@ -119,46 +106,45 @@ def progress_report_edit(request: HttpRequest, pk: int, year: int, quarter: int)
 @require_POST
 def progress_report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk, of_project(can_change_project))
-    button(
+    return button(
         request,
         lambda: services.progress_report_submit(report=report, by=request.user),
-        "The progress report is submitted.",
+        done="The progress report is submitted.",
+        next_url=report,
     )
-    return redirect(report)
 
 
 @login_required
 @require_POST
 def progress_report_correct(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk, of_project(can_change_project))
-    try:
-        correction = services.progress_report_correct(report=report, by=request.user)
-    except PortalError as error:
-        messages.error(request, error.message)
-        return redirect(report)
-    messages.success(
+    return button(
         request,
-        f"Version {correction.version} is a draft copy of the submitted report. "
-        "Make your corrections, then submit it.",
-    )
-    return redirect(
-        "projects:progress-report-edit",
-        pk=report.project_id,
-        year=report.financial_year,
-        quarter=report.quarter,
+        lambda: services.progress_report_correct(report=report, by=request.user),
+        done=lambda correction: (
+            f"Version {correction.version} is a draft copy of the submitted report. "
+            "Make your corrections, then submit it."
+        ),
+        next_url=reverse(
+            "projects:progress-report-edit",
+            args=[report.project_id, report.financial_year, report.quarter],
+        ),
+        refused_url=report,
     )
 
 
 def _risk_page(request: HttpRequest, project: Project, risk: ProjectRisk | None) -> HttpResponse:
     form = forms.RiskForm(posted(request), instance=risk)
-    if acted(
+    return form_page(
+        request,
+        "projects/projectrisk_form.html",
+        {"project": project, "risk": risk},
         form,
-        lambda data: services.risk_record(project=project, existing=risk, by=request.user, **data),
-    ):
-        messages.success(request, "The risk register is updated.")
-        return redirect(f"{project.get_absolute_url()}#risks")
-    return render(
-        request, "projects/projectrisk_form.html", {"project": project, "risk": risk, "form": form}
+        act=lambda data: services.risk_record(
+            project=project, existing=risk, by=request.user, **data
+        ),
+        done="The risk register is updated.",
+        next_url=f"{project.get_absolute_url()}#risks",
     )
 
 

@@ -3,12 +3,12 @@ invest-to-save repayments and clawback that follow the money back."""
 
 from collections.abc import Callable
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 
+from partnership.form_pages import form_page, posted
 from projects import forms, selectors, services
 from projects.models import (
     ChangeRequest,
@@ -21,7 +21,7 @@ from projects.permissions import (
     can_record_payment,
 )
 
-from .access import OF_PROJECT, acted, fetch_or_404, of_project, posted, project_or_404
+from .access import OF_PROJECT, fetch_or_404, of_project, project_or_404
 
 # Change requests and closure ------------------------------------------------------------------
 
@@ -30,15 +30,17 @@ from .access import OF_PROJECT, acted, fetch_or_404, of_project, posted, project
 def change_request_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_or_404(request, pk, can_change_project)
     form = forms.ChangeRequestForm(posted(request), payments=selectors.open_payments(project))
-    if acted(
+    return form_page(
+        request,
+        "projects/changerequest_form.html",
+        {"project": project},
         form,
-        lambda data: services.change_request_submit(
+        act=lambda _data: services.change_request_submit(
             project=project, by=request.user, **form.service_fields()
         ),
-    ):
-        messages.success(request, "Your change request is sent to the programme manager.")
-        return redirect(f"{project.get_absolute_url()}#change-requests")
-    return render(request, "projects/changerequest_form.html", {"project": project, "form": form})
+        done="Your change request is sent to the programme manager.",
+        next_url=f"{project.get_absolute_url()}#change-requests",
+    )
 
 
 def _change_request(request: HttpRequest, pk: int, allowed: Callable | None = None):
@@ -76,11 +78,15 @@ def change_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
             )
         return services.change_request_refuse(request=change, by=request.user, note=data["note"])
 
-    if acted(form, decide):
-        messages.success(request, f"The change request is {form.cleaned_data['outcome']}d.")
-        return redirect(change)
-    context = {"project": change.project, "change": change, "form": form}
-    return render(request, "projects/changerequest_decide.html", context)
+    return form_page(
+        request,
+        "projects/changerequest_decide.html",
+        {"project": change.project, "change": change},
+        form,
+        act=decide,
+        done=lambda _made: f"The change request is {form.cleaned_data['outcome']}d.",
+        next_url=change,
+    )
 
 
 @login_required
@@ -89,18 +95,19 @@ def project_close(request: HttpRequest, pk: int) -> HttpResponse:
     yet approved and returns the unspent grant, which cannot be undone."""
     project = project_or_404(request, pk, can_manage_delivery)
     form = forms.ProjectCloseForm(posted(request))
-    if "confirm" not in request.POST:
-        valid = form.is_bound and form.is_valid()
-        template = "projects/project_close_confirm.html" if valid else "projects/project_close.html"
-        money = selectors.project_money(project) if valid else None
-        return render(request, template, {"project": project, "form": form, "money": money})
-    if acted(
+    if "confirm" not in request.POST and form.is_bound and form.is_valid():
+        money = selectors.project_money(project)
+        context = {"project": project, "form": form, "money": money}
+        return render(request, "projects/project_close_confirm.html", context)
+    return form_page(
+        request,
+        "projects/project_close.html",
+        {"project": project},
         form,
-        lambda data: services.project_close(project=project, by=request.user, **data),
-    ):
-        messages.success(request, f"{project.reference} is closed.")
-        return redirect(project)
-    return render(request, "projects/project_close.html", {"project": project, "form": form})
+        act=lambda data: services.project_close(project=project, by=request.user, **data),
+        done=f"{project.reference} is closed.",
+        next_url=project,
+    )
 
 
 # Invest-to-save repayments and clawback ------------------------------------------------------
@@ -109,14 +116,15 @@ def project_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def repayment_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_or_404(request, pk, can_manage_delivery)
-    form = forms.RepaymentForm(posted(request))
-    if acted(
-        form,
-        lambda data: services.repayment_schedule(project=project, by=request.user, **data),
-    ):
-        messages.success(request, "The repayment is added to the schedule.")
-        return redirect(f"{project.get_absolute_url()}#repayments")
-    return render(request, "projects/repayment_form.html", {"project": project, "form": form})
+    return form_page(
+        request,
+        "projects/repayment_form.html",
+        {"project": project},
+        forms.RepaymentForm(posted(request)),
+        act=lambda data: services.repayment_schedule(project=project, by=request.user, **data),
+        done="The repayment is added to the schedule.",
+        next_url=f"{project.get_absolute_url()}#repayments",
+    )
 
 
 @login_required
@@ -124,33 +132,31 @@ def repayment_record(request: HttpRequest, pk: int) -> HttpResponse:
     repayment = fetch_or_404(
         request, Repayment.objects.select_related(*OF_PROJECT), pk, can_record_payment
     )
-    form = forms.ReceiptForm(posted(request))
-    if acted(
-        form,
-        lambda data: services.repayment_record_received(
-            repayment=repayment, by=request.user, **data
-        ),
-    ):
-        messages.success(request, "The repayment is recorded as received.")
-        return redirect(f"{repayment.project.get_absolute_url()}#repayments")
-    return render(
+    return form_page(
         request,
         "projects/receipt_form.html",
-        {"project": repayment.project, "record": repayment, "form": form},
+        {"project": repayment.project, "record": repayment},
+        forms.ReceiptForm(posted(request)),
+        act=lambda data: services.repayment_record_received(
+            repayment=repayment, by=request.user, **data
+        ),
+        done="The repayment is recorded as received.",
+        next_url=f"{repayment.project.get_absolute_url()}#repayments",
     )
 
 
 @login_required
 def clawback_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_or_404(request, pk, can_manage_delivery)
-    form = forms.ClawbackForm(posted(request), initial={"demanded_on": timezone.localdate()})
-    if acted(
-        form,
-        lambda data: services.clawback_demand(project=project, by=request.user, **data),
-    ):
-        messages.success(request, "The clawback is demanded.")
-        return redirect(f"{project.get_absolute_url()}#clawback")
-    return render(request, "projects/clawback_form.html", {"project": project, "form": form})
+    return form_page(
+        request,
+        "projects/clawback_form.html",
+        {"project": project},
+        forms.ClawbackForm(posted(request), initial={"demanded_on": timezone.localdate()}),
+        act=lambda data: services.clawback_demand(project=project, by=request.user, **data),
+        done="The clawback is demanded.",
+        next_url=f"{project.get_absolute_url()}#clawback",
+    )
 
 
 @login_required
@@ -158,15 +164,14 @@ def clawback_record(request: HttpRequest, pk: int) -> HttpResponse:
     clawback = fetch_or_404(
         request, Clawback.objects.select_related(*OF_PROJECT), pk, can_record_payment
     )
-    form = forms.ReceiptForm(posted(request))
-    if acted(
-        form,
-        lambda data: services.clawback_record_received(clawback=clawback, by=request.user, **data),
-    ):
-        messages.success(request, "The refund is recorded as received.")
-        return redirect(f"{clawback.project.get_absolute_url()}#clawback")
-    return render(
+    return form_page(
         request,
         "projects/receipt_form.html",
-        {"project": clawback.project, "record": clawback, "form": form},
+        {"project": clawback.project, "record": clawback},
+        forms.ReceiptForm(posted(request)),
+        act=lambda data: services.clawback_record_received(
+            clawback=clawback, by=request.user, **data
+        ),
+        done="The refund is recorded as received.",
+        next_url=f"{clawback.project.get_absolute_url()}#clawback",
     )

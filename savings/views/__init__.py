@@ -15,11 +15,6 @@ from ..models import SavingsReturn
 PAGE_SIZE = 25
 
 
-def posted(request: HttpRequest):
-    # An empty POST is still a submission: it must show "required" errors.
-    return request.POST if request.method == "POST" else None
-
-
 def council_url(organisation: Organisation) -> str:
     return reverse("savings:council", kwargs={"pk": organisation.pk})
 

@@ -1,16 +1,14 @@
 """A council's own savings page, and the RAG forecasts and other benefits its
 officers return besides their savings."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from partnership.errors import PortalError
 from partnership.financial_years import label
-from partnership.form_errors import add_service_error, error_summary
+from partnership.form_pages import form_page, posted
 from partnership.models import Organisation
 from partnership.pagination import page_of
 from partnership.scopes import Kind, scope_of
@@ -27,7 +25,7 @@ from ..permissions import (
     can_change_savings_record,
     can_view_savings_record,
 )
-from . import PAGE_SIZE, council_for, posted
+from . import PAGE_SIZE, council_for, council_url
 
 
 @login_required
@@ -84,32 +82,25 @@ def council_savings(request: HttpRequest, pk: int) -> HttpResponse:
 def forecast_record(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = council_for(request, pk, can_change_savings_record)
     form = ForecastReturnForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.forecast_return_record(
-                organisation=organisation,
-                financial_year=data["financial_year"],
-                rag=data["rag"],
-                comment=data["comment"],
-                returned_on=timezone.localdate(),
-                by=request.user,
-            )
-        except PortalError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Forecast for {label(data['financial_year'])} recorded.")
-            return redirect("savings:council", pk=organisation.pk)
-    return render(
+    return form_page(
         request,
         "savings/forecast_record.html",
         {
             "organisation": organisation,
             "heading": "Return a RAG forecast",
             "caption": organisation.name,
-            "form": form,
-            "errors": error_summary(form),
         },
+        form,
+        act=lambda data: services.forecast_return_record(
+            organisation=organisation,
+            financial_year=data["financial_year"],
+            rag=data["rag"],
+            comment=data["comment"],
+            returned_on=timezone.localdate(),
+            by=request.user,
+        ),
+        done=lambda _made: f"Forecast for {label(form.cleaned_data['financial_year'])} recorded.",
+        next_url=council_url(organisation),
     )
 
 
@@ -121,34 +112,27 @@ def benefit_record(request: HttpRequest, pk: int) -> HttpResponse:
         projects=Project.objects.filter(lead_organisation=organisation),
         units=list(OtherBenefit.objects.order_by("unit").values_list("unit", flat=True).distinct()),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def record(data):
         if not request.user.has_perm(
             "savings.add_otherbenefit", OtherBenefit(project=data["project"])
         ):
             raise PermissionDenied
-        try:
-            services.other_benefit_record(
-                project=data["project"],
-                unit=data["unit"],
-                quantity=data["quantity"],
-                financial_year=data["financial_year"],
-                description=data["description"],
-                by=request.user,
-            )
-        except PortalError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Benefit recorded for {data['project'].title}.")
-            return redirect("savings:council", pk=organisation.pk)
-    return render(
+        return services.other_benefit_record(
+            project=data["project"],
+            unit=data["unit"],
+            quantity=data["quantity"],
+            financial_year=data["financial_year"],
+            description=data["description"],
+            by=request.user,
+        )
+
+    return form_page(
         request,
         "savings/benefit_record.html",
-        {
-            "organisation": organisation,
-            "heading": "Record a benefit",
-            "caption": organisation.name,
-            "form": form,
-            "errors": error_summary(form),
-        },
+        {"organisation": organisation, "heading": "Record a benefit", "caption": organisation.name},
+        form,
+        act=record,
+        done=lambda _made: f"Benefit recorded for {form.cleaned_data['project'].title}.",
+        next_url=council_url(organisation),
     )

@@ -6,12 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
-from partnership.errors import PortalError
 from partnership.exports import csv_response, xlsx_response
 from partnership.financial_years import label
-from partnership.form_errors import add_service_error, error_summary
+from partnership.form_pages import confirm_page, form_page, posted
 from partnership.models import Organisation
 from partnership.object_pages import viewable_object_or_404
 from partnership.pagination import page_of
@@ -32,7 +32,7 @@ from ..permissions import (
     can_change_savings_record,
 )
 from ..return_files import COLUMNS, TEMPLATE_EXAMPLE, SavingsRow
-from . import PAGE_SIZE, council_for, posted
+from . import PAGE_SIZE, council_for
 
 ROWS_PREFIX = "rows"
 
@@ -42,12 +42,13 @@ def _pending_key(organisation: Organisation, year: int, quarter: int) -> str:
 
 
 def _keep_pending(request, organisation, year, quarter, rows: list[SavingsRow], source: str):
-    """Hold the checked rows in the session until the officer submits them."""
+    """Hold the checked rows in the session until the officer submits them; the page
+    to submit them on."""
     request.session[_pending_key(organisation, year, quarter)] = {
         "source": source,
         "rows": [row.as_json() for row in rows],
     }
-    return redirect("savings:return-check", pk=organisation.pk, year=year, quarter=quarter)
+    return reverse("savings:return-check", args=[organisation.pk, year, quarter])
 
 
 def _pending(request, organisation, year, quarter) -> dict | None:
@@ -97,24 +98,21 @@ def return_enter(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         period_form = ReturnPeriodForm(request.POST)
         formset = SavingsRowFormSet(request.POST, **rows_formset)
-        if period_form.is_valid() and formset.is_valid():
-            return _keep_pending(
-                request,
-                organisation,
-                period_form.cleaned_data["financial_year"],
-                period_form.cleaned_data["quarter"],
-                formset.rows(),
-                source="form",
-            )
-    return render(
+    return form_page(
         request,
         "savings/return_enter.html",
-        {
-            "organisation": organisation,
-            "period_form": period_form,
-            "formset": formset,
-            "errors": error_summary(period_form, formset),
-        },
+        {"organisation": organisation, "period_form": period_form, "formset": formset},
+        period_form,
+        formset,
+        act=lambda data: _keep_pending(
+            request,
+            organisation,
+            data["financial_year"],
+            data["quarter"],
+            formset.rows(),
+            source="form",
+        ),
+        done=None,
     )
 
 
@@ -123,25 +121,25 @@ def return_upload(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = council_for(request, pk, can_change_savings_record)
     if request.method == "POST":
         form = ReturnUploadForm(request.POST, request.FILES, organisation=organisation)
-        if form.is_valid():
-            data = form.cleaned_data
-            return _keep_pending(
-                request,
-                organisation,
-                data["financial_year"],
-                data["quarter"],
-                data["rows"],
-                source="upload",
-            )
     else:
         form = ReturnUploadForm(
             initial=_period_initial(_quarter_asked(request, organisation)),
             organisation=organisation,
         )
-    return render(
+    return form_page(
         request,
         "savings/return_upload.html",
-        {"organisation": organisation, "form": form, "errors": error_summary(form)},
+        {"organisation": organisation},
+        form,
+        act=lambda data: _keep_pending(
+            request,
+            organisation,
+            data["financial_year"],
+            data["quarter"],
+            data["rows"],
+            source="upload",
+        ),
+        done=None,
     )
 
 
@@ -152,27 +150,19 @@ def return_check(request: HttpRequest, pk: int, year: int, quarter: int) -> Http
     if pending is None:
         messages.info(request, "There is no return waiting to be submitted: enter one.")
         return redirect("savings:return-enter", pk=organisation.pk)
-    errors = []
-    if request.method == "POST":
-        try:
-            savings_return = services.savings_return_submit(
-                organisation=organisation,
-                financial_year=year,
-                quarter=quarter,
-                rows=pending["rows"],
-                by=request.user,
-            )
-        except PortalError as error:
-            errors = [("submit", error.message)]
-        else:
-            del request.session[_pending_key(organisation, year, quarter)]
-            messages.success(
-                request,
-                f"Return for {label(year)} quarter {quarter} submitted: "
-                "it is awaiting sign-off by your finance officer.",
-            )
-            return redirect(savings_return)
-    return render(
+
+    def submit():
+        savings_return = services.savings_return_submit(
+            organisation=organisation,
+            financial_year=year,
+            quarter=quarter,
+            rows=pending["rows"],
+            by=request.user,
+        )
+        del request.session[_pending_key(organisation, year, quarter)]
+        return savings_return
+
+    return confirm_page(
         request,
         "savings/return_check.html",
         {
@@ -187,8 +177,14 @@ def return_check(request: HttpRequest, pk: int, year: int, quarter: int) -> Http
             )
             .exclude(status=SavingsReturn.Status.SUPERSEDED)
             .first(),
-            "errors": errors,
         },
+        act=submit,
+        done=(
+            f"Return for {label(year)} quarter {quarter} submitted: "
+            "it is awaiting sign-off by your finance officer."
+        ),
+        # The page has no inputs: the link goes to its button.
+        link=lambda _error: "#submit",
     )
 
 
@@ -241,33 +237,31 @@ def return_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "This return is not awaiting sign-off.")
         return redirect(savings_return)
     form = SignOffForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        decision, comment = form.cleaned_data["decision"], form.cleaned_data["comment"]
-        try:
-            if decision == SignOffForm.CERTIFY:
-                services.savings_return_certify(
-                    savings_return=savings_return, comment=comment, by=request.user
-                )
-                done = "Return certified: its savings now count."
-            else:
-                services.savings_return_send_back(
-                    savings_return=savings_return, comment=comment, by=request.user
-                )
-                done = "Return sent back with changes requested."
-        except PortalError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, done)
-            return redirect(savings_return)
-    return render(
+
+    def sign_off(data):
+        if data["decision"] == SignOffForm.CERTIFY:
+            return services.savings_return_certify(
+                savings_return=savings_return, comment=data["comment"], by=request.user
+            )
+        return services.savings_return_send_back(
+            savings_return=savings_return, comment=data["comment"], by=request.user
+        )
+
+    return form_page(
         request,
         "savings/return_sign_off.html",
         {
             "savings_return": savings_return,
             "entries": selectors.savings_return_entries(savings_return),
-            "form": form,
-            "errors": error_summary(form),
         },
+        form,
+        act=sign_off,
+        done=lambda _made: (
+            "Return certified: its savings now count."
+            if form.cleaned_data["decision"] == SignOffForm.CERTIFY
+            else "Return sent back with changes requested."
+        ),
+        next_url=savings_return,
     )
 
 

@@ -4,19 +4,18 @@ forecasts and targets, for programme managers, the board and finance."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from partnership.downloads import download_page
-from partnership.errors import PortalError
 from partnership.exports import csv_response
 from partnership.financial_years import label
-from partnership.form_errors import add_service_error, error_summary
+from partnership.form_errors import error_summary
+from partnership.form_pages import form_page, posted
 from partnership.models import Organisation, Partnership
 from partnership.pagination import page_of
 from partnership.scopes import scope_of
@@ -28,7 +27,7 @@ from ..forms import (
     SummaryFilterForm,
 )
 from ..models import SavingsTarget
-from . import PAGE_SIZE, council_url, posted
+from . import PAGE_SIZE, council_url
 
 
 def _readable_partnerships(user):
@@ -350,29 +349,23 @@ def target_set(request: HttpRequest) -> HttpResponse:
             partnerships__in=_managed_partnerships(request.user)
         ).distinct(),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            target = services.savings_target_set(
-                organisation=data["organisation"],
-                financial_year=data["financial_year"],
-                basis=data["basis"],
-                percentage=data["percentage"],
-                baseline=data["baseline"],
-                baseline_description=data["baseline_description"],
-                amount=data["amount"],
-                by=request.user,
-            )
-        except PortalError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                f"Target for {target.organisation} in {label(target.financial_year)} recorded.",
-            )
-            return redirect("savings:council", pk=target.organisation_id)
-    return render(
+    return form_page(
         request,
         "savings/target_set.html",
-        {"heading": "Set a savings target", "form": form, "errors": error_summary(form)},
+        {"heading": "Set a savings target"},
+        form,
+        act=lambda data: services.savings_target_set(
+            organisation=data["organisation"],
+            financial_year=data["financial_year"],
+            basis=data["basis"],
+            percentage=data["percentage"],
+            baseline=data["baseline"],
+            baseline_description=data["baseline_description"],
+            amount=data["amount"],
+            by=request.user,
+        ),
+        done=lambda target: (
+            f"Target for {target.organisation} in {label(target.financial_year)} recorded."
+        ),
+        next_url=lambda target: council_url(target.organisation),
     )

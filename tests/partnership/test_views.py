@@ -110,7 +110,7 @@ def test_a_meeting_without_a_date_shows_the_error_summary_and_the_field_error(cl
     )
 
     body = text(response)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "<title>Error: Schedule a meeting" in body
     assert "govuk-error-summary" in body
     assert '<a href="#id_held_on_0">Enter the date</a>' in body
@@ -125,7 +125,7 @@ def test_a_second_board_meeting_on_the_same_day_is_refused_on_the_date(client, e
     )
 
     body = text(response)
-    assert response.status_code == 200
+    assert response.status_code == 400
     message = "The board already has a board meeting on 26 November 2010."
     assert f'<a href="#id_held_on_0">{message}</a>' in body
     assert 'id="id_held_on_1_error"' in body
@@ -272,7 +272,7 @@ def test_a_half_filled_attendance_row_is_shown_with_its_error(client, em_iep):
     )
 
     body = text(response)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert '<a href="#id_attendance-1-role_as_recorded">Row 2: Enter their role' in body
     assert "govuk-input--error" in body
     assert not Attendance.objects.exists()
@@ -515,7 +515,7 @@ def test_minutes_are_drafted_then_approved_only_at_a_later_meeting(client, em_ie
     refused = client.post(url("minutes-approve", em_iep.november.pk), {"at_meeting": earlier.pk})
 
     body = text(refused)
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert (
         '<a href="#id_at_meeting">Minutes are approved at a later meeting of the same board.</a>'
         in body

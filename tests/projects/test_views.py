@@ -298,7 +298,7 @@ def test_logging_a_milestone_without_evidence_shows_the_error_summary_and_the_fi
     )
 
     page = text(response)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "<title>Error: Log milestone 1 as achieved" in page
     assert "govuk-error-summary" in page
     assert "Enter a real date" in page
@@ -333,7 +333,7 @@ def test_an_evidence_file_is_refused_when_its_content_or_size_is_wrong(
         },
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in text(response)
     assert not MilestoneEvidence.objects.exists()
 
@@ -473,7 +473,7 @@ def test_a_replayed_record_payment_is_refused_with_the_message_and_pays_once(cli
     replayed = client.post(url, data)
 
     assert first.status_code == 302
-    assert replayed.status_code == 200
+    assert replayed.status_code == 400
     assert (
         "This payment was already recorded as paid on 14 October 2011 (reference BACS-0001)."
         in text(replayed)
@@ -500,8 +500,8 @@ def test_two_record_payment_posts_at_the_same_moment_pay_once(em_iep):
         )
     )
 
-    assert sorted(response.status_code for response in responses) == [200, 302]
-    refused = next(response for response in responses if response.status_code == 200)
+    assert sorted(response.status_code for response in responses) == [302, 400]
+    refused = next(response for response in responses if response.status_code == 400)
     assert "This payment was already recorded as paid on 30 September 2011" in text(refused)
     assert LedgerEntry.objects.filter(kind=LedgerEntry.Kind.PAYMENT).count() == 1
 

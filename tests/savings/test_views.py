@@ -226,7 +226,7 @@ def test_a_malformed_upload_is_refused_with_every_error_listed_and_nothing_saved
         ),
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert error_summary(response) == [
         "Row 2, column “amount”: “twelve pounds” is not an amount of money.",
         "Row 3, column “organisation”: “Rutland CC” is not North Kesteven District Council.",
@@ -460,7 +460,7 @@ def test_a_typed_saving_entered_twice_is_refused_naming_both_rows_and_nothing_is
         ),
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert error_summary(response) == ["Saving 3: It repeats saving 1."]
     assert "<title>Error: Enter your savings return" in response.content.decode()
     # The summary leads to the repeating row, which shows the error too.
