@@ -206,6 +206,8 @@ class LedgerEntry(models.Model):
         indexes = [
             models.Index(fields=["subject_type", "subject_id"]),
             models.Index(fields=["programme", "kind"]),
+            # A budget line's balances are sums of its entries by kind.
+            models.Index(fields=["budget_line", "kind"], name="ledger_budget_line_kind"),
         ]
         constraints = [
             models.CheckConstraint(
