@@ -7,7 +7,6 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0003_ledger_budget_line_kind_index'),
         ('projects', '0006_project_status_without_withdrawn'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
