@@ -248,7 +248,9 @@ def projects_delivery(projects: list[Project], today: datetime.date) -> list[Pro
     (the projects' programmes must already be joined)."""
     prefetch_related_objects(
         projects,
-        Prefetch("milestones", Milestone.objects.select_related("payment")),
+        # In order within each project: the model's order, by project reference, would
+        # join every project of the table to sort a page's milestones.
+        Prefetch("milestones", Milestone.objects.select_related("payment").order_by("position")),
         "progress_reports",
     )
     return [project_delivery(project, today) for project in projects]
