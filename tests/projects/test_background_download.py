@@ -18,7 +18,6 @@ from partnership.models import Download, Role
 from projects.exports import HEADER, PAYMENT_SCHEDULE, payment_schedule_rows
 from projects.models import GrantPayment
 from tests.factories import user_with_role
-from tests.projects.test_export import schedule  # noqa: F401  (the fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_run_here")]
 
@@ -93,7 +92,7 @@ def test_the_background_xlsx_has_dates_amounts_a_frozen_header_and_a_filter(
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:M5"
     assert [cell.value for cell in sheet[1]] == HEADER
-    first = [cell for cell in sheet[2]]
+    first = list(sheet[2])
     assert first[6].value == datetime.datetime(2011, 9, 30)
     assert first[6].number_format == "dd/mm/yyyy"
     assert Decimal(str(first[7].value)) == Decimal("40000")
