@@ -339,3 +339,20 @@ def test_the_schedule_page_lists_payments_fifty_at_a_time(client, schedule):
     assert "64 payments" in first
     assert first.count('class="govuk-table__row"') == 51  # heading and 50 payments
     assert second.count('class="govuk-table__row"') == 15
+
+
+def test_payments_due_the_same_day_are_listed_oldest_first_whatever_their_projects(
+    client, schedule
+):
+    line = funded_budget_line(programme__partnership=schedule["partnership"])
+    later_reference = ProjectFactory(budget_line=line, reference="EMIEP-2011-99")
+    earlier_reference = ProjectFactory(budget_line=line, reference="EMIEP-2011-03")
+    first = GrantPaymentFactory(project=later_reference, due_on=SEPTEMBER, amount=D("100"))
+    second = GrantPaymentFactory(project=earlier_reference, due_on=SEPTEMBER, amount=D("200"))
+    client.force_login(schedule["finance"])
+
+    rows = download(client, programme=line.programme.pk)[1:]
+
+    # The schedule's order is its index (due date, then id), so a page is read from
+    # the index rather than sorted by project reference across every payment.
+    assert [row[3] for row in rows] == [first.project.reference, second.project.reference]
