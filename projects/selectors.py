@@ -545,11 +545,9 @@ def project_page(project: Project, today: datetime.date) -> ProjectPage:
 
 
 def payment_schedule(user) -> QuerySet[GrantPayment]:
-    """Every grant payment the user may see, soonest due first (the oldest first among
-    those due the same day), with what the schedule shows of each joined in (finance of
-    an accountable body sees its own payments; finance of a partnership, the
-    partnership's). The order is the index ``payment_due_on_id``, so a page of the
-    schedule reads its rows from the index instead of sorting every payment in view."""
+    """Every grant payment the user may see, soonest due first, with what the schedule
+    shows of each joined in (finance of an accountable body sees its own payments;
+    finance of a partnership, the partnership's)."""
     return (
         GrantPayment.objects.visible_to(user)
         .select_related(
@@ -558,7 +556,7 @@ def payment_schedule(user) -> QuerySet[GrantPayment]:
             "milestone",
             "approved_by",
         )
-        .order_by("due_on", "id")
+        .order_by("due_on", "project__reference", "id")
     )
 
 

@@ -77,7 +77,7 @@ def test_a_large_schedule_is_confirmed_then_written_and_matches_the_database(
     rows = list(csv.reader(io.StringIO(_file(client, download).decode("utf-8-sig"))))
     assert rows[0] == HEADER
     payments = GrantPayment.objects.filter(project__programme__partnership=schedule["partnership"])
-    assert rows[1:] == _database_rows(payments.order_by("due_on", "id"))
+    assert rows[1:] == _database_rows(payments.order_by("due_on", "project__reference", "id"))
     paid = next(row for row in rows if row[8] == "Paid")
     assert paid[5:8] == ["1. Desk live", "2011-09-30", "40000.00"]
     assert paid[9:] == ["Pat Lee", "2011-09-30", "2011-10-14", "BACS-0001"]
