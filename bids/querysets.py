@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from partnership.scopes import Kind, scope_of
@@ -27,12 +27,20 @@ class BiddingRoundQuerySet(models.QuerySet):
 
     def with_approved(self):
         """Each round with ``approved``: the grant the board allocated to its approved
-        bids (zero when none is)."""
+        bids (zero when none is). A subquery per round rather than a join on the bids,
+        so that counting the rounds, as a paginator does, reads no bid at all."""
+        money = DecimalField(**MONEY)
+        approved = (
+            self.model._meta.get_field("bids")
+            .related_model.objects.filter(bidding_round=OuterRef("pk"), status="approved")
+            .order_by()
+            .values("bidding_round")
+            .annotate(total=Sum("grant_allocated"))
+            .values("total")
+        )
         return self.annotate(
             approved=Coalesce(
-                Sum("bids__grant_allocated", filter=Q(bids__status="approved")),
-                Value(Decimal("0.00")),
-                output_field=DecimalField(**MONEY),
+                Subquery(approved, output_field=money), Value(Decimal("0.00")), output_field=money
             )
         )
 

@@ -205,7 +205,10 @@ class LedgerEntry(models.Model):
         verbose_name_plural = "ledger entries"
         indexes = [
             models.Index(fields=["subject_type", "subject_id"]),
-            models.Index(fields=["programme", "kind"]),
+            # Balances are sums of a programme's or a budget line's entries by kind: with
+            # the amount in the index, PostgreSQL adds them up from the index alone.
+            models.Index(fields=["programme", "kind", "amount"], name="ledger_programme_kind"),
+            models.Index(fields=["budget_line", "kind", "amount"], name="ledger_budget_line_kind"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -159,6 +159,11 @@ class Milestone(models.Model):
 
     class Meta:
         ordering = ["project", "position"]
+        indexes = [
+            # Open milestones by forecast date: the dashboard's months, reminders, and
+            # milestones awaiting verification.
+            models.Index(fields=["status", "forecast_on"], name="milestone_status_forecast"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "position"], name="milestone_position_unique_in_project"
@@ -300,6 +305,11 @@ class GrantPayment(models.Model):
 
     class Meta:
         ordering = ["due_on", "id"]
+        indexes = [
+            # The schedule is read in this order a page at a time, and filtered by status.
+            models.Index(fields=["due_on", "id"], name="payment_due_on_id"),
+            models.Index(fields=["status"], name="payment_status"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gt=0),

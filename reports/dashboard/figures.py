@@ -155,21 +155,20 @@ def project_status_counts(programmes: QuerySet[Programme]) -> list[StatusCount]:
 
 def latest_report_rags(programmes: QuerySet[Programme]) -> dict[str, int]:
     """How many live projects of the programmes rated themselves Green, Amber or Red in
-    their latest submitted progress report (one query)."""
-    latest = (
+    their latest submitted progress report (one query). Read from the projects, each
+    looking up its own latest report, so that the work grows with the projects in view
+    rather than with every report of every partnership."""
+    latest_rag = (
         ProgressReport.objects.filter(
-            project=OuterRef("project"), status=ProgressReport.Status.SUBMITTED
+            project=OuterRef("pk"), status=ProgressReport.Status.SUBMITTED
         )
         .order_by("-financial_year", "-quarter", "-version")
-        .values("pk")[:1]
+        .values("rag")[:1]
     )
     counts = dict(
-        ProgressReport.objects.filter(
-            project__programme__in=programmes,
-            status=ProgressReport.Status.SUBMITTED,
-            pk=Subquery(latest),
-        )
-        .exclude(project__status__in=ENDED_PROJECT)
+        Project.objects.filter(programme__in=programmes)
+        .exclude(status__in=ENDED_PROJECT)
+        .annotate(rag=Subquery(latest_rag))  # None for a project yet to report
         .order_by()
         .values_list("rag")
         .annotate(count=Count("pk"))

@@ -538,6 +538,19 @@ def test_the_rounds_list_shows_only_the_rounds_a_user_may_see(client, open_round
     assert "Open a bidding round" not in body
 
 
+def test_the_rounds_list_counts_its_rounds_without_reading_their_bids(client, open_round, officer):
+    BidFactory(bidding_round=open_round, status=Bid.Status.SUBMITTED)
+    client.force_login(officer)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("bids:round-list"))
+
+    assert response.status_code == 200
+    count = next(query["sql"] for query in captured if "COUNT(" in query["sql"].upper())
+    # A join on the bids would make the count read every bid of every round in view.
+    assert '"bids_bid"' not in count
+
+
 # Bids
 
 
