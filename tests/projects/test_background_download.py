@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from partnership import downloads
+from partnership import downloads, exports
 from partnership.models import Download, Role
 from projects.exports import HEADER, PAYMENT_SCHEDULE, payment_schedule_rows
 from projects.models import GrantPayment
@@ -27,9 +27,11 @@ XLSX_URL = reverse("projects:payment-schedule-xlsx")
 
 
 @pytest.fixture(autouse=True)
-def large(settings):
-    """Every schedule of more than two payments counts as large here."""
+def large(settings, monkeypatch):
+    """Every schedule of more than two payments counts as large here, and progress is
+    told after every row, as it is every few thousand rows of a national table."""
     settings.DOWNLOAD_IN_BACKGROUND_OVER = 2
+    monkeypatch.setattr(exports, "PROGRESS_EVERY", 1)
 
 
 def _database_rows(payments) -> list[list[str]]:
