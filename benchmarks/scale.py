@@ -114,7 +114,8 @@ def prepare(scale: str) -> dict[str, str]:
         env,
         capture_output=True,
     ).stdout.strip()
-    if filled != "True":
+    # The shell may say first which models it imported.
+    if not filled.endswith("True"):
         _run(
             [_python(), "manage.py", "generate_scale_data", "--scale", scale, "--seed", str(SEED)],
             env,
