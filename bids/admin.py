@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 
-from partnership.admin_base import PortalAdmin, PortalInline, money
+from partnership.admin_base import PortalAdmin, PortalInline, money, service_form
 
+from . import services
 from .models import Bid, BiddingRound, Criterion, InterestDeclaration, Score
 
 PARTNERSHIP = "budget_line__programme__partnership"
@@ -160,6 +161,8 @@ class BidAdmin(PortalAdmin):
     # A bid once submitted is the sponsor's record of what it asked for.
     readonly_fields = [
         *DERIVED,
+        "number",
+        "savings_claimed_as_written",
         "agreed_points",
         "recommendation",
         "recommendation_note",
@@ -170,17 +173,20 @@ class BidAdmin(PortalAdmin):
         "created_by",
         "version",
     ]
-    recorded_by_field = "created_by"
+    # A draft is started and changed by the same services as on the round's pages,
+    # which number it, keep its sponsor out of its partners, refuse it outside the
+    # round's dates and count its version, so a portal form opened before is refused.
+    form = service_form(
+        services.bid_create,
+        ["bidding_round", "sponsor", "partners", "version", *services.BID_FIELDS],
+        change=services.bid_update,
+        row="bid",
+    )
+    fixed_after_creation = ("bidding_round", "sponsor")
     inlines = [ScoreInline, InterestDeclarationInline]
 
     def is_settled(self, bid):
         return bid.status != Bid.Status.DRAFT
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            # A portal form opened before this edit is then refused, not applied over it.
-            obj.version += 1
-        super().save_model(request, obj, form, change)
 
 
 class BidChildAdmin(PortalAdmin):

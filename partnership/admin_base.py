@@ -79,14 +79,18 @@ class ServiceForm(forms.ModelForm):
 
     def _arguments_of(self, service: Callable) -> dict:
         taken = inspect.signature(service).parameters
-        # A field shown read-only (fixed after creation) keeps the row's own value.
+        takes_any = any(taken[name].kind is inspect.Parameter.VAR_KEYWORD for name in taken)
         return {
-            name: self.cleaned_data[name]
-            if name in self.cleaned_data
-            else getattr(self.instance, name)
-            for name in self.service_fields
-            if name in taken
+            name: self._value(name) for name in self.service_fields if takes_any or name in taken
         }
+
+    def _value(self, name: str):
+        if name not in self.cleaned_data:
+            # A field shown read-only (fixed after creation) keeps the row's own value.
+            return getattr(self.instance, name)
+        value = self.cleaned_data[name]
+        # A file input's "clear" box gives False, which a model stores as no file.
+        return "" if value is False and isinstance(self.fields[name], forms.FileField) else value
 
     def clean(self):
         cleaned = super().clean()
@@ -270,6 +274,13 @@ class PortalAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
         made = form.write(by=request.user)
         obj.pk = made.pk
         obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        if not isinstance(form, ServiceForm):
+            return super().save_related(request, form, formsets, change)
+        # The service wrote the row's many-to-many fields itself; the inlines remain.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     # History
 

@@ -24,6 +24,7 @@ from projects.services import (
 from savings.models import ForecastReturn, OtherBenefit, SavingsEntry, SavingsReturn, SavingsTarget
 from savings.services import savings_target_set
 from tests.factories import (
+    BiddingRoundFactory,
     BidFactory,
     OrganisationFactory,
     PartnershipFactory,
@@ -477,3 +478,84 @@ def test_an_actions_completion_and_a_meetings_attendance_are_not_typed_in_the_ad
 
     assert "done_on" not in action_form.fields
     assert not (attendance.has_add_permission or attendance.has_change_permission)
+
+
+def _bid_posted(bid, **changes) -> dict:
+    """The admin's change form of a draft bid as it stands, with ``changes``."""
+    data = {
+        "title": bid.title,
+        "description": bid.description,
+        "grant_requested": bid.grant_requested,
+        "savings_claimed": bid.savings_claimed,
+        "savings_basis": bid.savings_basis,
+        "partners": [],
+        **{
+            f"{prefix}-{count}": "0"
+            for prefix in ("scores", "declarations")
+            for count in ("TOTAL_FORMS", "INITIAL_FORMS")
+        },
+    }
+    return {**data, **changes}
+
+
+@pytest.fixture
+def open_round(partnership):
+    today = timezone.localdate()
+    return BiddingRoundFactory(
+        budget_line=funded_budget_line(programme__partnership=partnership),
+        opens_on=today - datetime.timedelta(days=10),
+        closes_on=today + datetime.timedelta(days=10),
+    )
+
+
+def test_a_draft_bid_changed_in_the_admin_goes_through_the_bid_service(
+    client, superuser, partnership, council, open_round
+):
+    # A draft is its council's own until submitted: only an administrator sees it here.
+    draft = BidFactory(bidding_round=open_round, sponsor=council)
+    partner = OrganisationFactory(partnership=partnership)
+    client.force_login(superuser)
+
+    changed = client.post(
+        url(Bid, "change", draft.pk),
+        _bid_posted(draft, grant_requested="95000.00", partners=[council.pk, partner.pk]),
+    )
+
+    assert changed.status_code == 302
+    draft.refresh_from_db()
+    # A portal form opened before this change is refused: the bid's version moved on.
+    assert (draft.grant_requested, draft.version) == (Decimal("95000.00"), 2)
+    assert list(draft.partners.all()) == [partner]  # never its own sponsor
+    assert draft.history.first().history_user == superuser
+
+
+def test_a_draft_bid_is_not_changed_in_the_admin_once_its_round_has_closed(
+    client, superuser, council, submitted_bid
+):
+    Bid.objects.filter(pk=submitted_bid.pk).update(status="draft")
+    client.force_login(superuser)
+
+    refused = client.post(
+        url(Bid, "change", submitted_bid.pk), _bid_posted(submitted_bid, grant_requested="1.00")
+    )
+
+    assert "The round closed on 4 March 2011." in refused.text
+    submitted_bid.refresh_from_db()
+    assert submitted_bid.grant_requested == Decimal("45000.00")
+
+
+def test_a_bid_added_in_the_admin_is_numbered_in_its_round_by_the_service(
+    client, manager, council, open_round
+):
+    BidFactory(bidding_round=open_round, number=1)
+    client.force_login(manager)
+    bid = BidFactory.build(bidding_round=open_round)
+
+    added = client.post(
+        url(Bid, "add"),
+        _bid_posted(bid, bidding_round=open_round.pk, sponsor=council.pk, title="Shared ICT"),
+    )
+
+    assert added.status_code == 302
+    made = Bid.objects.get(title="Shared ICT")
+    assert (made.number, made.created_by, made.status) == (2, manager, "draft")
