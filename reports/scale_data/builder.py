@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from bids.models import Bid, BiddingRound, Criterion
@@ -90,7 +90,12 @@ def generate_scale_data(*, scale: str, seed: int, today: datetime.date | None = 
             "database (migrate a new one, or flush this one)."
         )
     with transaction.atomic():
-        return _Builder(SCALES[scale], random.Random(seed), today or timezone.localdate()).build()
+        counts = _Builder(SCALES[scale], random.Random(seed), today or timezone.localdate()).build()
+    # The planner's statistics would otherwise describe the empty tables until
+    # autovacuum comes round, and the first pages read would be planned for them.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return counts
 
 
 class _Builder:
