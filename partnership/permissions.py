@@ -75,6 +75,13 @@ def can_change_meeting(user, meeting: Meeting | None = None) -> bool:
     return can_change_partnership(user, meeting.partnership if meeting else None)
 
 
+def reads_whole_partnerships(user, obj=None) -> bool:
+    """Lists that follow whole partnerships (projects, savings) are for their
+    managers, board and finance, and an administrator's for every partnership."""
+    scope = scope_of(user)
+    return scope.is_administrator or bool(scope.readable_partnership_ids)
+
+
 def can_use_admin(user) -> bool:
     """The admin site is for administrators and programme managers only."""
     scope = scope_of(user)

@@ -3,6 +3,7 @@ import rules
 from partnership.permissions import (
     holds_role_in_organisation,
     holds_role_in_partnership,
+    reads_whole_partnerships,
     register,
     via,
 )
@@ -79,13 +80,6 @@ def can_list_own_projects(user, obj=None) -> bool:
     return bool(scope_of(user).officer_organisation_ids)
 
 
-def can_list_projects(user, obj=None) -> bool:
-    """The project list follows whole partnerships: their managers, board and finance
-    (every partnership, for an administrator)."""
-    scope = scope_of(user)
-    return scope.is_administrator or bool(scope.readable_partnership_ids)
-
-
 def can_read_payment_schedule(user, obj=None) -> bool:
     """Only those who approve or record payments work from the schedule."""
     return can_record_payment(user) or can_approve_payment(user)
@@ -143,5 +137,5 @@ register("projects", "clawback", view=via(can_view_project, of_project), change=
 register("projects", "repayment", view=via(can_view_project, of_project), change=can_change_payment)
 # The lists the service navigation links to, asked by name by their pages and the menu.
 rules.set_perm("projects.list_own_projects", rules.predicate(can_list_own_projects))
-rules.set_perm("projects.list_projects", rules.predicate(can_list_projects))
+rules.set_perm("projects.list_projects", rules.predicate(reads_whole_partnerships))
 rules.set_perm("projects.read_payment_schedule", rules.predicate(can_read_payment_schedule))

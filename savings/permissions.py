@@ -1,6 +1,11 @@
 import rules
 
-from partnership.permissions import holds_role_in_organisation, holds_role_in_partnership, register
+from partnership.permissions import (
+    holds_role_in_organisation,
+    holds_role_in_partnership,
+    reads_whole_partnerships,
+    register,
+)
 from partnership.scopes import Kind, scope_of
 from projects.permissions import can_change_project, can_view_project
 
@@ -54,13 +59,6 @@ def can_read_own_savings(user, obj=None) -> bool:
     return bool(scope_of(user).organisation_ids(Kind.OFFICER, Kind.FINANCE))
 
 
-def can_read_savings_summary(user, obj=None) -> bool:
-    """The savings of whole partnerships: their managers, board and finance (every
-    partnership, for an administrator)."""
-    scope = scope_of(user)
-    return scope.is_administrator or bool(scope.readable_partnership_ids)
-
-
 def can_list_returns_to_sign_off(user, obj=None) -> bool:
     """The returns awaiting sign-off are their councils' finance officers' to certify."""
     scope = scope_of(user)
@@ -84,5 +82,5 @@ register(
 )
 # The pages the service navigation links to, asked by name by those pages and the menu.
 rules.set_perm("savings.read_own_savings", rules.predicate(can_read_own_savings))
-rules.set_perm("savings.read_summary", rules.predicate(can_read_savings_summary))
+rules.set_perm("savings.read_summary", rules.predicate(reads_whole_partnerships))
 rules.set_perm("savings.list_returns_to_sign_off", rules.predicate(can_list_returns_to_sign_off))
