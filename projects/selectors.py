@@ -1,24 +1,29 @@
 """Read-side figures for projects."""
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.db.models import (
     BooleanField,
+    Count,
     Exists,
     ExpressionWrapper,
+    F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
+    Window,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, Least
 from django.utils import timezone
 
 from partnership import financial_years
@@ -315,23 +320,87 @@ class OutstandingReport:
     has_draft: bool
 
 
-def late_progress_reports(user, today: datetime.date) -> list[OutstandingReport]:
+def _quarter_number(day) -> ExpressionWrapper:
+    """A date's financial quarter as one number, ``year * 4 + quarter - 1`` (April to
+    June 2011 is 8044), computed by the database from the months since April of year 0.
+    Cast, because PostgreSQL's EXTRACT gives a numeric, which divides into fractions."""
+    months = Cast(ExtractYear(day), IntegerField()) * 12 + Cast(ExtractMonth(day), IntegerField())
+    return ExpressionWrapper((months - 4) / 3, output_field=IntegerField())
+
+
+class LateProgressReports(Sequence):
+    """The rows of :func:`late_progress_reports`, read a page at a time: the database
+    counts each project's outstanding quarters, and only the projects a page shows are
+    read whole. A paginator takes it as a list."""
+
+    def __init__(self, projects: QuerySet, today: datetime.date):
+        self.projects, self.today = projects, today
+
+    def count(self) -> int:
+        return self.projects.aggregate(rows=Sum("outstanding"))["rows"] or 0
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, index.stop if index.stop is not None else len(self)
+        # Each project's rows run up to its running total, in the list's order.
+        shown = list(
+            self.projects.annotate(
+                rows_to=Window(Sum("outstanding"), order_by=[F("reference"), F("pk")])
+            )
+            .filter(rows_to__gt=start, rows_to__lt=stop + F("outstanding"))
+            .select_related("programme", "lead_organisation")
+            .prefetch_related("progress_reports")
+        )
+        if not shown:
+            return []
+        first_row = shown[0].rows_to - shown[0].outstanding
+        rows = [
+            OutstandingReport(delivery.project, year, quarter, (year, quarter) in delivery.drafts)
+            for delivery in (project_delivery(p, self.today, milestones=[]) for p in shown)
+            for year, quarter in delivery.reports_outstanding
+        ]
+        return rows[start - first_row : stop - first_row]
+
+
+def late_progress_reports(user, today: datetime.date) -> LateProgressReports:
     """Every completed quarter, in the projects of the partnerships the user manages,
-    without a submitted report: a draft not yet submitted, or nothing at all (two
-    queries). Only the reports are read: the projects' milestones do not tell which
-    quarters are reported, and a partnership's run to tens of thousands."""
+    without a submitted report: a draft not yet submitted, or nothing at all; by
+    project reference, oldest quarter first. Counted by the database in one query
+    and read a page at a time in two (``LateProgressReports``): a partnership's
+    projects run to tens of thousands."""
     scope = scope_of(user)
-    projects = Project.objects.exclude(status__in=ENDED_PROJECT).select_related(
-        "programme", "lead_organisation"
-    )
+    projects = Project.objects.exclude(status__in=ENDED_PROJECT)
     if not scope.is_administrator:
         projects = projects.filter(programme__partnership__in=scope.managed_partnership_ids)
-    projects = list(projects.prefetch_related("progress_reports"))
-    return [
-        OutstandingReport(delivery.project, year, quarter, (year, quarter) in delivery.drafts)
-        for delivery in (project_delivery(project, today, milestones=[]) for project in projects)
-        for year, quarter in delivery.reports_outstanding
-    ]
+    last_year, last_quarter = last_completed_quarter(today)
+    reported = (
+        ProgressReport.objects.filter(project=OuterRef("pk"), status__in=REPORTED)
+        .annotate(number=F("financial_year") * 4 + F("quarter") - 1)
+        .filter(number__gte=OuterRef("first_quarter"), number__lte=OuterRef("last_quarter"))
+        .values("project")
+        .annotate(quarters=Count("number", distinct=True))
+        .values("quarters")
+    )
+    projects = (
+        projects.annotate(
+            first_quarter=_quarter_number(Coalesce("starts_on", "programme__starts_on")),
+            last_quarter=Least(
+                _quarter_number(Coalesce("ends_on", "programme__ends_on")),
+                Value(last_year * 4 + last_quarter - 1),
+            ),
+            outstanding=F("last_quarter")
+            - F("first_quarter")
+            + 1
+            - Coalesce(Subquery(reported), 0),
+        )
+        .filter(outstanding__gt=0)
+        .order_by("reference", "pk")
+    )
+    return LateProgressReports(projects, today)
 
 
 # The project page ---------------------------------------------------------------------

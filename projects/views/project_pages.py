@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from partnership.object_pages import Openable, viewable_object_or_404
+from partnership.page_cache import kept_until_records_change
 from partnership.pagination import page_of
 from partnership.sorting import sort_headers
 from projects import forms, selectors
@@ -48,6 +49,7 @@ PROJECT_COLUMNS = [
 
 
 @login_required
+@kept_until_records_change
 def project_list(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("projects.list_projects"):
         raise PermissionDenied
@@ -95,6 +97,7 @@ def change_requests_awaiting_decision(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@kept_until_records_change
 def late_progress_reports(request: HttpRequest) -> HttpResponse:
     require_manager(request)
     today = timezone.localdate()
