@@ -30,8 +30,9 @@ COPY reports ./reports
 RUN pip install .
 
 COPY . .
-# Settings refuse DEBUG off without a secret; this one exists only for the build step.
-RUN DEBUG=false SECRET_KEY=collectstatic-only-not-a-real-secret \
+# Settings refuse DEBUG off without a secret and a shared cache; these exist only for
+# the build step, which connects to neither.
+RUN DEBUG=false SECRET_KEY=collectstatic-only-not-a-real-secret CACHE_URL=redis://build-only \
     python manage.py collectstatic --noinput \
     && mkdir -p /app/media && chown portal:portal /app/media
 

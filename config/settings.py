@@ -106,6 +106,25 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Read pages are kept in the cache until a record changes (partnership/page_cache.py),
+# so every web process must share it: Redis in production. Local use has one process
+# and keeps it in memory. Not the broker's Redis database: clearing a cache empties
+# its whole database.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "portal",
+        }
+    }
+elif not DEBUG:
+    raise ImproperlyConfigured(
+        "CACHE_URL must be set when DEBUG is off: every web process must share the cache "
+        "that keeps read pages, or one would serve a page another has seen change"
+    )
+
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",

@@ -11,6 +11,7 @@ from partnership import financial_years
 from partnership.exports import csv_response
 from partnership.form_errors import error_summary
 from partnership.models import Organisation, Partnership
+from partnership.page_cache import kept_until_records_change
 from partnership.scopes import Kind, Scope, scope_of
 
 from .dashboard.figures import FilterChoices, Filters, dashboard_partnerships, filter_choices
@@ -139,6 +140,7 @@ def _view(request: HttpRequest) -> tuple[View, DashboardFilterForm]:
 
 
 @login_required
+@kept_until_records_change
 def dashboard(request: HttpRequest) -> HttpResponse:
     view, form = _view(request)
     return render(

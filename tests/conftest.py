@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from config.celery import app
 
@@ -26,3 +27,10 @@ def tasks_run_here(settings):
     app.conf.task_always_eager, app.conf.task_eager_propagates = True, False
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache, so a page kept by one test never answers
+    another's reads."""
+    cache.clear()

@@ -18,6 +18,7 @@ NOT_INHERITED = {
     "SECRET_KEY",
     "ALLOWED_HOSTS",
     "DJANGO_SETTINGS_MODULE",
+    "CACHE_URL",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 
@@ -44,13 +45,31 @@ def test_production_settings_pass_the_deployment_checklist():
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="portal.example.org",
+        CACHE_URL="redis://127.0.0.1:6379/1",
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
-    result = _manage("check", DEBUG="false", ALLOWED_HOSTS="portal.example.org")
+    result = _manage(
+        "check",
+        DEBUG="false",
+        ALLOWED_HOSTS="portal.example.org",
+        CACHE_URL="redis://127.0.0.1:6379/1",
+    )
 
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_production_settings_refuse_to_start_without_a_shared_cache():
+    result = _manage(
+        "check",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="portal.example.org",
+    )
+
+    assert result.returncode != 0
+    assert "CACHE_URL must be set when DEBUG is off" in result.stderr

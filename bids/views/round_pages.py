@@ -21,6 +21,7 @@ from bids.models import Bid, BiddingRound
 from partnership.exports import csv_response, xlsx_response
 from partnership.form_errors import error_summary
 from partnership.form_pages import form_page, posted
+from partnership.page_cache import kept_until_records_change
 from partnership.pagination import page_of
 from partnership.sorting import sort_headers
 
@@ -30,6 +31,7 @@ ROUNDS_PER_PAGE = 25
 
 
 @login_required
+@kept_until_records_change
 def round_list(request: HttpRequest) -> HttpResponse:
     require(request.user.has_perm("bids.list_rounds"))
     rounds = page_of(

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from partnership.downloads import download_page
 from partnership.form_pages import button, form_page, posted
+from partnership.page_cache import kept_until_records_change
 from partnership.pagination import page_of
 from projects import exports, forms, selectors, services
 from projects.models import GrantPayment
@@ -110,6 +111,7 @@ def payment_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@kept_until_records_change
 def payment_schedule(request: HttpRequest) -> HttpResponse:
     filters = exports.payment_schedule_filter(request.user, request.GET)
     query = request.GET.copy()

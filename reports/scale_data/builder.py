@@ -17,6 +17,7 @@ from bids.services import DEFAULT_CRITERIA
 from partnership import financial_years
 from partnership.errors import PortalError
 from partnership.models import Organisation, Partnership, SubRegion, Theme
+from partnership.page_cache import records_changed
 from programmes.models import BudgetLine, FundingSource, LedgerEntry, Programme
 from projects.models import GrantPayment, Milestone, MilestoneReprofile, ProgressReport, Project
 from projects.selectors import last_completed_quarter, quarters_between
@@ -91,6 +92,8 @@ def generate_scale_data(*, scale: str, seed: int, today: datetime.date | None = 
         )
     with transaction.atomic():
         counts = _Builder(SCALES[scale], random.Random(seed), today or timezone.localdate()).build()
+    # COPY goes round the connection's watch on writes: no kept page may outlive it.
+    records_changed()
     # The planner's statistics would otherwise describe the empty tables until
     # autovacuum comes round, and the first pages read would be planned for them.
     with connection.cursor() as cursor:

@@ -17,6 +17,7 @@ from partnership.financial_years import label
 from partnership.form_errors import error_summary
 from partnership.form_pages import form_page, posted
 from partnership.models import Organisation, Partnership
+from partnership.page_cache import kept_until_records_change
 from partnership.pagination import page_of
 from partnership.scopes import scope_of
 from projects.models import Project
@@ -246,6 +247,7 @@ SUMMARY_TABLES = {
 
 
 @login_required
+@kept_until_records_change
 def savings_summary(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     return render(
