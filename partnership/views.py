@@ -125,7 +125,7 @@ def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
             "partnership": partnership,
             "upcoming": page_of(
                 request,
-                meetings.filter(held_on__gte=today).order_by("held_on", "starts_at", "pk"),
+                selectors.upcoming_meetings(meetings, today),
                 per_page=MEETINGS_PER_PAGE,
                 param="upcoming",
             ),
