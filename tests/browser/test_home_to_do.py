@@ -1,31 +1,14 @@
 """From the home page to the work waiting, in one click, as the demo programme manager
 and a demo officer: each count on the home page is the number of rows the link opens."""
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
+from tests.browser.test_projects import sign_in
+
 pytestmark = pytest.mark.browser
-
-PASSWORD = "partnership-demo"
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True  # demo users are made only with DEBUG on
-    call_command("load_demo", stdout=io.StringIO())
-    settings.DEBUG = False
-
-
-def sign_in(page: Page, live_server, username: str) -> None:
-    page.goto(live_server.url)
-    page.get_by_label("Username").fill(username)
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Work waiting for you")).to_be_visible()
 
 
 def waiting_work(page: Page) -> list[tuple[str, int]]:

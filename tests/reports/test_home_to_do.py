@@ -226,18 +226,13 @@ def test_board_member_sees_the_next_meeting_its_pack_and_actions_outstanding(cli
 
 
 def test_board_member_is_told_when_no_meeting_or_pack_is_ready(client, partnership):
+    board = user_with_role(Role.Kind.BOARD_MEMBER, partnership=partnership)
     meeting = MeetingFactory(partnership=partnership, held_on=TODAY + 10 * DAY)
     BoardPack.objects.create(meeting=meeting)  # still being produced
 
-    page = home(client, user_with_role(Role.Kind.BOARD_MEMBER, partnership=partnership))
-
-    assert "Not published yet" in page
+    assert "Not published yet" in home(client, board)
     meeting.delete()
-    assert "None scheduled" in home(client, partnership_board(partnership))
-
-
-def partnership_board(partnership):
-    return user_with_role(Role.Kind.BOARD_MEMBER, partnership=partnership)
+    assert "None scheduled" in home(client, board)
 
 
 def test_nothing_waiting_says_so(client, partnership):
