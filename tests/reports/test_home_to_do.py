@@ -310,3 +310,53 @@ def test_home_page_reads_each_roles_work_in_a_fixed_number_of_queries(
 
     with django_assert_num_queries(QUERIES[kind, where]):
         client.get(reverse("home"))
+
+
+@pytest.mark.parametrize(
+    "url_name, kind, where",
+    [
+        ("projects:milestones-due", Role.Kind.PROGRAMME_MANAGER, "partnership"),
+        ("projects:milestones-returned", Role.Kind.FINANCE, "organisation"),
+        ("projects:progress-reports-due", Role.Kind.BOARD_MEMBER, "partnership"),
+        ("projects:repayments-overdue", Role.Kind.OFFICER, "organisation"),
+        ("savings:returns-due", Role.Kind.FINANCE, "organisation"),
+        ("partnership:meetings", Role.Kind.OFFICER, "organisation"),
+    ],
+)
+def test_the_lists_behind_the_home_page_refuse_other_roles(
+    client, partnership, council, url_name, kind, where
+):
+    held = {"partnership": partnership, "organisation": council}
+    client.force_login(user_with_role(kind, **{where: held[where]}))
+
+    assert client.get(reverse(url_name)).status_code == 403
+
+
+# url name, role, where -> queries: session, user, roles (3), then the list.
+LIST_QUERIES = {
+    # the milestones with their projects, leads and payments; the count for the pages
+    ("projects:milestones-due", Role.Kind.OFFICER, "organisation"): 3 + 2,
+    ("projects:milestones-returned", Role.Kind.OFFICER, "organisation"): 3 + 2,
+    # the projects, their reports
+    ("projects:progress-reports-due", Role.Kind.OFFICER, "organisation"): 3 + 2,
+    # the repayments with their projects and leads; the count for the pages
+    ("projects:repayments-overdue", Role.Kind.FINANCE, "partnership"): 3 + 2,
+    # the councils, their returns
+    ("savings:returns-due", Role.Kind.OFFICER, "organisation"): 3 + 2,
+}
+
+
+@pytest.mark.parametrize("url_name, kind, where", list(LIST_QUERIES))
+def test_the_lists_behind_the_home_page_read_in_a_fixed_number_of_queries(
+    client, django_assert_num_queries, partnership, council, url_name, kind, where
+):
+    for _ in range(3):
+        project = project_of(partnership, council, invest_to_save=True)
+        MilestoneFactory(project=project, due_on=TODAY)
+        MilestoneFactory(project=project, due_on=TODAY, status=Milestone.Status.RETURNED)
+        Repayment.objects.create(project=project, due_on=TODAY - DAY, amount=Decimal("5000"))
+    held = {"partnership": partnership, "organisation": council}
+    client.force_login(user_with_role(kind, **{where: held[where]}))
+
+    with django_assert_num_queries(LIST_QUERIES[url_name, kind, where]):
+        assert client.get(reverse(url_name)).status_code == 200
