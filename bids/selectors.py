@@ -202,6 +202,23 @@ def rounds_with_money(user) -> QuerySet[BiddingRound]:
     )
 
 
+# A round closing within this many days is on its programme manager's to-do list.
+CLOSING_WITHIN_DAYS = 14
+
+
+def closing_soon(rounds: QuerySet[BiddingRound], today: datetime.date) -> QuerySet[BiddingRound]:
+    """Those of ``rounds`` open today and closing within ``CLOSING_WITHIN_DAYS``."""
+    return rounds.filter(
+        opens_on__lte=today,
+        closes_on__range=(today, today + datetime.timedelta(days=CLOSING_WITHIN_DAYS)),
+    )
+
+
+def rounds_closing_soon(user, today: datetime.date) -> QuerySet[BiddingRound]:
+    """The rounds the user may see that close soon, as the round list shows them."""
+    return closing_soon(rounds_with_money(user), today)
+
+
 def bid_savings_as_claimed(bid: Bid) -> str:
     """A bid's cashable savings as it claimed them: the words of the bid where they
     were recorded (the board papers print them so), else the figure with its basis."""

@@ -11,6 +11,7 @@ from django.urls import reverse
 # (label, URL name, the rule its page asks)
 MENU = [
     ("Dashboard", "reports:dashboard", "reports.read_dashboard"),
+    ("Meetings", "partnership:meetings", "partnership.list_meetings"),
     ("Bidding rounds", "bids:round-list", "bids.list_rounds"),
     ("My projects", "projects:my-projects", "projects.list_own_projects"),
     ("Projects", "projects:project-list", "projects.list_projects"),
@@ -30,11 +31,16 @@ class MenuItem:
 
 def menu_for(user, path: str) -> list[MenuItem]:
     home = reverse("home")
-    items = [MenuItem("Home", home, path == home)]
-    for label, name, rule in MENU:
-        # The rule itself, not ``has_perm``: Django's own backend would read the
-        # user's permission tables to refuse each entry.
-        if rules.has_perm(rule, user):
-            url = reverse(name)
-            items.append(MenuItem(label, url, path.startswith(url)))
-    return items
+    # The rule itself, not ``has_perm``: Django's own backend would read the user's
+    # permission tables to refuse each entry.
+    offered = [("Home", home)] + [
+        (label, reverse(name)) for label, name, rule in MENU if rules.has_perm(rule, user)
+    ]
+    # One entry is current: the longest whose address starts the path ("My projects"
+    # on /projects/mine/, not "Projects" as well); Home only on the home page.
+    current = max(
+        (url for _, url in offered if path.startswith(url) and (url != home or path == home)),
+        key=len,
+        default=None,
+    )
+    return [MenuItem(label, url, url == current) for label, url in offered]

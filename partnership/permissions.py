@@ -142,5 +142,7 @@ for model_name in ("attendance", "agendaitem", "declaration", "decision", "actio
         view=via(can_view_meeting, of_meeting),
         change=via(can_change_meeting, of_meeting),
     )
+# The meetings page the service navigation links to, asked by name by it and the menu.
+rules.set_perm("partnership.list_meetings", rules.predicate(reads_whole_partnerships))
 # Trying a failed download again is its requester's side of the job.
 register("partnership", "download", view=can_view_download, change=can_view_download)

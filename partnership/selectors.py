@@ -5,6 +5,7 @@ Programmes are reached through the reverse relation ``programmes`` so this root 
 never imports the programmes app above it.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
@@ -131,6 +132,33 @@ def meeting_quorum(meeting: Meeting, record: MeetingRecord) -> Quorum:
         for person in group.people
     )
     return Quorum(present=present, required=meeting.partnership.quorum)
+
+
+def upcoming_meetings(meetings: models.QuerySet[Meeting], today) -> models.QuerySet[Meeting]:
+    """Those of ``meetings`` held today or later, soonest first."""
+    return meetings.filter(held_on__gte=today).order_by("held_on", "starts_at", "pk")
+
+
+def next_meetings(partnership_ids: Iterable[int], today) -> dict[int, Meeting]:
+    """Each partnership's next meeting, by partnership id, in one query."""
+    first = upcoming_meetings(
+        Meeting.objects.filter(partnership=models.OuterRef("partnership")), today
+    )
+    meetings = Meeting.objects.filter(
+        partnership__in=partnership_ids, pk=models.Subquery(first.values("pk")[:1])
+    )
+    return {meeting.partnership_id: meeting for meeting in meetings}
+
+
+def outstanding_action_counts(partnership_ids: Iterable[int]) -> dict[int, int]:
+    """How many :func:`outstanding_actions` each partnership has, in one query."""
+    counts = (
+        outstanding_actions(Meeting.objects.filter(partnership__in=partnership_ids))
+        .order_by()
+        .values("meeting__partnership")
+        .annotate(count=models.Count("pk"))
+    )
+    return {row["meeting__partnership"]: row["count"] for row in counts}
 
 
 def outstanding_actions(meetings: models.QuerySet[Meeting]) -> models.QuerySet[Action]:

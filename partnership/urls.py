@@ -5,6 +5,7 @@ from . import views
 app_name = "partnership"
 
 urlpatterns: list = [
+    path("meetings/", views.meetings, name="meetings"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation-detail"),
     path("sub-regions/<int:pk>/", views.sub_region_detail, name="sub-region-detail"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),

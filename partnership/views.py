@@ -8,7 +8,7 @@ to one service through partnership.form_pages, which shows the service's refusal
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -102,6 +102,18 @@ def _back_to(request: HttpRequest, fallback: str) -> str:
 
 
 @login_required
+def meetings(request: HttpRequest) -> HttpResponse:
+    """The menu's "Meetings": the meetings of the reader's partnership, or a choice of
+    partnership when they read several."""
+    if not request.user.has_perm("partnership.list_meetings"):
+        raise PermissionDenied
+    partnerships = list(Partnership.objects.visible_to(request.user).order_by("name"))
+    if len(partnerships) == 1:
+        return redirect("partnership:meeting-list", slug=partnerships[0].slug)
+    return render(request, "partnership/meetings_choose.html", {"partnerships": partnerships})
+
+
+@login_required
 def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _readable_partnership(request, slug)
     today = timezone.localdate()
@@ -113,7 +125,7 @@ def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
             "partnership": partnership,
             "upcoming": page_of(
                 request,
-                meetings.filter(held_on__gte=today).order_by("held_on", "starts_at", "pk"),
+                selectors.upcoming_meetings(meetings, today),
                 per_page=MEETINGS_PER_PAGE,
                 param="upcoming",
             ),

@@ -28,7 +28,8 @@ from django.utils import timezone
 
 from partnership import financial_years
 from partnership.models import Role
-from partnership.scopes import scope_of
+from partnership.scopes import Kind, scope_of
+from programmes.querysets import EVERYTHING
 from programmes.selectors import SubjectBalance, subject_balance
 
 from .models import (
@@ -366,16 +367,14 @@ class LateProgressReports(Sequence):
         return rows[start - first_row : stop - first_row]
 
 
-def late_progress_reports(user, today: datetime.date) -> LateProgressReports:
-    """Every completed quarter, in the projects of the partnerships the user manages,
-    without a submitted report: a draft not yet submitted, or nothing at all; by
-    project reference, oldest quarter first. Counted by the database in one query
-    and read a page at a time in two (``LateProgressReports``): a partnership's
-    projects run to tens of thousands."""
-    scope = scope_of(user)
-    projects = Project.objects.exclude(status__in=ENDED_PROJECT)
-    if not scope.is_administrator:
-        projects = projects.filter(programme__partnership__in=scope.managed_partnership_ids)
+def _reports_outstanding_in(
+    projects: QuerySet[Project], today: datetime.date
+) -> LateProgressReports:
+    """Every completed quarter of ``projects`` (those not ended) without a submitted
+    report: a draft not yet submitted, or nothing at all; by project reference, oldest
+    quarter first. Counted by the database in one query and read a page at a time in
+    two (``LateProgressReports``): a partnership's projects run to tens of thousands."""
+    projects = projects.exclude(status__in=ENDED_PROJECT)
     last_year, last_quarter = last_completed_quarter(today)
     reported = (
         ProgressReport.objects.filter(project=OuterRef("pk"), status__in=REPORTED)
@@ -401,6 +400,57 @@ def late_progress_reports(user, today: datetime.date) -> LateProgressReports:
         .order_by("reference", "pk")
     )
     return LateProgressReports(projects, today)
+
+
+def late_progress_reports(user, today: datetime.date) -> LateProgressReports:
+    """The reports outstanding in the projects of the partnerships the user manages,
+    for them to chase."""
+    scope = scope_of(user)
+    projects = Project.objects.all()
+    if not scope.is_administrator:
+        projects = projects.filter(programme__partnership__in=scope.managed_partnership_ids)
+    return _reports_outstanding_in(projects, today)
+
+
+def progress_reports_due(user, today: datetime.date) -> LateProgressReports:
+    """The reports outstanding in the projects the officer's councils lead, for them
+    to write."""
+    return _reports_outstanding_in(
+        Project.objects.filter(lead_organisation__in=scope_of(user).officer_organisation_ids),
+        today,
+    )
+
+
+# What waits for an officer: their councils' milestones -------------------------------
+
+# Milestones due within this many days are on the officer's list, beside the overdue.
+DUE_WITHIN_DAYS = 14
+
+
+def _led_milestones(user) -> QuerySet[Milestone]:
+    """Milestones of the live projects the officer's councils lead: the ones they log."""
+    return (
+        Milestone.objects.filter(
+            project__lead_organisation__in=scope_of(user).officer_organisation_ids
+        )
+        .exclude(project__status__in=ENDED_PROJECT)
+        .select_related("project__lead_organisation", "payment")
+        .order_by("forecast_on", "project__reference", "position")
+    )
+
+
+def milestones_due(user, today: datetime.date) -> QuerySet[Milestone]:
+    """Milestones not yet achieved whose forecast date is past or within
+    ``DUE_WITHIN_DAYS``, soonest first."""
+    return _led_milestones(user).filter(
+        status__in=OPEN_MILESTONE,
+        forecast_on__lte=today + datetime.timedelta(days=DUE_WITHIN_DAYS),
+    )
+
+
+def milestones_returned(user) -> QuerySet[Milestone]:
+    """Milestones the programme manager sent back to the officer's councils."""
+    return _led_milestones(user).filter(status=Milestone.Status.RETURNED)
 
 
 # The project page ---------------------------------------------------------------------
@@ -579,10 +629,15 @@ class ProjectPage:
     history: list[Change]
 
 
+def _repayment_overdue(today: datetime.date) -> Q:
+    return Q(received_on__isnull=True, due_on__lt=today)
+
+
 def overdue_repayments(repayments: QuerySet[Repayment], today: datetime.date):
     """Repayments annotated ``is_overdue``: not received and past their due date."""
-    overdue = Q(received_on__isnull=True, due_on__lt=today)
-    return repayments.annotate(is_overdue=ExpressionWrapper(overdue, output_field=BooleanField()))
+    return repayments.annotate(
+        is_overdue=ExpressionWrapper(_repayment_overdue(today), output_field=BooleanField())
+    )
 
 
 def project_page(project: Project, today: datetime.date) -> ProjectPage:
@@ -626,6 +681,60 @@ def payment_schedule(user) -> QuerySet[GrantPayment]:
             "approved_by",
         )
         .order_by("due_on", "project__reference", "id")
+    )
+
+
+def _recorded_by(user) -> Q:
+    """Payments and repayments (of projects) the user's finance roles record: those
+    of their accountable bodies and of the partnerships they do finance for."""
+    scope = scope_of(user)
+    if scope.is_administrator:
+        return EVERYTHING
+    return Q(project__lead_organisation__in=scope.finance_organisation_ids) | Q(
+        project__programme__partnership__in=scope.partnership_ids(Kind.FINANCE)
+    )
+
+
+def awaiting_approval(payments: QuerySet[GrantPayment], user) -> QuerySet[GrantPayment]:
+    """Those of ``payments`` due (their milestone verified) in the partnerships the
+    user manages: theirs to approve for release."""
+    scope = scope_of(user)
+    payments = payments.filter(status=GrantPayment.Status.DUE)
+    if scope.is_administrator:
+        return payments
+    return payments.filter(project__programme__partnership__in=scope.managed_partnership_ids)
+
+
+def end_of_week(today: datetime.date) -> datetime.date:
+    """The Sunday that ends ``today``'s week."""
+    return today + datetime.timedelta(days=6 - today.weekday())
+
+
+def to_pay_this_week(
+    payments: QuerySet[GrantPayment], user, today: datetime.date
+) -> QuerySet[GrantPayment]:
+    """Those of ``payments`` approved for release and due by the end of the week
+    (overdue ones too) that the user's finance roles record."""
+    return payments.filter(
+        _recorded_by(user), status=GrantPayment.Status.APPROVED, due_on__lte=end_of_week(today)
+    )
+
+
+def payments_to_approve(user) -> QuerySet[GrantPayment]:
+    return awaiting_approval(payment_schedule(user), user)
+
+
+def payments_to_pay(user, today: datetime.date) -> QuerySet[GrantPayment]:
+    return to_pay_this_week(payment_schedule(user), user, today)
+
+
+def repayments_to_chase(user, today: datetime.date) -> QuerySet[Repayment]:
+    """Invest-to-save repayments overdue in the projects whose repayments the user's
+    finance roles record, oldest first."""
+    return (
+        Repayment.objects.filter(_recorded_by(user), _repayment_overdue(today))
+        .select_related("project__lead_organisation")
+        .order_by("due_on", "project__reference", "pk")
     )
 
 

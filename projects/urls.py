@@ -21,6 +21,10 @@ urlpatterns: list = [
     path(
         "progress-reports/late/", project_pages.late_progress_reports, name="late-progress-reports"
     ),
+    path("milestones/due/", project_pages.milestones_due, name="milestones-due"),
+    path("milestones/returned/", project_pages.milestones_returned, name="milestones-returned"),
+    path("progress-reports/due/", project_pages.progress_reports_due, name="progress-reports-due"),
+    path("repayments/overdue/", project_pages.repayments_to_chase, name="repayments-overdue"),
     # A project and what hangs off it
     path("<int:pk>/", project_pages.project_detail, name="project-detail"),
     path("<int:pk>/history/", project_pages.project_history, name="project-history"),

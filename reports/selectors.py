@@ -4,6 +4,7 @@ module only picks the records a meeting needs and lays them out as the board pap
 of April 2011 do, adding nothing but the totals rows of its tables."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -308,3 +309,13 @@ def board_pack_context(meeting: Meeting, kind: str) -> BoardPackContext:
             if kind == Kind.FULL or key == kind
         ],
     )
+
+
+def published_packs(meetings: Iterable[Meeting]) -> dict[int, BoardPack]:
+    """Each meeting's latest finished full board pack, by meeting id, in one query."""
+    packs = BoardPack.objects.filter(
+        meeting__in=[meeting.pk for meeting in meetings],
+        kind=BoardPack.Kind.FULL,
+        status=BoardPack.Status.DONE,
+    ).order_by("finished_at", "pk")
+    return {pack.meeting_id: pack for pack in packs}

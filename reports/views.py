@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -14,6 +14,7 @@ from partnership.models import Organisation, Partnership
 from partnership.page_cache import kept_until_records_change
 from partnership.scopes import Kind, Scope, scope_of
 
+from . import todo
 from .dashboard.figures import FilterChoices, Filters, dashboard_partnerships, filter_choices
 from .dashboard.page import View, dashboard_chart, dashboard_page, view_of
 
@@ -24,6 +25,8 @@ class HeldRole:
     label: str
     partnerships: list[Partnership]
     organisations: list[Organisation]
+    tasks: list[todo.Task] = field(default_factory=list)
+    board: list[todo.BoardBusiness] = field(default_factory=list)
 
 
 def _held_roles(scope: Scope) -> list[HeldRole]:
@@ -53,7 +56,22 @@ def _held_roles(scope: Scope) -> list[HeldRole]:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"roles": _held_roles(scope_of(request.user))})
+    """Each role the user holds, leading with the work waiting for it."""
+    user, today = request.user, timezone.localdate()
+    scope = scope_of(user)
+    roles = [
+        replace(
+            role,
+            tasks=todo.tasks_for(role.kind, user, scope, today),
+            board=(
+                todo.board_business(role.partnerships, today)
+                if role.kind == Kind.BOARD_MEMBER
+                else []
+            ),
+        )
+        for role in _held_roles(scope)
+    ]
+    return render(request, "home.html", {"roles": roles})
 
 
 # The dashboard ------------------------------------------------------------------------

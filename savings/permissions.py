@@ -65,6 +65,11 @@ def can_list_returns_to_sign_off(user, obj=None) -> bool:
     return scope.is_administrator or bool(scope.finance_organisation_ids)
 
 
+def can_list_returns_due(user, obj=None) -> bool:
+    """The returns due are their councils' officers' to submit."""
+    return bool(scope_of(user).officer_organisation_ids)
+
+
 for model_name in ("savingsreturn", "savingsentry", "forecastreturn"):
     register("savings", model_name, view=can_view_savings_record, change=can_change_savings_record)
 register("savings", "savingstarget", view=can_view_savings_record, change=can_set_savings_target)
@@ -84,3 +89,4 @@ register(
 rules.set_perm("savings.read_own_savings", rules.predicate(can_read_own_savings))
 rules.set_perm("savings.read_summary", rules.predicate(reads_whole_partnerships))
 rules.set_perm("savings.list_returns_to_sign_off", rules.predicate(can_list_returns_to_sign_off))
+rules.set_perm("savings.list_returns_due", rules.predicate(can_list_returns_due))

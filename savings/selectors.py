@@ -1,6 +1,7 @@
 """Savings figures: per sub-region, per category, per organisation against target."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -10,6 +11,7 @@ from django.db.models.functions import Coalesce
 
 from partnership import financial_years
 from partnership.models import Organisation, Partnership, SubRegion
+from partnership.scopes import scope_of
 from programmes.models import Programme
 from programmes.selectors import funds_received_by_sub_region
 from projects.models import Project
@@ -197,25 +199,54 @@ class DueReturn:
     financial_year: int
     quarter: int
     changes_requested: SavingsReturn | None = None
+    organisation: Organisation | None = None
+
+
+def savings_returns_due(
+    *, organisations: Iterable[Organisation], today: datetime.date
+) -> list[DueReturn]:
+    """For each of ``organisations``, in their order, the return for the latest
+    completed quarter when it has none awaiting sign-off or certified; a return sent
+    back with changes requested is still due. One query."""
+    year, quarter = financial_years.financial_year_of(today), financial_years.quarter_of(today)
+    year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+    organisations = list(organisations)
+    current = {
+        savings_return.organisation_id: savings_return
+        for savings_return in SavingsReturn.objects.filter(
+            organisation__in=[organisation.pk for organisation in organisations],
+            financial_year=year,
+            quarter=quarter,
+        ).exclude(status=SavingsReturn.Status.SUPERSEDED)
+    }
+    due = []
+    for organisation in organisations:
+        savings_return = current.get(organisation.pk)
+        if savings_return is None or savings_return.status == SavingsReturn.Status.RETURNED:
+            due.append(DueReturn(year, quarter, savings_return, organisation))
+    return due
 
 
 def savings_return_due(*, organisation: Organisation, today: datetime.date) -> DueReturn | None:
-    """The latest completed quarter, when the council has no return for it awaiting
-    sign-off or certified; a return sent back with changes requested is still due."""
-    year, quarter = financial_years.financial_year_of(today), financial_years.quarter_of(today)
-    year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
-    current = (
-        SavingsReturn.objects.filter(
-            organisation=organisation, financial_year=year, quarter=quarter
-        )
-        .exclude(status=SavingsReturn.Status.SUPERSEDED)
-        .first()
-    )
-    if current is None:
-        return DueReturn(financial_year=year, quarter=quarter)
-    if current.status == SavingsReturn.Status.RETURNED:
-        return DueReturn(financial_year=year, quarter=quarter, changes_requested=current)
-    return None
+    """The council's return due, if one is (:func:`savings_returns_due`)."""
+    due = savings_returns_due(organisations=[organisation], today=today)
+    return due[0] if due else None
+
+
+def returns_due(user, today: datetime.date) -> list[DueReturn]:
+    """The returns the officer's councils owe, by council name (two queries)."""
+    councils = Organisation.objects.filter(pk__in=scope_of(user).officer_organisation_ids)
+    return savings_returns_due(organisations=councils.order_by("name"), today=today)
+
+
+def returns_to_sign_off(user) -> QuerySet[SavingsReturn]:
+    """Returns awaiting sign-off by the user's councils' finance officers (every
+    council's, for an administrator), oldest first."""
+    scope = scope_of(user)
+    returns = SavingsReturn.objects.filter(status=SavingsReturn.Status.AWAITING_SIGN_OFF)
+    if not scope.is_administrator:
+        returns = returns.filter(organisation__in=scope.finance_organisation_ids)
+    return returns.select_related("organisation", "submitted_by").order_by("submitted_at")
 
 
 def savings_return_versions(savings_return: SavingsReturn) -> list[SavingsReturn]:

@@ -14,6 +14,7 @@ urlpatterns: list = [
     path("targets/new/", summaries.target_set, name="target-set"),
     path("our/", councils.our_savings, name="our-savings"),
     path("sign-off/", returns.awaiting_sign_off, name="awaiting-sign-off"),
+    path("returns/due/", returns.returns_due, name="returns-due"),
     path("councils/<int:pk>/", councils.council_savings, name="council"),
     path("councils/<int:pk>/returns/new/", returns.return_enter, name="return-enter"),
     path("councils/<int:pk>/returns/upload/", returns.return_upload, name="return-upload"),

@@ -34,16 +34,22 @@ ROUNDS_PER_PAGE = 25
 @kept_until_records_change
 def round_list(request: HttpRequest) -> HttpResponse:
     require(request.user.has_perm("bids.list_rounds"))
-    rounds = page_of(
-        request,
-        selectors.rounds_with_money(request.user).order_by("-opens_on", "name"),
-        per_page=ROUNDS_PER_PAGE,
+    # ?closing=soon: the home page's link to the rounds about to close.
+    closing = request.GET.get("closing") == "soon"
+    rounds = (
+        selectors.rounds_closing_soon(request.user, timezone.localdate())
+        if closing
+        else selectors.rounds_with_money(request.user)
     )
     return render(
         request,
         "bids/biddinground_list.html",
         {
-            "rounds": rounds,
+            "rounds": page_of(
+                request, rounds.order_by("-opens_on", "name"), per_page=ROUNDS_PER_PAGE
+            ),
+            "closing": closing,
+            "closing_within": selectors.CLOSING_WITHIN_DAYS,
             "may_open": request.user.has_perm("bids.add_biddinground"),
         },
     )

@@ -11,6 +11,7 @@ from partnership import financial_years
 from partnership.govuk_forms import text_input
 from partnership.models import Organisation, Partnership, SubRegion
 from programmes.models import Programme
+from projects import selectors
 from projects.models import GrantPayment, Milestone, Project
 from projects.selectors import OPEN_MILESTONE
 
@@ -169,6 +170,13 @@ class PaymentScheduleFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label="Status", choices=GrantPayment.Status.choices, empty_label="Any status"
     )
+    # The home page's links to the payments waiting for the reader.
+    waiting = django_filters.ChoiceFilter(
+        label="Waiting for you",
+        choices=[("approve", "To approve for release"), ("pay", "To pay by the end of the week")],
+        method="_waiting",
+        empty_label="Any",
+    )
 
     class Meta:
         model = GrantPayment
@@ -180,11 +188,13 @@ class PaymentScheduleFilter(django_filters.FilterSet):
             "financial_year",
             "quarter",
             "status",
+            "waiting",
         ]
         form = _GetForm
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         partnerships = Partnership.objects.visible_to(user)
         self.filters["partnership"].queryset = partnerships
         self.filters["programme"].queryset = Programme.objects.visible_to(user).select_related(
@@ -196,3 +206,8 @@ class PaymentScheduleFilter(django_filters.FilterSet):
         self.filters["accountable_body"].queryset = Organisation.objects.filter(
             pk__in=Project.objects.visible_to(user).values("lead_organisation")
         )
+
+    def _waiting(self, queryset, name, waiting):
+        if waiting == "approve":
+            return selectors.awaiting_approval(queryset, self.user)
+        return selectors.to_pay_this_week(queryset, self.user, timezone.localdate())

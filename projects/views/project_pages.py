@@ -1,5 +1,6 @@
 """Officers' and programme managers' lists of projects, milestones awaiting
-verification and late progress reports; the project page and its history."""
+verification and late progress reports; officers' milestones and reports due;
+finance's repayments to chase; the project page and its history."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -96,19 +97,88 @@ def change_requests_awaiting_decision(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/changerequest_awaiting_list.html", {"page": page})
 
 
-@login_required
-@kept_until_records_change
-def late_progress_reports(request: HttpRequest) -> HttpResponse:
-    require_manager(request)
-    today = timezone.localdate()
-    rows = selectors.late_progress_reports(request.user, today)
+def _outstanding_reports(request: HttpRequest, rows, heading: str, caption: str):
     return render(
         request,
         "projects/progressreport_late_list.html",
         {
             "page": page_of(request, rows, per_page=50),
-            "last_quarter": selectors.last_completed_quarter(today),
+            "last_quarter": selectors.last_completed_quarter(timezone.localdate()),
+            "heading": heading,
+            "caption": caption,
         },
+    )
+
+
+@login_required
+@kept_until_records_change
+def late_progress_reports(request: HttpRequest) -> HttpResponse:
+    require_manager(request)
+    rows = selectors.late_progress_reports(request.user, timezone.localdate())
+    return _outstanding_reports(
+        request, rows, "Late and missing progress reports", "Reports to chase"
+    )
+
+
+def _require_officer(request: HttpRequest) -> None:
+    if not request.user.has_perm("projects.list_own_projects"):
+        raise PermissionDenied
+
+
+@login_required
+@kept_until_records_change
+def progress_reports_due(request: HttpRequest) -> HttpResponse:
+    _require_officer(request)
+    rows = selectors.progress_reports_due(request.user, timezone.localdate())
+    return _outstanding_reports(request, rows, "Progress reports due", "Reports to write")
+
+
+def _officer_milestones(request: HttpRequest, milestones, heading: str, intro: str):
+    _require_officer(request)
+    return render(
+        request,
+        "projects/milestone_due_list.html",
+        {
+            "page": page_of(request, milestones, per_page=PAGE_SIZE),
+            "heading": heading,
+            "intro": intro,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def milestones_due(request: HttpRequest) -> HttpResponse:
+    return _officer_milestones(
+        request,
+        selectors.milestones_due(request.user, timezone.localdate()),
+        "Milestones due",
+        f"Your councils' milestones not yet logged as achieved that are overdue or due "
+        f"within {selectors.DUE_WITHIN_DAYS} days. Log each one as achieved, with "
+        f"evidence, or re-profile it.",
+    )
+
+
+@login_required
+def milestones_returned(request: HttpRequest) -> HttpResponse:
+    return _officer_milestones(
+        request,
+        selectors.milestones_returned(request.user),
+        "Milestones returned to you",
+        "The programme manager sent these back with a comment. Read it on the "
+        "milestone's page, then log the milestone again.",
+    )
+
+
+@login_required
+def repayments_to_chase(request: HttpRequest) -> HttpResponse:
+    if not can_record_payment(request.user):
+        raise PermissionDenied
+    repayments = selectors.repayments_to_chase(request.user, timezone.localdate())
+    return render(
+        request,
+        "projects/repayment_overdue_list.html",
+        {"page": page_of(request, repayments, per_page=PAGE_SIZE)},
     )
 
 

@@ -15,7 +15,6 @@ from partnership.form_pages import confirm_page, form_page, posted
 from partnership.models import Organisation
 from partnership.object_pages import viewable_object_or_404
 from partnership.pagination import page_of
-from partnership.scopes import scope_of
 
 from .. import selectors, services
 from ..forms import (
@@ -269,13 +268,20 @@ def return_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 def awaiting_sign_off(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("savings.list_returns_to_sign_off"):
         raise PermissionDenied
-    scope = scope_of(request.user)
-    returns = SavingsReturn.objects.filter(status=SavingsReturn.Status.AWAITING_SIGN_OFF)
-    if not scope.is_administrator:
-        returns = returns.filter(organisation__in=scope.finance_organisation_ids)
-    returns = returns.select_related("organisation", "submitted_by").order_by("submitted_at")
+    returns = selectors.returns_to_sign_off(request.user)
     return render(
         request,
         "savings/awaiting_sign_off.html",
         {"returns": page_of(request, returns, per_page=PAGE_SIZE)},
+    )
+
+
+@login_required
+def returns_due(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("savings.list_returns_due"):
+        raise PermissionDenied
+    return render(
+        request,
+        "savings/returns_due.html",
+        {"due": selectors.returns_due(request.user, timezone.localdate())},
     )

@@ -1,10 +1,12 @@
 """Browser tests drive Debian's Chromium (never a browser Playwright downloads) against
 pytest-django's live server."""
 
+import io
 import os
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in the test thread; the tests' own ORM calls
 # (building users and roles) would otherwise be refused as "async unsafe".
@@ -38,3 +40,11 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+@pytest.fixture
+def demo(settings):
+    """The demo partnerships and users, as ``make demo`` loads them."""
+    settings.DEBUG = True  # demo users are made only with DEBUG on
+    call_command("load_demo", stdout=io.StringIO())
+    settings.DEBUG = False

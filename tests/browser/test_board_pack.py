@@ -1,20 +1,10 @@
 """A programme manager asks for the April 2011 board pack and downloads it."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("tasks_run_here")]
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True  # demo users are made only with DEBUG on
-    call_command("load_demo", stdout=io.StringIO())
-    settings.DEBUG = False
 
 
 def test_a_programme_manager_requests_the_board_pack_and_downloads_it(

@@ -29,7 +29,7 @@ def sign_in(page: Page, live_server, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="What you can do next")).to_be_visible()
+    expect(page.get_by_role("heading", name="Work waiting for you")).to_be_visible()
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ def _demo_user(username: str, kind: str):
     [
         ("officer-north-kesteven", Role.Kind.OFFICER, "Officer", "submit your council's bids"),
         ("manager", Role.Kind.PROGRAMME_MANAGER, "Programme manager", "approve grant payments"),
-        ("board", Role.Kind.BOARD_MEMBER, "Board member", "see bids ranked by their scores"),
+        ("board", Role.Kind.BOARD_MEMBER, "Board member", "bids ranked by their scores"),
         ("finance", Role.Kind.FINANCE, "Finance", "export the grant payment schedule"),
         ("admin", Role.Kind.ADMINISTRATOR, "Administrator", "Manage partnerships, councils"),
     ],
@@ -43,7 +43,7 @@ def test_each_demo_role_signs_in_with_the_keyboard_sees_what_to_do_next_and_sign
     page.keyboard.type(DEMO_PASSWORD)
     page.keyboard.press("Enter")
 
-    expect(page.get_by_role("heading", name="What you can do next")).to_be_visible()
+    expect(page.get_by_role("heading", name="Work waiting for you")).to_be_visible()
     main = page.get_by_role("main")
     expect(main.get_by_role("heading", name=role_name)).to_be_visible()
     expect(main).to_contain_text(next_step)

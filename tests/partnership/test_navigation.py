@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from partnership.models import Role
 from tests.factories import OrganisationFactory, PartnershipFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -22,12 +23,14 @@ def test_each_role_is_offered_the_pages_it_works_in(client):
     assert menu_of(client, user_with_role("board_member", partnership=partnership)) == [
         "Home",
         "Dashboard",
+        "Meetings",
         "Bidding rounds",
         "Projects",
         "Savings",
     ]
     assert menu_of(client, user_with_role("finance", partnership=partnership)) == [
         "Home",
+        "Meetings",
         "Projects",
         "Payment schedule",
         "Savings",
@@ -44,6 +47,7 @@ def test_each_role_is_offered_the_pages_it_works_in(client):
     assert menu_of(client, user_with_role("administrator")) == [
         "Home",
         "Dashboard",
+        "Meetings",
         "Bidding rounds",
         "Projects",
         "Payment schedule",
@@ -83,3 +87,52 @@ def test_the_current_page_is_marked_in_the_menu(client):
         'aria-current="page"><strong class="govuk-service-navigation__active-fallback">Dashboard'
         in page
     )
+
+
+def test_only_the_longest_matching_entry_is_current(client):
+    partnership = PartnershipFactory()
+    user = user_with_role("officer", organisation=OrganisationFactory(partnership=partnership))
+    Role.objects.create(user=user, kind=Role.Kind.PROGRAMME_MANAGER, partnership=partnership)
+    client.force_login(user)
+
+    menu = client.get(reverse("projects:my-projects")).context["portal_menu"]
+
+    assert [item.label for item in menu if item.is_current] == ["My projects"]
+
+
+def test_home_is_current_only_on_the_home_page(client):
+    client.force_login(user_with_role("board_member", partnership=PartnershipFactory()))
+
+    home = client.get(reverse("home")).context["portal_menu"]
+    dashboard = client.get(reverse("reports:dashboard")).context["portal_menu"]
+
+    assert [item.label for item in home if item.is_current] == ["Home"]
+    assert [item.label for item in dashboard if item.is_current] == ["Dashboard"]
+
+
+def test_meetings_leads_a_reader_of_one_partnership_to_its_meetings(client):
+    partnership = PartnershipFactory()
+    client.force_login(user_with_role("board_member", partnership=partnership))
+
+    response = client.get(reverse("partnership:meetings"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("partnership:meeting-list", args=[partnership.slug])
+
+
+def test_meetings_offers_a_choice_of_partnership_to_a_reader_of_several(client):
+    first, second = PartnershipFactory(name="Team Lancashire"), PartnershipFactory(name="EM IEP")
+    user = user_with_role("board_member", partnership=first)
+    Role.objects.create(user=user, kind=Role.Kind.BOARD_MEMBER, partnership=second)
+    client.force_login(user)
+
+    page = client.get(reverse("partnership:meetings")).content.decode()
+
+    assert page.index("EM IEP") < page.index("Team Lancashire")
+    assert reverse("partnership:meeting-list", args=[second.slug]) in page
+
+
+def test_meetings_refuses_an_officer_whom_the_menu_does_not_offer_it(client):
+    client.force_login(user_with_role("officer", organisation=OrganisationFactory()))
+
+    assert client.get(reverse("partnership:meetings")).status_code == 403
