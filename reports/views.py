@@ -55,6 +55,7 @@ def _held_roles(scope: Scope) -> list[HeldRole]:
 
 
 @login_required
+@kept_until_records_change
 def home(request: HttpRequest) -> HttpResponse:
     """Each role the user holds, leading with the work waiting for it."""
     user, today = request.user, timezone.localdate()
