@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from .models import BudgetLine, FundingSource, LedgerEntry, Programme
@@ -198,9 +198,9 @@ def programme_overview(programme: Programme, *, user) -> ProgrammeOverview:
     )
 
 
-def programme_ledger(programme: Programme, *, user) -> list[LedgerEntry]:
+def programme_ledger(programme: Programme, *, user) -> QuerySet[LedgerEntry]:
     """The programme's ledger entries that the user may read, oldest first."""
-    return list(
+    return (
         LedgerEntry.objects.visible_to(user)
         .filter(programme=programme)
         .select_related("budget_line", "from_budget_line", "funding_source", "decision__meeting")

@@ -5,12 +5,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from partnership.object_pages import viewable_object_or_404
+from partnership.page_cache import kept_until_records_change
+from partnership.pagination import page_of
 
 from . import selectors
 from .models import BudgetLine, LedgerEntry, Programme
 
+LEDGER_PAGE_SIZE = 50
+
 
 @login_required
+@kept_until_records_change
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = viewable_object_or_404(
         request,
@@ -27,8 +32,14 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "programme": programme,
             "overview": selectors.programme_overview(programme, user=request.user),
-            "ledger_entries": (
-                selectors.programme_ledger(programme, user=request.user)
+            # Hundreds of entries a year at national scale: a page at a time.
+            "ledger": (
+                page_of(
+                    request,
+                    selectors.programme_ledger(programme, user=request.user),
+                    per_page=LEDGER_PAGE_SIZE,
+                    param="ledger",
+                )
                 if may_read_ledger
                 else None
             ),

@@ -131,3 +131,23 @@ def test_an_allocation_added_in_the_admin_names_the_decision_behind_it(client, l
     assert recorded.status_code == 302
     entry = LedgerEntry.objects.get(kind="reallocation")
     assert (entry.amount, entry.decision) == (D("50000.00"), decision)
+
+
+def test_a_long_ledger_is_read_fifty_entries_a_page(client, line):
+    for number in range(60):
+        commit(line, None, str(100 + number))
+    client.force_login(
+        user_with_role(Role.Kind.BOARD_MEMBER, partnership=line.programme.partnership)
+    )
+    url = line.programme.get_absolute_url()
+
+    first = client.get(url).content.decode()
+    second = client.get(url, {"ledger": 2}).content.decode()
+
+    # Oldest first, fifty to a page, the rest on the next.
+    ledger = LedgerEntry.objects.filter(programme=line.programme)
+    assert first.count("<td class=\"govuk-table__cell govuk-table__cell--numeric\">£") >= 50
+    assert "£100.00" in first and "£100.00" not in second
+    assert "£159.00" in second and "£159.00" not in first
+    assert ledger.count() > 60
+    assert 'aria-label="Ledger pages"' in first
