@@ -414,8 +414,11 @@ class ProgressReport(models.Model):
     rag_benefits = models.CharField(max_length=5, choices=Rag.choices, blank=True)
     narrative = models.TextField(blank=True)
     risks_and_issues = models.TextField(blank=True)
-    spend_to_date = models.DecimalField(**MONEY, default=0)
-    savings_to_date = models.DecimalField(**MONEY, default=0)
+    # Left empty where the report did not give them: not given is not nil.
+    spend_to_date = models.DecimalField(**MONEY, null=True, blank=True)
+    savings_to_date = models.DecimalField(
+        "cashable savings to date", **MONEY, null=True, blank=True
+    )
     risks = models.ManyToManyField("ProjectRisk", blank=True, related_name="progress_reports")
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True

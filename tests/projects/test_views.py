@@ -698,6 +698,21 @@ def test_a_progress_report_is_drafted_submitted_read_only_and_corrected_as_a_new
     assert "Version 1" in text(client.get(correction.get_absolute_url()))
 
 
+def test_figures_left_blank_in_a_report_read_not_given_not_nil(client, em_iep):
+    project = em_iep["project"]
+    client.force_login(em_iep["officer"])
+    edit = reverse("projects:progress-report-edit", args=[project.pk, 2011, 2])
+
+    client.post(edit, report_data(spend_to_date="", savings_to_date=""))
+
+    report = ProgressReport.objects.get()
+    assert (report.spend_to_date, report.savings_to_date) == (None, None)
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text(client.get(report.get_absolute_url()))))
+    assert "Spend to date Not given" in page
+    assert "Cashable savings to date Not given" in page
+    assert "£0" not in page
+
+
 def test_a_report_without_a_narrative_is_not_submitted(client, em_iep):
     report = progress_report_save(
         project=em_iep["project"], financial_year=2011, quarter=2, by=None, rag="green"
