@@ -1,6 +1,5 @@
 """Quarterly progress reports, their spend by quarter, and the risk register."""
 
-
 from crispy_forms_gds.layout import Layout
 from django import forms
 from django.core.exceptions import ValidationError

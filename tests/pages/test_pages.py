@@ -405,7 +405,7 @@ def test_round_page_shows_savings_as_claimed_and_payback(client, em_iep):
     response = page(client, em_iep["nk_officer"], bid.bidding_round)
 
     body = text(response)
-    assert "2,137,416 5 years" in body
+    assert "£2,137,416 over 5 years" in body
     assert "0.23" in body
     assert "Not specified" in body
     assert "No bids yet." not in body
