@@ -291,6 +291,26 @@ def test_evidence_is_downloaded_only_by_those_who_may_see_the_project(client, em
     assert client.get(url).status_code == 404
 
 
+def test_a_milestone_achieved_before_its_project_started_is_refused_on_the_date(client, em_iep):
+    client.force_login(em_iep["officer"])
+
+    response = client.post(
+        reverse("projects:milestone-log", args=[em_iep["first"].pk]),
+        {
+            **date_fields("achieved_on", datetime.date(2011, 4, 30)),
+            "delivered": "Live",
+            "links": "https://example.org/go-live",
+        },
+    )
+
+    assert response.status_code == 400
+    [(href, message)] = summary_links(text(response))
+    assert message == "A milestone cannot be achieved before the project starts, on 1 May 2011."
+    assert lands_on_a_field(text(response), href)
+    em_iep["first"].refresh_from_db()
+    assert em_iep["first"].status == Milestone.Status.PLANNED
+
+
 def test_logging_a_milestone_without_evidence_shows_the_error_summary_and_the_field(client, em_iep):
     client.force_login(em_iep["officer"])
 
