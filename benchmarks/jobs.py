@@ -112,6 +112,7 @@ def measure_jobs(users: dict) -> list[dict]:
     from partnership.models import Partnership
     from partnership.services import meeting_schedule
     from projects.exports import PAYMENT_SCHEDULE
+    from reports import pdf
     from reports import services as pack_services
     from reports.models import BoardPack
     from reports.selectors import board_pack_context
@@ -134,7 +135,7 @@ def measure_jobs(users: dict) -> list[dict]:
         "pdf/board_pack.html", {"pack": board_pack_context(meeting, BoardPack.Kind.FULL)}
     )
     started = time.perf_counter()
-    HTML(string=html, base_url=f"{settings.BASE_DIR}/").write_pdf()
+    HTML(string=html, base_url=f"{settings.BASE_DIR}/").write_pdf(**pdf.OPTIONS)
     weasyprint_seconds = time.perf_counter() - started
     readings.append(
         _reading(

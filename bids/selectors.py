@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from partnership.models import Organisation, Role
 from partnership.scopes import Kind, scope_of
+from partnership.templatetags.portal import gbp
 from programmes.models import BudgetLine
 from programmes.selectors import budget_line_balance, budget_lines_with_balances
 
@@ -220,15 +221,16 @@ def rounds_closing_soon(user, today: datetime.date) -> QuerySet[BiddingRound]:
 
 
 def bid_savings_as_claimed(bid: Bid) -> str:
-    """A bid's cashable savings as it claimed them: the words of the bid where they
-    were recorded (the board papers print them so), else the figure with its basis."""
-    if bid.savings_claimed_as_written:
-        return bid.savings_claimed_as_written
+    """A bid's cashable savings claimed: the figure, written as every sum of money
+    is, with its basis, where the bid gave one; else the bid's own words, labelled as
+    the sponsor's; else "None specified"."""
     if bid.savings_claimed is None:
+        if bid.savings_claimed_as_written:
+            return f"No figure; the sponsor wrote “{bid.savings_claimed_as_written}”"
         return "None specified"
-    figure = f"£{bid.savings_claimed:,.0f}"
+    figure = gbp(bid.savings_claimed)
     if bid.savings_claimed_high:
-        figure += f" to £{bid.savings_claimed_high:,.0f}"
+        figure += f" to {gbp(bid.savings_claimed_high)}"
     basis = {
         Bid.SavingsBasis.PER_ANNUM: "per annum",
         Bid.SavingsBasis.OVER_YEARS: f"over {bid.savings_years} years",

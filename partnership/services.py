@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .errors import PortalError
@@ -48,6 +49,8 @@ def action_complete(*, action: Action, done_on: datetime.date, by: User | None) 
         raise MeetingError(f"This action was done on {action.done_on:%-d %B %Y}.")
     if done_on < action.meeting.held_on:
         raise MeetingError("An action cannot be done before the meeting that set it.")
+    if done_on > timezone.localdate():
+        raise MeetingError("The date done cannot be in the future.")
     action.done_on = done_on
     action._history_user = by
     action.save(update_fields=["done_on"])
@@ -138,6 +141,17 @@ def meeting_update(
         raise MeetingError(
             f"This meeting approved the minutes of {approved.held_on:%-d %B %Y}, "
             "so it must be held after that date.",
+            field="held_on",
+        )
+    # Its actions were set at the meeting: none can fall due or be done before it.
+    action = meeting.actions.filter(Q(due_on__lt=held_on) | Q(done_on__lt=held_on)).first()
+    if action is not None:
+        late = action.due_on is not None and action.due_on < held_on
+        when = (
+            f"due on {action.due_on:%-d %B %Y}" if late else f"done on {action.done_on:%-d %B %Y}"
+        )
+        raise MeetingError(
+            f"The action “{action}” is {when}, so the meeting that set it cannot be held later.",
             field="held_on",
         )
     meeting.title, meeting.held_on, meeting.starts_at, meeting.place = (

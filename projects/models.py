@@ -1,6 +1,7 @@
 """Projects, their outcome milestones and grant payments, progress reports and
 invest-to-save repayments."""
 
+import datetime
 from decimal import Decimal
 from itertools import product
 
@@ -10,6 +11,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from bids.models import Bid
@@ -133,6 +135,9 @@ class Milestone(models.Model):
         },
     )
 
+    # Not yet achieved: still to deliver, or returned to the officer to deliver again.
+    OPEN_STATUSES = (Status.PLANNED, Status.RETURNED)
+
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
     position = models.PositiveSmallIntegerField(default=1)
     title = models.CharField(max_length=300, help_text="The outcome to be delivered")
@@ -190,6 +195,27 @@ class Milestone(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:milestone-detail", kwargs={"pk": self.pk})
+
+    @classmethod
+    def overdue_on(cls, today: datetime.date) -> Q:
+        """Milestones overdue on ``today``: not yet achieved and past their forecast."""
+        return Q(status__in=cls.OPEN_STATUSES, forecast_on__lt=today)
+
+    def is_overdue_on(self, today: datetime.date) -> bool:
+        return self.status in self.OPEN_STATUSES and self.forecast_on < today
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_overdue_on(timezone.localdate())
+
+    @property
+    def state(self) -> str:
+        """The status every page shows: overdue, else the stored status."""
+        return "overdue" if self.is_overdue else self.status
+
+    @property
+    def state_label(self) -> str:
+        return "Overdue" if self.is_overdue else self.get_status_display()
 
     @property
     def releases(self) -> Decimal:
@@ -277,6 +303,10 @@ class GrantPayment(models.Model):
 
     # Not yet approved, paid or cancelled: closure cancels these, a variation may change them.
     OPEN_STATUSES = (Status.SCHEDULED, Status.DUE, Status.WITHHELD)
+    # Owed now: its milestone is verified (due) or it is approved for release. Only
+    # these can be overdue; a scheduled payment waits on its milestone, a withheld one
+    # on the programme manager.
+    PAYABLE_STATUSES = (Status.DUE, Status.APPROVED)
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="payments")
     milestone = models.OneToOneField(
@@ -384,8 +414,11 @@ class ProgressReport(models.Model):
     rag_benefits = models.CharField(max_length=5, choices=Rag.choices, blank=True)
     narrative = models.TextField(blank=True)
     risks_and_issues = models.TextField(blank=True)
-    spend_to_date = models.DecimalField(**MONEY, default=0)
-    savings_to_date = models.DecimalField(**MONEY, default=0)
+    # Left empty where the report did not give them: not given is not nil.
+    spend_to_date = models.DecimalField(**MONEY, null=True, blank=True)
+    savings_to_date = models.DecimalField(
+        "cashable savings to date", **MONEY, null=True, blank=True
+    )
     risks = models.ManyToManyField("ProjectRisk", blank=True, related_name="progress_reports")
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True

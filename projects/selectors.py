@@ -128,17 +128,8 @@ class ProjectOverview:
 
 
 def project_milestones(project: Project) -> list[Milestone]:
-    """The project's milestones in order, each with ``is_overdue``: not yet achieved
-    and past its forecast date."""
-    overdue = Q(
-        status__in=[Milestone.Status.PLANNED, Milestone.Status.RETURNED],
-        forecast_on__lt=timezone.localdate(),
-    )
-    return list(
-        project.milestones.select_related("payment").annotate(
-            is_overdue=ExpressionWrapper(overdue, output_field=BooleanField())
-        )
-    )
+    """The project's milestones in order, with their payments."""
+    return list(project.milestones.select_related("payment"))
 
 
 def project_overview(project: Project) -> ProjectOverview:
@@ -160,7 +151,7 @@ def milestone_reprofiles(milestone: Milestone) -> list[MilestoneReprofile]:
 # Delivery: what is next, what is overdue, which progress report is due ---------------
 
 Quarter = tuple[int, int]  # (financial year, quarter 1-4)
-OPEN_MILESTONE = (Milestone.Status.PLANNED, Milestone.Status.RETURNED)
+OPEN_MILESTONE = Milestone.OPEN_STATUSES
 ENDED_PROJECT = (Project.Status.CLOSED,)
 # A quarter whose report was submitted stays reported while a correction is drafted.
 REPORTED = (ProgressReport.Status.SUBMITTED, ProgressReport.Status.SUPERSEDED)
@@ -242,8 +233,9 @@ def project_delivery(
     )
     return ProjectDelivery(
         project=project,
-        next_milestone=next((m for m in open_milestones if m.forecast_on >= today), None),
-        overdue_milestones=[m for m in open_milestones if m.forecast_on < today],
+        # The earliest still to deliver: an overdue one is still next.
+        next_milestone=next(iter(open_milestones), None),
+        overdue_milestones=[m for m in open_milestones if m.is_overdue_on(today)],
         reports_outstanding=reports_outstanding(project, reports, today),
         drafts=frozenset((r.financial_year, r.quarter) for r in reports if r.status == DRAFT),
     )
@@ -750,8 +742,8 @@ class PaymentTotals:
 
 def payment_totals(payments: QuerySet[GrantPayment], today: datetime.date) -> PaymentTotals:
     """What is still to pay among ``payments`` (neither paid nor cancelled): due from
-    today to the end of this quarter, due next quarter, and overdue (due before
-    today). One query."""
+    today to the end of this quarter, due next quarter, and overdue (payable, that is
+    due or approved for release, and due before today). One query."""
     _, this_ends_on = financial_years.quarter_bounds(*_quarter_of(today))
     next_starts_on, next_ends_on = financial_years.quarter_bounds(
         *_next_quarter(_quarter_of(today))
@@ -766,7 +758,7 @@ def payment_totals(payments: QuerySet[GrantPayment], today: datetime.date) -> Pa
     sums = outstanding.order_by().aggregate(
         this_quarter=total(Q(due_on__range=(today, this_ends_on))),
         next_quarter=total(Q(due_on__range=(next_starts_on, next_ends_on))),
-        overdue=total(Q(due_on__lt=today)),
+        overdue=total(Q(status__in=GrantPayment.PAYABLE_STATUSES, due_on__lt=today)),
     )
     return PaymentTotals(
         this_quarter=sums["this_quarter"],

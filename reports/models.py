@@ -3,6 +3,7 @@ drawn in the background (``reports.tasks``) from the portal's own figures."""
 
 from django.db import models
 from django.urls import reverse
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from partnership.models import BackgroundJob, Meeting, job_lifecycle
@@ -33,3 +34,11 @@ class BoardPack(BackgroundJob):
 
     def get_absolute_url(self) -> str:
         return reverse("reports:pack-detail", kwargs={"pk": self.pk})
+
+    @property
+    def download_name(self) -> str:
+        """The file name it is stored and downloaded under, without the suffix storage
+        may add: ``em-iep-2011-04-12-board-pack.pdf``. (Select ``meeting__partnership``.)"""
+        what = "board-pack" if self.kind == self.Kind.FULL else slugify(self.get_kind_display())
+        meeting = self.meeting
+        return f"{meeting.partnership.slug}-{meeting.held_on:%Y-%m-%d}-{what}.pdf"

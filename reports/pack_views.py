@@ -1,8 +1,6 @@
 """Board pack pages: ask for a meeting's pack, watch it being produced, download it,
 and try a failed one again. Routed by ``reports.pack_urls``."""
 
-import os
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -99,7 +97,7 @@ def pack_download(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(
         pack.file.open("rb"),
         as_attachment=True,
-        filename=os.path.basename(pack.file.name),
+        filename=pack.download_name,
         content_type="application/pdf",
     )
 

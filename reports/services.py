@@ -6,7 +6,6 @@ through ``partnership.jobs`` like every background job.
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils.text import slugify
 
 from partnership import jobs
 from partnership.jobs import JobError
@@ -80,8 +79,4 @@ def board_pack_render(*, pack_id: int) -> BoardPack:
     except Exception as error:
         jobs.fail(_packs(), pack_id, error, FAILURES)
         raise
-    meeting = pack.meeting
-    name = (
-        f"{meeting.partnership.slug}-{meeting.held_on:%Y-%m-%d}-{slugify(pack.get_kind_display())}"
-    )
-    return jobs.finish(_packs(), pack_id, f"{name}.pdf", ContentFile(document))
+    return jobs.finish(_packs(), pack_id, pack.download_name, ContentFile(document))

@@ -127,15 +127,44 @@ def organisation_target_progress(*, organisation, targets=None) -> list[TargetPr
 
 
 @dataclass(frozen=True)
+class SavingsSplit:
+    """Savings summed four ways and never added across them: a forecast is not a
+    saving made, and a non-cashable saving frees no money."""
+
+    delivered_cashable: Decimal
+    delivered_non_cashable: Decimal
+    forecast_cashable: Decimal
+    forecast_non_cashable: Decimal
+
+
+def savings_split(savings: list) -> SavingsSplit:
+    """The totals of ``savings`` (entries, or a return's rows before it is saved),
+    to the penny."""
+
+    def total(status: str, cashable: bool) -> Decimal:
+        return sum(
+            (item.amount for item in savings if (item.status, item.cashable) == (status, cashable)),
+            ZERO,
+        )
+
+    return SavingsSplit(
+        delivered_cashable=total(Status.DELIVERED, True),
+        delivered_non_cashable=total(Status.DELIVERED, False),
+        forecast_cashable=total(Status.FORECAST, True),
+        forecast_non_cashable=total(Status.FORECAST, False),
+    )
+
+
+@dataclass(frozen=True)
 class ReturnEntries:
     entries: list[SavingsEntry]
-    total: Decimal
+    totals: SavingsSplit
 
 
 def savings_return_entries(savings_return: SavingsReturn) -> ReturnEntries:
-    """The entries of one return with their total, in one query."""
+    """The entries of one return with their totals, in one query."""
     entries = list(savings_return.entries.select_related("category", "project"))
-    return ReturnEntries(entries=entries, total=sum((entry.amount for entry in entries), ZERO))
+    return ReturnEntries(entries=entries, totals=savings_split(entries))
 
 
 @dataclass(frozen=True)
@@ -259,32 +288,6 @@ def savings_return_versions(savings_return: SavingsReturn) -> list[SavingsReturn
         )
         .select_related("submitted_by")
         .order_by("-version")
-    )
-
-
-@dataclass(frozen=True)
-class RowTotals:
-    delivered: Decimal
-    forecast: Decimal
-    cashable: Decimal
-    non_cashable: Decimal
-
-    @property
-    def total(self) -> Decimal:
-        return self.delivered + self.forecast
-
-
-def savings_rows_totals(rows: list[SavingsRow]) -> RowTotals:
-    """Totals of a return's rows before it is saved: delivered, forecast, cashable."""
-
-    def total(keep) -> Decimal:
-        return sum((row.amount for row in rows if keep(row)), ZERO)
-
-    return RowTotals(
-        delivered=total(lambda row: row.status == Status.DELIVERED),
-        forecast=total(lambda row: row.status == Status.FORECAST),
-        cashable=total(lambda row: row.cashable),
-        non_cashable=total(lambda row: not row.cashable),
     )
 
 

@@ -13,7 +13,6 @@ from partnership.models import Organisation, Partnership, SubRegion
 from programmes.models import Programme
 from projects import selectors
 from projects.models import GrantPayment, Milestone, Project
-from projects.selectors import OPEN_MILESTONE
 
 
 class _GetForm(forms.Form):
@@ -54,9 +53,7 @@ def _behind(queryset, name, behind):
     if not behind:
         return queryset
     overdue = Milestone.objects.filter(
-        project=OuterRef("pk"),
-        status__in=OPEN_MILESTONE,
-        forecast_on__lt=timezone.localdate(),
+        Milestone.overdue_on(timezone.localdate()), project=OuterRef("pk")
     )
     return queryset.filter(Exists(overdue))
 

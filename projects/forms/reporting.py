@@ -1,7 +1,5 @@
 """Quarterly progress reports, their spend by quarter, and the risk register."""
 
-from decimal import Decimal
-
 from crispy_forms_gds.layout import Layout
 from django import forms
 from django.core.exceptions import ValidationError
@@ -68,8 +66,6 @@ class ProgressReportForm(GovukForm):
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
-        for name in ("spend_to_date", "savings_to_date"):
-            data[name] = data[name] or Decimal("0")
         data["risks"] = list(data.get("risks", []))
         return data
 

@@ -110,6 +110,7 @@ def milestone_add(
         raise ProjectError("A closed project's profile cannot change.")
     if not title.strip():
         raise ProjectError("Enter the outcome the milestone delivers.", field="title")
+    _refuse_before_start(project, due_on, "A milestone cannot be due", field="due_on")
     position = (project.milestones.count() or 0) + 1
     milestone = Milestone(
         project=project,
@@ -152,6 +153,14 @@ def payment_schedule(
     return payment
 
 
+def _refuse_before_start(project: Project, day: datetime.date, what: str, *, field: str) -> None:
+    """Refuse a date of the project's delivery that falls before the project starts."""
+    if project.starts_on and day < project.starts_on:
+        raise ProjectError(
+            f"{what} before the project starts, on {project.starts_on:%-d %B %Y}.", field=field
+        )
+
+
 def _locked_milestone(milestone: Milestone) -> Milestone:
     return Milestone.objects.select_for_update().get(pk=milestone.pk)
 
@@ -169,6 +178,9 @@ def milestone_log_achieved(
     milestone = _locked_milestone(milestone)
     if achieved_on > timezone.localdate():
         raise ProjectError("The date achieved cannot be in the future.", field="achieved_on")
+    _refuse_before_start(
+        milestone.project, achieved_on, "A milestone cannot be achieved", field="achieved_on"
+    )
     if not delivered.strip():
         raise ProjectError("Say what was delivered.", field="delivered")
     move(milestone, MilestoneStatus.ACHIEVED, by)
@@ -211,6 +223,12 @@ def milestone_reprofile(
         raise ProjectError(
             "The new forecast date is the same as the current one.", field="new_forecast_on"
         )
+    _refuse_before_start(
+        milestone.project,
+        new_forecast_on,
+        "A milestone cannot be forecast",
+        field="new_forecast_on",
+    )
     MilestoneReprofile.objects.create(
         milestone=milestone,
         previous_forecast_on=milestone.forecast_on,
@@ -232,7 +250,13 @@ def milestone_verify(
     """The programme manager confirms delivery; the linked grant payment becomes due."""
     milestone = _locked_milestone(milestone)
     move(milestone, MilestoneStatus.VERIFIED, by)
-    milestone.verified_on = verified_on or timezone.localdate()
+    verified_on = verified_on or timezone.localdate()
+    if verified_on < milestone.achieved_on:
+        raise ProjectError(
+            "A milestone cannot be verified before it was achieved, on "
+            f"{milestone.achieved_on:%-d %B %Y}."
+        )
+    milestone.verified_on = verified_on
     milestone.verified_by = by
     milestone.review_comment = ""
     milestone.save(update_fields=["status", "verified_on", "verified_by", "review_comment"])
@@ -267,8 +291,17 @@ def _locked_payment(payment: GrantPayment) -> GrantPayment:
 def payment_approve(*, payment: GrantPayment, by: User, approved_on: datetime.date | None = None):
     payment = _locked_payment(payment)
     move(payment, PaymentStatus.APPROVED, by)
+    approved_on = approved_on or timezone.localdate()
+    if approved_on > timezone.localdate():
+        raise ProjectError("The date approved cannot be in the future.")
+    verified_on = payment.milestone.verified_on if payment.milestone else None
+    if verified_on and approved_on < verified_on:
+        raise ProjectError(
+            "A payment cannot be approved for release before its milestone was verified, "
+            f"on {verified_on:%-d %B %Y}."
+        )
     payment.approved_by = by
-    payment.approved_on = approved_on or timezone.localdate()
+    payment.approved_on = approved_on
     payment.save(update_fields=["status", "approved_by", "approved_on"])
     return payment
 

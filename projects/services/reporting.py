@@ -62,6 +62,13 @@ def progress_report_save(
         financial_years.quarter_of(timezone.localdate()),
     ):
         raise ProjectError("A report cannot be written for a quarter still to come.")
+    if project.starts_on and financial_years.quarter_bounds(financial_year, quarter)[1] < (
+        project.starts_on
+    ):
+        raise ProjectError(
+            "A report cannot be written for a quarter that ended before the project started, "
+            f"on {project.starts_on:%-d %B %Y}."
+        )
     report = (
         ProgressReport.objects.filter(
             project=project, financial_year=financial_year, quarter=quarter

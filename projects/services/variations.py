@@ -114,6 +114,11 @@ def change_request_submit(
     request = ChangeRequest(project=project, kind=kind, reason=reason, requested_by=by, **fields)
     if kind == Kind.END_DATE and project.ends_on and request.new_ends_on <= project.ends_on:
         raise ProjectError("The new end date must be later than the current one.")
+    if kind == Kind.END_DATE and project.starts_on and request.new_ends_on < project.starts_on:
+        raise ProjectError(
+            "The new end date cannot be before the project starts, on "
+            f"{project.starts_on:%-d %B %Y}."
+        )
     if kind == Kind.GRANT and request.new_grant_awarded is not None:
         _check_grant_covers_paid(project, request.new_grant_awarded)
     changes = _payment_changes(project, schedule) if kind in RESCHEDULING else []

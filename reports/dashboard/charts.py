@@ -10,12 +10,15 @@ from partnership.templatetags.portal import gbp_short
 ZERO = Decimal("0.00")
 PENNY = Decimal("0.01")
 
-# GOV.UK Frontend's colour palette.
+# GOV.UK Frontend's colour palette. Series drawn side by side take hues apart that
+# readers with the common colour-vision deficiencies still tell apart (blue against
+# orange, dark grey), and each bar's figure names its series besides.
 BLUE = "#1d70b8"
-DARK_BLUE = "#003078"
 LIGHT_BLUE = "#5694ca"
+DARK_GREY = "#505a5f"
 GREEN = "#00703c"
-AMBER = "#f47738"
+ORANGE = "#f47738"
+AMBER = ORANGE  # the palette's orange stands for amber in RAG statuses
 RED = "#d4351c"
 
 

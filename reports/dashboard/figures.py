@@ -205,7 +205,7 @@ def milestones_by_month(
         .exclude(project__status__in=ENDED_PROJECT)
         .annotate(
             month=TruncMonth("forecast_on"),
-            late=ExpressionWrapper(Q(forecast_on__lt=today), output_field=BooleanField()),
+            late=ExpressionWrapper(Milestone.overdue_on(today), output_field=BooleanField()),
         )
         .order_by()
         .values("month", "late")

@@ -24,9 +24,10 @@ from ..balances import ProgrammeBalanceRow, balance_totals
 from .charts import (
     AMBER,
     BLUE,
-    DARK_BLUE,
+    DARK_GREY,
     GREEN,
     LIGHT_BLUE,
+    ORANGE,
     RED,
     Chart,
     Column,
@@ -144,14 +145,21 @@ def view_of(filters: Filters, *, user, today: datetime.date) -> View:
     )
 
 
+def named(column: int, what: str) -> Callable[[list], str]:
+    """A bar's figure that says which series it is (``£1.2m paid``), so that no reader
+    has to tell the bars apart by colour."""
+    return lambda values: f"{gbp_short(values[column])} {what}"
+
+
 def sub_region_chart(view: View, slug: str) -> Chart:
     rows = sub_region_rows(view.filters, view.programmes)
     return Chart(
         slug=slug,
         title="Savings delivered and potential by sub-region",
         note=(
-            "Grant allocated to each sub-region's programmes, savings delivered, and "
-            "total potential savings (delivered plus still forecast)."
+            "The bars show each sub-region's savings delivered and its total potential "
+            "savings (delivered plus still forecast). The table also gives the grant "
+            "allocated to the sub-region's programmes."
         ),
         columns=[
             Column("Sub-region"),
@@ -168,8 +176,8 @@ def sub_region_chart(view: View, slug: str) -> Chart:
             for row in rows
         ],
         series=[
-            Series(1, "Delivered savings", GREEN),
-            Series(2, "Total potential savings", LIGHT_BLUE),
+            Series(1, "Delivered savings", GREEN, text=named(1, "delivered")),
+            Series(2, "Total potential savings", LIGHT_BLUE, text=named(2, "potential")),
         ],
     )
 
@@ -179,8 +187,9 @@ def spend_chart(view: View, slug: str) -> Chart:
         slug=slug,
         title="Spend against allocation by programme",
         note=(
-            "Grant received by each programme, committed to projects and paid out. "
-            "Remaining is what was received and is not yet committed."
+            "The bars show the grant each programme was allocated (has received), how "
+            "much of it is committed to projects and how much is paid out. The table "
+            "also gives what remains: received and not yet committed."
         ),
         columns=[
             Column("Programme"),
@@ -202,7 +211,11 @@ def spend_chart(view: View, slug: str) -> Chart:
             )
             for row in view.money
         ],
-        series=[Series(0, "Grant allocated", BLUE), Series(2, "Paid", DARK_BLUE)],
+        series=[
+            Series(0, "Grant allocated", DARK_GREY, text=named(0, "allocated")),
+            Series(1, "Committed", BLUE, text=named(1, "committed")),
+            Series(2, "Paid", ORANGE, text=named(2, "paid")),
+        ],
     )
 
 

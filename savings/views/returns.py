@@ -170,7 +170,7 @@ def return_check(request: HttpRequest, pk: int, year: int, quarter: int) -> Http
             "quarter": quarter,
             "source": pending["source"],
             "rows": selectors.savings_rows_described(pending["rows"]),
-            "totals": selectors.savings_rows_totals(pending["rows"]),
+            "totals": selectors.savings_split(pending["rows"]),
             "replaces": SavingsReturn.objects.filter(
                 organisation=organisation, financial_year=year, quarter=quarter
             )

@@ -162,7 +162,14 @@ class TestTheApril2011Round:
             assert sponsor == row["sponsoring_authority"]
             assert project == row["project"]
             assert grant == f"£{int(row['grant_requested_gbp']):,}"
-            assert savings == row["cashable_savings_as_written"]
+            # The figure formatted as every sum of money is; the paper's words where
+            # it gave no figure, labelled as the sponsor's.
+            if row["savings_amount_gbp"]:
+                assert savings.startswith(f"£{int(row['savings_amount_gbp']):,}")
+            else:
+                assert savings == (
+                    f"No figure; the sponsor wrote “{row['cashable_savings_as_written']}”"
+                )
             assert payback == _payback(row)
         assert shown["1"][:9] == [
             "1",
@@ -170,7 +177,7 @@ class TestTheApril2011Round:
             "North Kesteven DC",
             "Shared ICT",
             "£100,000",
-            "2,137,416 5 years",
+            "£2,137,416 over 5 years",
             "Yes",
             "Yes",
             "0.23",
@@ -251,7 +258,7 @@ class TestTheApril2011Round:
             "North Kesteven DC",
             "Shared ICT",
             "100000.00",
-            "2,137,416 5 years",
+            "£2,137,416 over 5 years",
             "yes",
             "yes",
             "0.23",

@@ -90,8 +90,12 @@ def test_an_officer_fixes_an_uploaded_return_submits_it_and_the_finance_officer_
     expect(
         page.get_by_role("heading", name="Check your savings return before submitting it")
     ).to_be_visible()
-    expect(page.locator(".govuk-summary-list").nth(1)).to_contain_text("Delivered £12,500.00")
-    expect(page.get_by_role("table")).to_contain_text("Joint stationery contract")
+    expect(page.get_by_role("table", name="Totals, each summed apart")).to_contain_text(
+        "Delivered £12,500.00"
+    )
+    expect(page.get_by_role("table", name="Savings in this return")).to_contain_text(
+        "Joint stationery contract"
+    )
     assert not SavingsReturn.objects.exists()
     page.get_by_role("button", name="Submit return").click()
 
@@ -136,18 +140,18 @@ def test_the_totals_so_far_follow_what_the_officer_types_on_the_enter_page(live_
     expect(page.get_by_role("heading", name="Enter your savings return")).to_be_visible()
     totals = page.locator("#running-totals")
     expect(totals).to_be_visible()
-    expect(totals.locator("[data-total='delivered']")).to_have_text("£0.00")
+    expect(totals.locator("[data-total='delivered_cashable']")).to_have_text("£0.00")
 
     page.get_by_label("Amount in pounds").fill("£1,250.50")
     page.get_by_label("Cashable", exact=True).check()
     page.get_by_label("Delivered", exact=True).check()
 
-    expect(totals.locator("[data-total='delivered']")).to_have_text("£1,250.50")
-    expect(totals.locator("[data-total='forecast']")).to_have_text("£0.00")
-    expect(totals.locator("[data-total='cashable']")).to_have_text("£1,250.50")
+    expect(totals.locator("[data-total='delivered_cashable']")).to_have_text("£1,250.50")
+    expect(totals.locator("[data-total='forecast_cashable']")).to_have_text("£0.00")
+    expect(totals.locator("[data-total='delivered_non_cashable']")).to_have_text("£0.00")
 
     page.get_by_label("Forecast", exact=True).check()
 
-    expect(totals.locator("[data-total='delivered']")).to_have_text("£0.00")
-    expect(totals.locator("[data-total='forecast']")).to_have_text("£1,250.50")
+    expect(totals.locator("[data-total='delivered_cashable']")).to_have_text("£0.00")
+    expect(totals.locator("[data-total='forecast_cashable']")).to_have_text("£1,250.50")
     assert not SavingsReturn.objects.exists()

@@ -2,6 +2,7 @@
 what it shows, and that its tables cost the same number of queries however long."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -404,7 +405,7 @@ def test_round_page_shows_savings_as_claimed_and_payback(client, em_iep):
     response = page(client, em_iep["nk_officer"], bid.bidding_round)
 
     body = text(response)
-    assert "2,137,416 5 years" in body
+    assert "£2,137,416 over 5 years" in body
     assert "0.23" in body
     assert "Not specified" in body
     assert "No bids yet." not in body
@@ -563,6 +564,30 @@ def test_savings_return_page_lists_the_entries_with_their_total(client, em_iep):
     assert "2010/11" in body
     assert "Q3 (Oct-Dec)" in body
     assert "£42,500" in body
+
+
+def test_a_savings_return_totals_delivered_and_forecast_cashable_and_not_apart(client, em_iep):
+    savings_return = SavingsReturn.objects.create(
+        organisation=em_iep["derbyshire"], financial_year=2010, quarter=3
+    )
+    for amount, status, cashable in (
+        ("18000.00", "delivered", True),
+        ("4500.50", "forecast", False),
+    ):
+        SavingsEntryFactory(
+            organisation=em_iep["derbyshire"],
+            savings_return=savings_return,
+            amount=Decimal(amount),
+            status=status,
+            cashable=cashable,
+        )
+
+    body = " ".join(
+        re.sub(r"<[^>]+>", " ", text(page(client, em_iep["board"], savings_return))).split()
+    )
+
+    assert "Cashable Non-cashable Delivered £18,000.00 £0.00 Forecast £0.00 £4,500.50" in body
+    assert "£22,50" not in body
 
 
 def test_officer_of_another_council_gets_not_found_for_a_savings_return(client, em_iep):

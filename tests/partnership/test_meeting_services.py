@@ -273,6 +273,25 @@ def test_an_action_cannot_be_due_before_the_meeting_that_set_it(november):
     assert not action.is_done
 
 
+def test_a_meeting_cannot_move_after_an_action_it_set_falls_due(november):
+    action_add(
+        meeting=november,
+        text="Circulate the legacy plan",
+        owner="SA",
+        due_on=datetime.date(2010, 12, 10),
+        by=None,
+    )
+
+    with pytest.raises(MeetingError, match="is due on 10 December 2010, so the meeting") as no:
+        meeting_update(
+            meeting=november, title=november.title, held_on=datetime.date(2010, 12, 17), by=None
+        )
+
+    assert no.value.field == "held_on"
+    november.refresh_from_db()
+    assert november.held_on == NOVEMBER
+
+
 def test_minutes_are_drafted_once_and_only_after_the_meeting(november):
     meeting = meeting_minutes_draft(meeting=november, by=None)
 

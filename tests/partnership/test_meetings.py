@@ -51,6 +51,9 @@ def test_an_action_is_done_once_and_can_be_reopened(meetings):
     )
     with pytest.raises(MeetingError, match="before the meeting that set it"):
         action_complete(action=action, done_on=NOVEMBER - datetime.timedelta(days=1), by=None)
+    with pytest.raises(MeetingError, match="cannot be in the future"):
+        tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+        action_complete(action=action, done_on=tomorrow, by=None)
     action = action_complete(action=action, done_on=datetime.date(2011, 1, 20), by=None)
     assert action.is_done
     with pytest.raises(MeetingError, match="was done on 20 January 2011"):

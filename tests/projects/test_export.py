@@ -216,11 +216,29 @@ def test_the_page_totals_what_is_due_this_quarter_next_quarter_and_overdue(clien
 
     page = client.get(reverse("projects:payment-schedule")).content.decode()
 
-    # Overdue: the £4,000 approved yesterday, and the fixture's due and withheld payments
-    # of 2011/12 and the one scheduled for May 2012 (£50,000 + £30,000 + £30,000).
-    assert '<dd class="govuk-summary-list__value" id="total-overdue">£114,000.00</dd>' in page
+    # Overdue: the £4,000 approved yesterday and the fixture's £50,000 due in 2011/12;
+    # its withheld payment and the one scheduled for May 2012 are not payable.
+    assert '<dd class="govuk-summary-list__value" id="total-overdue">£54,000.00</dd>' in page
     assert '<dd class="govuk-summary-list__value" id="total-this-quarter">£1,000.00</dd>' in page
     assert '<dd class="govuk-summary-list__value" id="total-next-quarter">£2,000.00</dd>' in page
+
+
+def test_overdue_counts_only_payable_payments_not_those_awaiting_their_milestone(client, schedule):
+    last_year = datetime.date.today() - datetime.timedelta(days=365)
+    project = ProjectFactory(
+        budget_line=funded_budget_line(programme__partnership=schedule["partnership"]),
+        grant_awarded=D("400000"),
+    )
+    GrantPaymentFactory(project=project, amount=D("40000"), due_on=last_year, status="due")
+    for _ in range(7):  # their milestones are not yet verified
+        GrantPaymentFactory(project=project, amount=D("40000"), due_on=last_year)
+    client.force_login(schedule["finance"])
+
+    page = client.get(
+        reverse("projects:payment-schedule"), {"programme": project.programme.pk}
+    ).content.decode()
+
+    assert '<dd class="govuk-summary-list__value" id="total-overdue">£40,000.00</dd>' in page
 
 
 def test_the_schedule_page_lists_payments_fifty_at_a_time(client, schedule):

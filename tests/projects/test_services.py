@@ -240,3 +240,66 @@ def test_lifting_a_hold_makes_a_payment_due_again_only_once_its_milestone_is_ver
     assert payment_release(payment=approved, by=manager).status == GrantPayment.Status.DUE
     with pytest.raises(ProjectError, match="due cannot become due"):
         payment_release(payment=approved, by=manager)
+
+
+# Dates that contradict each other --------------------------------------------------
+
+
+@pytest.fixture
+def started_in_june(project):
+    project.starts_on = datetime.date(2011, 6, 1)
+    project.save(update_fields=["starts_on"])
+    return project
+
+
+def test_a_milestone_cannot_be_due_forecast_or_achieved_before_the_project_starts(
+    started_in_june,
+):
+    may = datetime.date(2011, 5, 31)
+    milestone = started_in_june.milestones.get(position=1)
+
+    with pytest.raises(ProjectError, match="cannot be due before the project starts, on 1 June"):
+        milestone_add(project=started_in_june, title="Early", due_on=may, by=None)
+    with pytest.raises(ProjectError, match="cannot be forecast before the project starts") as no:
+        milestone_reprofile(milestone=milestone, new_forecast_on=may, reason="Early", by=None)
+    assert no.value.field == "new_forecast_on"
+    with pytest.raises(ProjectError, match="cannot be achieved before the project starts") as no:
+        milestone_log_achieved(milestone=milestone, achieved_on=may, delivered="Desk", by=None)
+    assert no.value.field == "achieved_on"
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.forecast_on) == ("planned", SEPTEMBER)
+    assert started_in_june.milestones.count() == 2
+
+
+def test_a_milestone_cannot_be_verified_before_it_was_achieved(project):
+    milestone = project.milestones.get(position=1)
+    milestone_log_achieved(milestone=milestone, achieved_on=SEPTEMBER, delivered="Desk", by=None)
+
+    with pytest.raises(ProjectError, match="verified before it was achieved, on 30 September"):
+        milestone_verify(
+            milestone=milestone, by=UserFactory(), verified_on=datetime.date(2011, 9, 1)
+        )
+
+    milestone.refresh_from_db()
+    assert milestone.status == Milestone.Status.ACHIEVED
+
+
+def test_a_payment_cannot_be_approved_before_its_milestone_was_verified_nor_in_the_future(
+    project,
+):
+    milestone = project.milestones.get(position=1)
+    milestone_log_achieved(milestone=milestone, achieved_on=SEPTEMBER, delivered="Desk", by=None)
+    milestone_verify(milestone=milestone, by=UserFactory(), verified_on=SEPTEMBER)
+
+    with pytest.raises(ProjectError, match="before its milestone was verified, on 30 September"):
+        payment_approve(
+            payment=first_payment(project), by=UserFactory(), approved_on=datetime.date(2011, 9, 1)
+        )
+    with pytest.raises(ProjectError, match="cannot be in the future"):
+        payment_approve(
+            payment=first_payment(project),
+            by=UserFactory(),
+            approved_on=datetime.date.today() + datetime.timedelta(days=1),
+        )
+
+    assert first_payment(project).status == GrantPayment.Status.DUE

@@ -411,6 +411,15 @@ def test_change_requests_name_what_they_change(project):
             new_ends_on=datetime.date(2012, 1, 1),
             by=UserFactory(),
         )
+    project.starts_on, project.ends_on = datetime.date(2011, 6, 1), None
+    with pytest.raises(ProjectError, match="cannot be before the project starts, on 1 June 2011"):
+        change_request_submit(
+            project=project,
+            kind="end_date",
+            reason="x",
+            new_ends_on=datetime.date(2010, 3, 31),
+            by=UserFactory(),
+        )
     assert not ChangeRequest.objects.exists()
 
 
@@ -444,3 +453,18 @@ def test_a_reprofile_and_a_payment_approval_at_the_same_moment_never_half_apply(
         (ChangeRequest.Status.PENDING, D("60000.00"), D("100000.00")),
     ]
     assert project_money(project).committed == project.grant_awarded
+
+
+def test_no_report_is_written_for_a_quarter_that_ended_before_the_project_started(project):
+    project.starts_on = datetime.date(2011, 7, 1)
+    project.save(update_fields=["starts_on"])
+
+    with pytest.raises(ProjectError, match="ended before the project started, on 1 July 2011"):
+        progress_report_save(
+            project=project, financial_year=2011, quarter=1, by=UserFactory(), rag="green"
+        )
+
+    report = progress_report_save(
+        project=project, financial_year=2011, quarter=2, by=UserFactory(), rag="green"
+    )
+    assert (report.financial_year, report.quarter) == (2011, 2)

@@ -291,6 +291,26 @@ def test_evidence_is_downloaded_only_by_those_who_may_see_the_project(client, em
     assert client.get(url).status_code == 404
 
 
+def test_a_milestone_achieved_before_its_project_started_is_refused_on_the_date(client, em_iep):
+    client.force_login(em_iep["officer"])
+
+    response = client.post(
+        reverse("projects:milestone-log", args=[em_iep["first"].pk]),
+        {
+            **date_fields("achieved_on", datetime.date(2011, 4, 30)),
+            "delivered": "Live",
+            "links": "https://example.org/go-live",
+        },
+    )
+
+    assert response.status_code == 400
+    [(href, message)] = summary_links(text(response))
+    assert message == "A milestone cannot be achieved before the project starts, on 1 May 2011."
+    assert lands_on_a_field(text(response), href)
+    em_iep["first"].refresh_from_db()
+    assert em_iep["first"].status == Milestone.Status.PLANNED
+
+
 def test_logging_a_milestone_without_evidence_shows_the_error_summary_and_the_field(client, em_iep):
     client.force_login(em_iep["officer"])
 
@@ -698,6 +718,21 @@ def test_a_progress_report_is_drafted_submitted_read_only_and_corrected_as_a_new
     assert "Version 1" in text(client.get(correction.get_absolute_url()))
 
 
+def test_figures_left_blank_in_a_report_read_not_given_not_nil(client, em_iep):
+    project = em_iep["project"]
+    client.force_login(em_iep["officer"])
+    edit = reverse("projects:progress-report-edit", args=[project.pk, 2011, 2])
+
+    client.post(edit, report_data(spend_to_date="", savings_to_date=""))
+
+    report = ProgressReport.objects.get()
+    assert (report.spend_to_date, report.savings_to_date) == (None, None)
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text(client.get(report.get_absolute_url()))))
+    assert "Spend to date Not given" in page
+    assert "Cashable savings to date Not given" in page
+    assert "£0" not in page
+
+
 def test_a_report_without_a_narrative_is_not_submitted(client, em_iep):
     report = progress_report_save(
         project=em_iep["project"], financial_year=2011, quarter=2, by=None, rag="green"
@@ -973,8 +1008,9 @@ def test_my_projects_shows_the_next_milestone_what_is_overdue_and_the_report_due
     page = text(client.get(reverse("projects:my-projects")))
 
     assert "EMIEP-2011-01 Shared ICT" in page
-    assert "3. Savings evidenced" in page  # next milestone
-    assert page.count('govuk-tag--red">Overdue') == 2  # milestones 1 and 2
+    assert "1. Shared service desk live</a>, 30 Sep 2011" in page  # next, though overdue
+    # Milestones 1 and 2 in the overdue column, and 1 again as the next milestone.
+    assert page.count('govuk-tag--red">Overdue') == 3
     year = today.year if today.month >= 4 else today.year - 1
     quarter = ((today.month - 4) % 12) // 3 + 1
     due = (year, quarter - 1) if quarter > 1 else (year - 1, 4)

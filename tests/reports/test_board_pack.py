@@ -83,6 +83,12 @@ BIDS = [
      None, "none", None, True, None),
 ]  # fmt: skip
 
+# The savings column as the bids table printed it, where it was not a plain figure.
+AS_WRITTEN = {
+    "EM Public Sector Network": "10m per annum",
+    "Drugs & Alcohol Arrest Referral Service": "None Specified",
+}
+
 SECTION_TITLES = [
     "Agenda",
     "Minutes of the previous meeting",
@@ -194,6 +200,7 @@ def em_iep():
             sponsor=sponsors[sponsor],
             grant_requested=D(grant),
             savings_claimed=D(savings) if savings else None,
+            savings_claimed_as_written=AS_WRITTEN.get(title, ""),
             savings_basis=basis,
             savings_years=years,
             is_partnership=partnership_project,
@@ -265,9 +272,24 @@ def _request(meeting, by, capture, kind=BoardPack.Kind.FULL) -> BoardPack:
 
 
 def _pages(pack: BoardPack) -> list[str]:
+    return [page.extract_text() for page in _reader(pack).pages]
+
+
+def _reader(pack: BoardPack) -> PdfReader:
     with pack.file.open("rb") as pdf:
-        reader = PdfReader(io.BytesIO(pdf.read()))
-    return [page.extract_text() for page in reader.pages]
+        return PdfReader(io.BytesIO(pdf.read()))
+
+
+def _roles(node) -> list[str]:
+    """The structure types of a tag tree, depth first: /Document, /H1, /Table, ..."""
+    node = node.get_object()
+    roles = [str(node["/S"])] if "/S" in node else []
+    kids = node.get("/K", [])
+    for kid in kids if isinstance(kids, list) else [kids]:
+        kid = kid.get_object()
+        if isinstance(kid, dict):
+            roles += _roles(kid)
+    return roles
 
 
 def _flat(text: str) -> str:
@@ -289,7 +311,7 @@ def test_a_requested_pack_is_produced_and_stored_as_a_pdf(full_pack):
     assert full_pack.attempts == 1
     assert full_pack.error == ""
     assert full_pack.finished_at >= full_pack.started_at >= full_pack.requested_at
-    assert full_pack.file.name.startswith("board_packs/em-iep-2011-04-12-full-board-pack")
+    assert full_pack.file.name.startswith("board_packs/em-iep-2011-04-12-board-pack")
     with full_pack.file.open("rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
     assert [row.status for row in full_pack.history.order_by("history_id")] == [
@@ -297,6 +319,24 @@ def test_a_requested_pack_is_produced_and_stored_as_a_pdf(full_pack):
         "running",
         "done",
     ]
+
+
+def test_the_pack_is_a_tagged_pdf_ua_document_with_its_language_and_title(full_pack):
+    # veraPDF (Java, not packaged by Debian) is not run: the PDF/UA rules a reader's
+    # software relies on are read back here instead.
+    reader = _reader(full_pack)
+    catalog = reader.trailer["/Root"]
+
+    assert catalog["/MarkInfo"]["/Marked"].value is True
+    assert catalog["/Lang"] == "en-GB"
+    assert reader.metadata.title == f"Full board pack: {full_pack.meeting}"
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+    assert b'pdfuaid:part="1"' in catalog["/Metadata"].get_object().get_data()
+    roles = _roles(catalog["/StructTreeRoot"])
+    assert roles[0] == "/Document"
+    assert {"/H1", "/H2", "/H3", "/Table", "/Caption", "/TH", "/TD", "/L", "/LI"} <= set(roles)
+    # Every section's heading is tagged, in reading order.
+    assert roles.count("/H2") >= len(SECTION_TITLES) + 1  # and the contents
 
 
 def test_the_sub_regional_table_shows_each_srp_and_the_totals(full_pack):
@@ -320,7 +360,10 @@ def test_every_bid_of_the_round_before_the_meeting_is_listed_in_rank_order(full_
     assert len(positions) == len(BIDS)
     assert positions == sorted(positions)
     assert "Fleet Management £50,000 £589,701 over 5 years No Yes 0.42 years" in text
-    assert "Mobile Framework £88,000 £200,000 Yes No –" in text
+    assert "Mobile Framework £88,000 £200,000 (period not specified) Yes No –" in text
+    assert "EM Public Sector Network £125,000 £10,000,000 per annum" in text
+    assert "10m per annum" not in text
+    assert "£300,000 No figure; the sponsor wrote “None Specified”" in text
     assert "£40,000 None specified Yes Not specified –" in text
     assert "Total grant requests £820,000" in text
     assert "Recommended: approve Approved: £100,000" in text
@@ -543,6 +586,22 @@ def test_a_manager_asks_for_a_pack_and_downloads_it(
     assert download["Content-Type"] == "application/pdf"
     assert "em-iep-2011-04-12-budget-allocations.pdf" in download["Content-Disposition"]
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
+
+
+def test_a_pack_downloads_under_its_meetings_name_whatever_name_storage_gave_it(
+    client, full_pack, manager
+):
+    again = board_pack_render(
+        pack_id=BoardPack.objects.create(meeting=full_pack.meeting, kind="full").pk
+    )
+    assert again.file.name != full_pack.file.name  # storage made the name unique
+    client.force_login(manager)
+
+    download = client.get(reverse("reports:pack-download", kwargs={"pk": again.pk}))
+
+    assert download["Content-Disposition"] == (
+        'attachment; filename="em-iep-2011-04-12-board-pack.pdf"'
+    )
 
 
 def test_the_page_of_a_pack_in_progress_reloads_itself(client, em_iep, board_member):

@@ -351,6 +351,44 @@ def test_each_chart_is_an_image_described_in_words_with_its_table(client, em_iep
     assert "Download the table as CSV" in spend
 
 
+def chart_section(page: str, slug: str) -> str:
+    part = page[page.index(f'id="{slug}"') :]
+    return html.unescape(part[: part.index("</section>")])
+
+
+def legend(chart: str) -> list[tuple[str, str]]:
+    return re.findall(r'fill="(#[0-9a-f]{6})"/></svg>([^<]+)</li>', chart)
+
+
+def test_each_chart_says_what_its_bars_draw_in_colours_told_apart(client, em_iep):
+    council = OrganisationFactory(partnership=em_iep["partnership"])
+    em_iep["derbyshire"].members.add(council)
+    SavingsEntryFactory(organisation=council, programme=em_iep["srp"], amount=D("30000.00"))
+    client.force_login(em_iep["board"])
+
+    page = client.get(DASHBOARD).content.decode()
+
+    spend = chart_section(page, "spend-by-programme")
+    assert "The bars show the grant each programme was allocated (has received), how " in spend
+    assert legend(spend) == [
+        ("#505a5f", "Grant allocated"),
+        ("#1d70b8", "Committed"),
+        ("#f47738", "Paid"),
+    ]
+    assert ">£750k allocated</text>" in spend  # each bar's figure names its series
+    assert ">£40k paid</text>" in spend
+    sub_regions = chart_section(page, "savings-by-sub-region")
+    assert "The bars show each sub-region's savings delivered and its total potential" in (
+        sub_regions
+    )
+    assert "The table also gives the grant allocated" in sub_regions
+    assert legend(sub_regions) == [
+        ("#00703c", "Delivered savings"),
+        ("#5694ca", "Total potential savings"),
+    ]
+    assert ">£30k delivered</text>" in sub_regions
+
+
 def test_the_progress_chart_counts_each_live_projects_latest_submitted_report(client, em_iep):
     line = em_iep["line"]
     improving, slipping, drafting, closed = (

@@ -20,7 +20,7 @@ from savings.selectors import (
     savings_return_due,
     savings_return_versions,
     savings_rows_described,
-    savings_rows_totals,
+    savings_split,
 )
 from savings.services import (
     SavingsError,
@@ -197,9 +197,9 @@ def test_rows_not_yet_saved_are_totalled_and_described():
         row("9.50", "delivered", False),
     ]
 
-    totals = savings_rows_totals(rows)
-    assert (totals.delivered, totals.forecast, totals.total) == (D("110.00"), D("40"), D("150.00"))
-    assert (totals.cashable, totals.non_cashable) == (D("100.50"), D("49.50"))
+    totals = savings_split(rows)
+    assert (totals.delivered_cashable, totals.delivered_non_cashable) == (D("100.50"), D("9.50"))
+    assert (totals.forecast_cashable, totals.forecast_non_cashable) == (D("0"), D("40"))
     described = savings_rows_described(rows)
     assert [(item.category, item.project) for item in described] == [
         (procurement, project),
