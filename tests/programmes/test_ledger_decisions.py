@@ -146,7 +146,7 @@ def test_a_long_ledger_is_read_fifty_entries_a_page(client, line):
 
     # Oldest first, fifty to a page, the rest on the next.
     ledger = LedgerEntry.objects.filter(programme=line.programme)
-    assert first.count("<td class=\"govuk-table__cell govuk-table__cell--numeric\">£") >= 50
+    assert first.count('<td class="govuk-table__cell govuk-table__cell--numeric">£') >= 50
     assert "£100.00" in first and "£100.00" not in second
     assert "£159.00" in second and "£159.00" not in first
     assert ledger.count() > 60
