@@ -192,9 +192,9 @@ def test_home_page_reads_roles_in_a_fixed_number_of_queries(client, django_asser
     Role.objects.create(user=user, kind=Role.Kind.BOARD_MEMBER, partnership=PartnershipFactory())
     client.force_login(user)
 
-    # session, user, the user's roles, their partnerships, their organisations and
-    # the partnerships those organisations belong to
-    with django_assert_num_queries(6):
+    # session, user, the user's roles, their partnerships, their organisations, the
+    # partnerships those organisations belong to, and their unread notifications
+    with django_assert_num_queries(7):
         client.get(reverse("home"))
 
 

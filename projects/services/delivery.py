@@ -16,16 +16,38 @@ from django.db import transaction
 from django.utils import timezone
 
 from bids.models import Bid
-from partnership.models import Theme
+from partnership.models import Notification, Theme
+from partnership.notifications import notify
 from programmes.models import LedgerEntry
 from programmes.services import ledger_record
 from projects.models import GrantPayment, Milestone, MilestoneEvidence, MilestoneReprofile, Project
+from projects.recipients import (
+    milestone_logged_recipients,
+    milestone_verified_recipients,
+    payment_approved_recipients,
+    payment_paid_recipients,
+)
 from projects.selectors import payments_scheduled_total, project_money
 
 from .base import ProjectError, gbp, move, save_valid
 
 PaymentStatus = GrantPayment.Status
 MilestoneStatus = Milestone.Status
+Event = Notification.Event
+
+
+def _milestone_named(milestone: Milestone) -> str:
+    project = milestone.project
+    return f"{project.reference} {project.title}, milestone {milestone.position}: {milestone.title}"
+
+
+def _payment_named(payment: GrantPayment) -> str:
+    project = payment.project
+    return (
+        f"{gbp(payment.amount)} to {project.lead_organisation} for {project.reference} "
+        f"{project.title}"
+    )
+
 
 # Projects ---------------------------------------------------------------------------
 
@@ -176,6 +198,13 @@ def milestone_log_achieved(
     milestone.delivered = delivered
     milestone.save(update_fields=["status", "achieved_on", "delivered"])
     _project_follow_milestones(milestone.project_id, by)
+    notify(
+        event=Event.MILESTONE_LOGGED,
+        obj=milestone,
+        subject=_milestone_named(milestone),
+        recipients=milestone_logged_recipients(milestone),
+        by=by,
+    )
     return milestone
 
 
@@ -241,6 +270,13 @@ def milestone_verify(
     if payment is not None and payment.status == PaymentStatus.SCHEDULED:
         move(payment, PaymentStatus.DUE, by)
         payment.save(update_fields=["status"])
+    notify(
+        event=Event.MILESTONE_VERIFIED,
+        obj=milestone,
+        subject=_milestone_named(milestone),
+        recipients=milestone_verified_recipients(milestone),
+        by=by,
+    )
     return milestone
 
 
@@ -270,6 +306,13 @@ def payment_approve(*, payment: GrantPayment, by: User, approved_on: datetime.da
     payment.approved_by = by
     payment.approved_on = approved_on or timezone.localdate()
     payment.save(update_fields=["status", "approved_by", "approved_on"])
+    notify(
+        event=Event.PAYMENT_APPROVED,
+        obj=payment,
+        subject=_payment_named(payment),
+        recipients=payment_approved_recipients(payment),
+        by=by,
+    )
     return payment
 
 
@@ -338,6 +381,13 @@ def payment_record_paid(
     payment.paid_on = paid_on
     payment.reference = reference
     payment.save(update_fields=["status", "paid_on", "reference", "ledger_entry"])
+    notify(
+        event=Event.PAYMENT_PAID,
+        obj=payment,
+        subject=_payment_named(payment),
+        recipients=payment_paid_recipients(payment),
+        by=by,
+    )
     return payment
 
 
