@@ -1,5 +1,6 @@
 """The notification settings form: one GOV.UK radio group per kind of update."""
 
+from crispy_forms_gds.layout import Size
 from django import forms
 
 from .govuk_forms import GovukForm
@@ -7,7 +8,7 @@ from .models import Notification
 
 
 class NotificationSettingsForm(GovukForm):
-    label_size = "s"
+    label_size = Size.SMALL
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
