@@ -57,8 +57,9 @@ def notify(
 ) -> list[Notification]:
     """Record ``event`` on ``obj`` (named by ``subject``) for each recipient other than
     ``by``, who caused it, and e-mail those who chose straight away once the current
-    transaction commits (nothing is sent if it rolls back). Two queries and the task,
-    however many recipients."""
+    transaction commits (nothing is sent if it rolls back). Three queries (the
+    recipients, their choices, the notifications) and the task, however many
+    recipients."""
     recipients = {user.pk: user for user in recipients if by is None or user.pk != by.pk}
     if not recipients:
         return []
@@ -81,8 +82,9 @@ def notify(
     )
     now_ids = [n.pk for n in notifications if n.delivery == Delivery.IMMEDIATE]
     if now_ids:
-        # Robust: an unreachable broker must not undo the change that was notified;
-        # the notifications are still listed on each recipient's page.
+        # Robust: the change is saved by then, so a broker or mail server that cannot
+        # be reached is logged, not shown as an error; the notifications stay listed
+        # on each recipient's page.
         transaction.on_commit(lambda: tasks.email_notifications.delay(now_ids), robust=True)
     return notifications
 

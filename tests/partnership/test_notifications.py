@@ -400,3 +400,30 @@ def test_the_notifications_page_takes_as_many_queries_for_25_as_for_2(
 def test_signed_out_people_are_sent_to_sign_in(client):
     for name in ("notifications:list", "notifications:settings"):
         assert client.get(reverse(name))["Location"].startswith(reverse("login"))
+
+
+def test_gov_uk_notify_sends_the_subject_and_plain_text_through_one_template(
+    em_iep, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    template = "6f1b5c0e-3d5a-4c57-9a4e-0d6f7e3b2a10"
+    settings.EMAIL_BACKEND = "django_gov_notify.backends.NotifyEmailBackend"
+    settings.GOVUK_NOTIFY_API_KEY = "portal-" + "0" * 36 + "-" + "1" * 36
+    settings.GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID = template
+    sent = []
+    monkeypatch.setattr(
+        "notifications_python_client.notifications.NotificationsAPIClient.send_email_notification",
+        lambda client, **message: sent.append(message),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        log(em_iep, "Data centre merged")
+
+    [message] = sent
+    assert message["email_address"] == "manager@example.org"
+    assert message["template_id"] == template
+    assert message["personalisation"]["subject"].startswith(
+        "Partnership Portal: Milestone logged as achieved by officer-nk"
+    )
+    milestone = em_iep["project"].milestones.get(title="Data centre merged")
+    assert f"{PORTAL}{milestone.get_absolute_url()}" in message["personalisation"]["body"]
+    assert Notification.objects.get(recipient=em_iep["manager"]).emailed_at is not None
