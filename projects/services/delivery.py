@@ -7,7 +7,7 @@ project balances always agree.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.contrib.auth.models import User
@@ -36,17 +36,17 @@ MilestoneStatus = Milestone.Status
 Event = Notification.Event
 
 
-def _milestone_named(milestone: Milestone) -> str:
-    project = milestone.project
-    return f"{project.reference} {project.title}, milestone {milestone.position}: {milestone.title}"
-
-
-def _payment_named(payment: GrantPayment) -> str:
-    project = payment.project
-    return (
-        f"{gbp(payment.amount)} to {project.lead_organisation} for {project.reference} "
-        f"{project.title}"
-    )
+def _notify(
+    event: str, record: Milestone | GrantPayment, recipients: Callable, by: User | None
+) -> None:
+    """Tell ``recipients`` of ``event`` on a milestone or a grant payment."""
+    project = record.project
+    if isinstance(record, Milestone):
+        what = f"milestone {record.position}: {record.title}"
+    else:
+        what = f"{gbp(record.amount)} to {project.lead_organisation}"
+    subject = f"{project.reference} {project.title}, {what}"
+    notify(event=event, obj=record, subject=subject, recipients=recipients(record), by=by)
 
 
 # Projects ---------------------------------------------------------------------------
@@ -198,13 +198,7 @@ def milestone_log_achieved(
     milestone.delivered = delivered
     milestone.save(update_fields=["status", "achieved_on", "delivered"])
     _project_follow_milestones(milestone.project_id, by)
-    notify(
-        event=Event.MILESTONE_LOGGED,
-        obj=milestone,
-        subject=_milestone_named(milestone),
-        recipients=milestone_logged_recipients(milestone),
-        by=by,
-    )
+    _notify(Event.MILESTONE_LOGGED, milestone, milestone_logged_recipients, by)
     return milestone
 
 
@@ -270,13 +264,7 @@ def milestone_verify(
     if payment is not None and payment.status == PaymentStatus.SCHEDULED:
         move(payment, PaymentStatus.DUE, by)
         payment.save(update_fields=["status"])
-    notify(
-        event=Event.MILESTONE_VERIFIED,
-        obj=milestone,
-        subject=_milestone_named(milestone),
-        recipients=milestone_verified_recipients(milestone),
-        by=by,
-    )
+    _notify(Event.MILESTONE_VERIFIED, milestone, milestone_verified_recipients, by)
     return milestone
 
 
@@ -306,13 +294,7 @@ def payment_approve(*, payment: GrantPayment, by: User, approved_on: datetime.da
     payment.approved_by = by
     payment.approved_on = approved_on or timezone.localdate()
     payment.save(update_fields=["status", "approved_by", "approved_on"])
-    notify(
-        event=Event.PAYMENT_APPROVED,
-        obj=payment,
-        subject=_payment_named(payment),
-        recipients=payment_approved_recipients(payment),
-        by=by,
-    )
+    _notify(Event.PAYMENT_APPROVED, payment, payment_approved_recipients, by)
     return payment
 
 
@@ -381,13 +363,7 @@ def payment_record_paid(
     payment.paid_on = paid_on
     payment.reference = reference
     payment.save(update_fields=["status", "paid_on", "reference", "ledger_entry"])
-    notify(
-        event=Event.PAYMENT_PAID,
-        obj=payment,
-        subject=_payment_named(payment),
-        recipients=payment_paid_recipients(payment),
-        by=by,
-    )
+    _notify(Event.PAYMENT_PAID, payment, payment_paid_recipients, by)
     return payment
 
 

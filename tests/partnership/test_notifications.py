@@ -17,8 +17,6 @@ from bids.services import bid_reject, bid_submit
 from partnership.models import Notification, NotificationPreference, Role
 from partnership.notifications import notifications_mark_all_read
 from partnership.tasks import email_daily_notifications
-from programmes.models import LedgerEntry
-from programmes.services import ledger_record
 from projects.models import Milestone
 from projects.services import milestone_add, milestone_log_achieved
 from savings.return_files import SavingsRow
@@ -28,8 +26,8 @@ from tests.factories import (
     BidFactory,
     OrganisationFactory,
     PartnershipFactory,
-    ProjectFactory,
     SavingsCategoryFactory,
+    committed_project,
     funded_budget_line,
     user_with_role,
 )
@@ -64,23 +62,14 @@ def em_iep():
         name="Nottinghamshire County Council", partnership=partnership
     )
     line = funded_budget_line(D("750000"), programme__partnership=partnership)
-    project = ProjectFactory(
+    project = committed_project(
+        line,
+        north_kesteven,
         reference="EMIEP-2011-01",
         title="Shared ICT",
-        budget_line=line,
-        lead_organisation=north_kesteven,
         grant_awarded=D("100000"),
     )
     project.partners.add(rutland)
-    ledger_record(
-        programme=line.programme,
-        kind=LedgerEntry.Kind.COMMITMENT,
-        amount=D("100000"),
-        occurred_on=datetime.date(2011, 4, 12),
-        budget_line=line,
-        subject=project,
-        by=None,
-    )
     milestone_add(
         project=project,
         title="Shared service desk live",
@@ -178,8 +167,8 @@ def test_a_milestone_logged_to_paid_e_mails_who_acts_next_at_each_step(
     )
     assert sent_to(approved) == ["finance-nk@example.org", "finance@example.org"]
     assert approved[0].subject == (
-        "Partnership Portal: Grant payment approved for release by manager: £60,000.00 to "
-        "North Kesteven District Council for EMIEP-2011-01 Shared ICT"
+        "Partnership Portal: Grant payment approved for release by manager: "
+        "EMIEP-2011-01 Shared ICT, £60,000.00 to North Kesteven District Council"
     )
     assert_links_to(approved[0], payment)
 
