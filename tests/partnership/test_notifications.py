@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from bids.services import bid_reject, bid_submit
 from partnership.models import Notification, NotificationPreference, Role
-from partnership.notifications import notifications_mark_all_read
+from partnership.notifications import notifications_mark_all_read, notify
 from partnership.tasks import email_daily_notifications
 from projects.models import Milestone
 from projects.services import milestone_add, milestone_log_achieved
@@ -416,3 +416,24 @@ def test_gov_uk_notify_sends_the_subject_and_plain_text_through_one_template(
     milestone = em_iep["project"].milestones.get(title="Data centre merged")
     assert f"{PORTAL}{milestone.get_absolute_url()}" in message["personalisation"]["body"]
     assert Notification.objects.get(recipient=em_iep["manager"]).emailed_at is not None
+
+
+def test_notifying_costs_the_same_queries_for_1_recipient_as_for_6(
+    em_iep, django_assert_num_queries
+):
+    milestone = em_iep["milestone"]
+    one = [em_iep["manager"]]
+    six = [em_iep[name] for name in ("manager", "finance", "officer", "quiet_officer")] + [
+        em_iep["council_finance"],
+        em_iep["partner_officer"],
+    ]
+    for recipients in (one, six):
+        # The recipients' choices and the notifications, made in one statement.
+        with django_assert_num_queries(2):
+            notify(
+                event=Event.MILESTONE_LOGGED,
+                obj=milestone,
+                subject="x",
+                recipients=recipients,
+                by=None,
+            )
