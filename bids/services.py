@@ -14,12 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnership.errors import PortalError
-from partnership.models import Decision, Organisation
+from partnership.models import Decision, Notification, Organisation
+from partnership.notifications import notify
 from programmes.models import BudgetLine, LedgerEntry
 from programmes.services import ledger_record
 
 from .models import Bid, BiddingRound, Criterion, InterestDeclaration, Score
 from .permissions import eligible_scorers
+from .recipients import bid_decided_recipients, bid_submitted_recipients
 from .selectors import line_offers, round_funding_plan, round_money
 
 # The April 2011 EM IEP criteria (item 11, para 2.4). The paper scores bids 0-7 but
@@ -301,6 +303,13 @@ def bid_submit(*, bid: Bid, by: User | None) -> Bid:
     bid_set_status(bid=bid, status=Status.SUBMITTED, by=by)
     bid.submitted_at = timezone.now()
     bid.save()
+    notify(
+        event=Notification.Event.BID_SUBMITTED,
+        obj=bid,
+        subject=_bid_named(bid),
+        recipients=bid_submitted_recipients(bid),
+        by=by,
+    )
     return bid
 
 
@@ -388,6 +397,20 @@ def bid_recommend(*, bid: Bid, recommendation: str, note: str = "", by: User | N
     return bid
 
 
+def _bid_named(bid: Bid) -> str:
+    return f"{bid.bidding_round}, bid {bid.number}: {bid}"
+
+
+def _notify_decided(bid: Bid, by: User | None) -> None:
+    notify(
+        event=Notification.Event.BID_DECIDED,
+        obj=bid,
+        subject=f"{_bid_named(bid)} ({bid.get_status_display().lower()})",
+        recipients=bid_decided_recipients(bid),
+        by=by,
+    )
+
+
 def _locked(bid: Bid) -> Bid:
     return Bid.objects.select_for_update().select_related("bidding_round").get(pk=bid.pk)
 
@@ -450,6 +473,7 @@ def bid_approve(
         decision=decision,
         by=by,
     )
+    _notify_decided(bid, by)
     return bid
 
 
@@ -464,6 +488,7 @@ def bid_refer_back(*, bid: Bid, note: str, decision: Decision | None, by: User |
     bid.recommendation_note = note
     bid.decision = decision
     bid.save()
+    _notify_decided(bid, by)
     return bid
 
 
@@ -473,6 +498,7 @@ def bid_reject(*, bid: Bid, decision: Decision | None, by: User | None) -> Bid:
     bid_set_status(bid=bid, status=Status.REJECTED, by=by)
     bid.decision = decision
     bid.save()
+    _notify_decided(bid, by)
     return bid
 
 

@@ -189,10 +189,36 @@ CELERY_BEAT_SCHEDULE = {
         # Mondays at 07:00, London time (CELERY_TIMEZONE)
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
+    "partnership-daily-notifications": {
+        "task": "partnership.tasks.email_daily_notifications",
+        # Every day at 07:00, London time: the summary of the day before.
+        "schedule": crontab(minute=0, hour=7),
+    },
 }
 
+# E-mail: printed to the console unless a backend is named. For a mail server, name
+# django.core.mail.backends.smtp.EmailBackend and set EMAIL_HOST and the rest; for
+# GOV.UK Notify, django_gov_notify.backends.NotifyEmailBackend with its API key and the
+# ID of a template that sends ((subject)) and ((body)) (README, "Sending e-mail").
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+GOVUK_NOTIFY_API_KEY = os.environ.get("GOVUK_NOTIFY_API_KEY", "")
+GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID = os.environ.get("GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID", "")
+if EMAIL_BACKEND == "django_gov_notify.backends.NotifyEmailBackend" and not (
+    GOVUK_NOTIFY_API_KEY and GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID
+):
+    raise ImproperlyConfigured(
+        "GOV.UK Notify needs GOVUK_NOTIFY_API_KEY and GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID"
+    )
 # The portal's own address, for links in e-mails sent outside a request.
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://localhost:8000")
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("partnerships/", include("partnership.urls")),
     path("downloads/", include("partnership.download_urls")),
+    path("notifications/", include("partnership.notification_urls")),
     path("programmes/", include("programmes.urls")),
     path("bids/", include("bids.urls")),
     # Deciding a bid makes its project, so the page lives in projects, beside the bid's.

@@ -11,6 +11,7 @@ from .models import (
     Decision,
     Declaration,
     Meeting,
+    Notification,
     Organisation,
     Partnership,
     Role,
@@ -208,3 +209,14 @@ class AttendanceAdmin(MeetingChildAdmin):
     search_fields = ["role_as_recorded", "organisation__name"]
     autocomplete_fields = ["meeting", "organisation"]
     editable = False  # as on the meeting's page
+
+
+@admin.register(Notification)
+class NotificationAdmin(PortalAdmin):
+    """Made by the services that notify and read by their recipients; here only read."""
+
+    list_display = ["text", "recipient", "event", "created_at", "read_at", "delivery", "emailed_at"]
+    list_select_related = ["recipient"]
+    list_filter = ["event", "delivery"]
+    search_fields = ["text", "recipient__username"]
+    editable = False

@@ -12,7 +12,12 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .lifecycles import Lifecycle
-from .querysets import DownloadQuerySet, MeetingQuerySet, PartnershipQuerySet
+from .querysets import (
+    DownloadQuerySet,
+    MeetingQuerySet,
+    NotificationQuerySet,
+    PartnershipQuerySet,
+)
 from .scopes import Kind as RoleKind
 
 
@@ -520,3 +525,85 @@ class Download(BackgroundJob):
     @property
     def percent_written(self) -> int:
         return 100 * self.progress_written // self.rows_total if self.rows_total else 0
+
+
+class Notification(models.Model):
+    """Something that happened to a record its recipient acts on next: listed on their
+    notifications page and e-mailed as they chose for its event
+    (``partnership.notifications``)."""
+
+    class Event(models.TextChoices):
+        MILESTONE_LOGGED = "milestone_logged", "Milestone logged as achieved"
+        MILESTONE_VERIFIED = "milestone_verified", "Milestone verified"
+        PAYMENT_APPROVED = "payment_approved", "Grant payment approved for release"
+        PAYMENT_PAID = "payment_paid", "Grant payment paid"
+        BID_SUBMITTED = "bid_submitted", "Bid submitted"
+        BID_DECIDED = "bid_decided", "Bid decided"
+        RETURN_SUBMITTED = "return_submitted", "Savings return submitted"
+        RETURN_CERTIFIED = "return_certified", "Savings return certified"
+        RETURN_SENT_BACK = "return_sent_back", "Savings return sent back"
+
+    class Delivery(models.TextChoices):
+        IMMEDIATE = "immediate", "E-mail me straight away"
+        DAILY = "daily", "E-mail me once a day, in a summary"
+        NONE = "none", "Do not e-mail me"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    event = models.CharField(max_length=30, choices=Event.choices)
+    text = models.CharField(max_length=300, help_text="What happened, in one sentence")
+    url = models.CharField(max_length=300, help_text="The page of the record, on this site")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # How the recipient chose to be e-mailed about the event when it happened.
+    delivery = models.CharField(max_length=10, choices=Delivery.choices)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            # The daily summary reads the e-mails still owed.
+            models.Index(
+                fields=["delivery", "recipient"],
+                condition=Q(emailed_at__isnull=True),
+                name="notification_owed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def get_absolute_url(self) -> str:
+        return reverse("notifications:open", kwargs={"pk": self.pk})
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class NotificationPreference(models.Model):
+    """How a person wants to be e-mailed about one kind of event; without a row, straight
+    away."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    event = models.CharField(max_length=30, choices=Notification.Event.choices)
+    delivery = models.CharField(
+        max_length=10,
+        choices=Notification.Delivery.choices,
+        default=Notification.Delivery.IMMEDIATE,
+    )
+
+    class Meta:
+        ordering = ["user", "event"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event"], name="notification_preference_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()}: {self.get_delivery_display()}"

@@ -146,3 +146,19 @@ for model_name in ("attendance", "agendaitem", "declaration", "decision", "actio
 rules.set_perm("partnership.list_meetings", rules.predicate(reads_whole_partnerships))
 # Trying a failed download again is its requester's side of the job.
 register("partnership", "download", view=can_view_download, change=can_view_download)
+
+
+def can_view_notification(user, notification=None) -> bool:
+    """A notification is its recipient's; an administrator reads them in the admin."""
+    if notification is None:
+        return user.is_authenticated
+    return is_administrator(user) or notification.recipient_id == user.pk
+
+
+def can_change_notification(user, notification=None) -> bool:
+    # Made by the services that notify; marked read only by its recipient, on their
+    # own notifications page.
+    return False
+
+
+register("partnership", "notification", view=can_view_notification, change=can_change_notification)

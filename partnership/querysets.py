@@ -36,3 +36,20 @@ class DownloadQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(requested_by=user)
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        # An administrator reads everyone's in the admin; the notifications page lists
+        # only the reader's own (``of``).
+        if scope_of(user).is_administrator:
+            return self.all()
+        return self.of(user)
+
+    def of(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(recipient=user)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)

@@ -3,7 +3,7 @@ one service; the service holds the logic and records the outcome."""
 
 from celery import shared_task
 
-from . import downloads
+from . import downloads, notifications
 from .errors import PortalError
 from .models import Download
 
@@ -26,3 +26,26 @@ def build_download(self, download_id: int) -> None:
         return
     except Exception as error:
         raise self.retry(exc=error, countdown=2**self.request.retries * 10) from error
+
+
+# A mail server or provider that cannot be reached (OSError, which SMTPException is) is
+# tried again after 10, 20, 40... seconds.
+@shared_task(
+    acks_late=True,
+    soft_time_limit=60,
+    time_limit=90,
+    autoretry_for=(OSError,),
+    retry_backoff=10,
+    max_retries=5,
+)
+def email_notifications(notification_ids: list[int]) -> int:
+    """E-mail the notifications of one event that their recipients want straight away;
+    each is e-mailed once however often the task runs."""
+    return notifications.notifications_email(notification_ids=notification_ids)
+
+
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
+def email_daily_notifications() -> int:
+    """Send each person who chose it the daily summary of their notifications (Celery
+    beat, each morning)."""
+    return notifications.notifications_email_daily()

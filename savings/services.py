@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from partnership import financial_years
 from partnership.errors import PortalError
-from partnership.models import Organisation
+from partnership.models import Notification, Organisation
+from partnership.notifications import notify
 from programmes.models import PENNY
 from projects.models import Project
 
@@ -22,6 +23,7 @@ from .models import (
     SavingsTarget,
     SavingsTotal,
 )
+from .recipients import return_decided_recipients, return_submitted_recipients
 from .return_files import SavingsRow
 
 Status = SavingsReturn.Status
@@ -163,6 +165,13 @@ def savings_return_submit(
     ]
     SavingsEntry.credit_to_project_programmes(entries)
     SavingsEntry.objects.bulk_create(entries)
+    notify(
+        event=Notification.Event.RETURN_SUBMITTED,
+        obj=savings_return,
+        subject=str(savings_return),
+        recipients=return_submitted_recipients(savings_return),
+        by=by,
+    )
     return savings_return
 
 
@@ -189,6 +198,7 @@ def savings_return_certify(*, savings_return: SavingsReturn, by: User, comment: 
         update_fields=["status", "certified_by", "certified_at", "certifier_comment"]
     )
     savings_totals_add(savings_return.entries.all())
+    _notify_decided(savings_return, Notification.Event.RETURN_CERTIFIED, by)
     return savings_return
 
 
@@ -202,7 +212,18 @@ def savings_return_send_back(*, savings_return: SavingsReturn, comment: str, by:
     savings_return = _decide(savings_return, Status.RETURNED, by)
     savings_return.certifier_comment = comment
     savings_return.save(update_fields=["status", "certifier_comment"])
+    _notify_decided(savings_return, Notification.Event.RETURN_SENT_BACK, by)
     return savings_return
+
+
+def _notify_decided(savings_return: SavingsReturn, event: str, by: User) -> None:
+    notify(
+        event=event,
+        obj=savings_return,
+        subject=str(savings_return),
+        recipients=return_decided_recipients(savings_return),
+        by=by,
+    )
 
 
 def _refuse_a_returns_entry(entry: SavingsEntry) -> None:

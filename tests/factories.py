@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from bids.models import Bid, BiddingRound, Criterion
 from partnership.models import Meeting, Organisation, Partnership, Role, SubRegion
 from programmes.models import BudgetLine, FundingSource, LedgerEntry, Programme
+from programmes.services import ledger_record
 from projects.models import GrantPayment, Milestone, Project
 from savings.models import SavingsCategory, SavingsEntry
 from savings.services import savings_totals_add
@@ -165,6 +166,22 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Outcome {n} delivered")
     due_on = datetime.date(2011, 9, 30)
     forecast_on = factory.SelfAttribute("due_on")
+
+
+def committed_project(line: BudgetLine, lead: Organisation, **fields) -> Project:
+    """A project on ``line`` led by ``lead``, its grant committed in the ledger as the
+    board's approval would."""
+    project = ProjectFactory(budget_line=line, lead_organisation=lead, **fields)
+    ledger_record(
+        programme=line.programme,
+        kind=LedgerEntry.Kind.COMMITMENT,
+        amount=project.grant_awarded,
+        occurred_on=datetime.date(2011, 4, 12),
+        budget_line=line,
+        subject=project,
+        by=None,
+    )
+    return project
 
 
 class GrantPaymentFactory(factory.django.DjangoModelFactory):

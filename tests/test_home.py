@@ -192,12 +192,12 @@ def test_home_page_reads_roles_in_a_fixed_number_of_queries(client, django_asser
     Role.objects.create(user=user, kind=Role.Kind.BOARD_MEMBER, partnership=PartnershipFactory())
     client.force_login(user)
 
-    # session, user, the user's roles, their partnerships, their organisations and
-    # the partnerships those organisations belong to (6); the work waiting for the
-    # programme manager (5: no projects, so no reports to read), the finance officer
-    # (3) and the board member (2: no meeting, so no pack to read). Each role's
-    # counts with data: tests/reports/test_home_to_do.py.
-    with django_assert_num_queries(16):
+    # session, user, the user's roles, their partnerships, their organisations, the
+    # partnerships those organisations belong to, and their unread notifications (7);
+    # the work waiting for the programme manager (5: no projects, so no reports to
+    # read), the finance officer (3) and the board member (2: no meeting, so no pack
+    # to read). Each role's counts with data: tests/reports/test_home_to_do.py.
+    with django_assert_num_queries(17):
         client.get(reverse("home"))
 
 

@@ -73,3 +73,46 @@ def test_production_settings_refuse_to_start_without_a_shared_cache():
 
     assert result.returncode != 0
     assert "CACHE_URL must be set when DEBUG is off" in result.stderr
+
+
+def _mail_settings(**env: str) -> subprocess.CompletedProcess:
+    return _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL)",
+        **env,
+    )
+
+
+def test_smtp_is_configured_from_the_environment():
+    result = _mail_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="smtp.example.org",
+        EMAIL_PORT="465",
+        EMAIL_USE_TLS="false",
+        EMAIL_USE_SSL="true",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-5:] == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.org",
+        "465",
+        "False",
+        "True",
+    ]
+
+
+def test_gov_uk_notify_refuses_to_start_without_its_key_and_template():
+    result = _mail_settings(EMAIL_BACKEND="django_gov_notify.backends.NotifyEmailBackend")
+
+    assert result.returncode != 0
+    assert "GOV.UK Notify needs GOVUK_NOTIFY_API_KEY" in result.stderr
+
+
+def test_tls_and_ssl_cannot_both_be_asked_for():
+    result = _mail_settings(EMAIL_USE_TLS="true", EMAIL_USE_SSL="true")
+
+    assert result.returncode != 0
+    assert "Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both" in result.stderr

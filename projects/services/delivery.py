@@ -7,7 +7,7 @@ project balances always agree.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.contrib.auth.models import User
@@ -16,16 +16,38 @@ from django.db import transaction
 from django.utils import timezone
 
 from bids.models import Bid
-from partnership.models import Theme
+from partnership.models import Notification, Theme
+from partnership.notifications import notify
 from programmes.models import LedgerEntry
 from programmes.services import ledger_record
 from projects.models import GrantPayment, Milestone, MilestoneEvidence, MilestoneReprofile, Project
+from projects.recipients import (
+    milestone_logged_recipients,
+    milestone_verified_recipients,
+    payment_approved_recipients,
+    payment_paid_recipients,
+)
 from projects.selectors import payments_scheduled_total, project_money
 
 from .base import ProjectError, gbp, move, save_valid
 
 PaymentStatus = GrantPayment.Status
 MilestoneStatus = Milestone.Status
+Event = Notification.Event
+
+
+def _notify(
+    event: str, record: Milestone | GrantPayment, recipients: Callable, by: User | None
+) -> None:
+    """Tell ``recipients`` of ``event`` on a milestone or a grant payment."""
+    project = record.project
+    if isinstance(record, Milestone):
+        what = f"milestone {record.position}: {record.title}"
+    else:
+        what = f"{gbp(record.amount)} to {project.lead_organisation}"
+    subject = f"{project.reference} {project.title}, {what}"
+    notify(event=event, obj=record, subject=subject, recipients=recipients(record), by=by)
+
 
 # Projects ---------------------------------------------------------------------------
 
@@ -188,6 +210,7 @@ def milestone_log_achieved(
     milestone.delivered = delivered
     milestone.save(update_fields=["status", "achieved_on", "delivered"])
     _project_follow_milestones(milestone.project_id, by)
+    _notify(Event.MILESTONE_LOGGED, milestone, milestone_logged_recipients, by)
     return milestone
 
 
@@ -265,6 +288,7 @@ def milestone_verify(
     if payment is not None and payment.status == PaymentStatus.SCHEDULED:
         move(payment, PaymentStatus.DUE, by)
         payment.save(update_fields=["status"])
+    _notify(Event.MILESTONE_VERIFIED, milestone, milestone_verified_recipients, by)
     return milestone
 
 
@@ -303,6 +327,7 @@ def payment_approve(*, payment: GrantPayment, by: User, approved_on: datetime.da
     payment.approved_by = by
     payment.approved_on = approved_on
     payment.save(update_fields=["status", "approved_by", "approved_on"])
+    _notify(Event.PAYMENT_APPROVED, payment, payment_approved_recipients, by)
     return payment
 
 
@@ -371,6 +396,7 @@ def payment_record_paid(
     payment.paid_on = paid_on
     payment.reference = reference
     payment.save(update_fields=["status", "paid_on", "reference", "ledger_entry"])
+    _notify(Event.PAYMENT_PAID, payment, payment_paid_recipients, by)
     return payment
 
 

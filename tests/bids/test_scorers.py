@@ -353,5 +353,5 @@ def test_the_round_page_lists_2_scorers_or_10_for_the_same_queries(
 
     # Session, user, the user's roles, the round, whether the user is named to score
     # it, its criteria, its approved total, the bids, the scorers and their officer
-    # roles in the partnership.
-    assert queries(officers[:2]) == queries(officers) == 10
+    # roles in the partnership, and the user's unread notifications.
+    assert queries(officers[:2]) == queries(officers) == 11

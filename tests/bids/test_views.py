@@ -1050,8 +1050,8 @@ def test_the_ranked_table_costs_the_same_queries_for_5_bids_as_for_30(
     # Session, user, the user's roles, the round, whether the user is named to score
     # it, its approved total, the sponsors to filter by, the bids with their sponsors
     # and decisions, their declarations and the declaring users. The table shows no
-    # partners or scores, so they are not fetched.
-    assert queries(small) == queries(large) == 10
+    # partners or scores, so they are not fetched. And the menu's unread notifications.
+    assert queries(small) == queries(large) == 11
 
 
 def test_a_bid_page_costs_a_named_scorer_the_same_queries_for_1_score_as_for_6(

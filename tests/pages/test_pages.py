@@ -620,9 +620,9 @@ def test_round_page_costs_the_same_queries_for_3_bids_as_for_30(client, em_iep):
 
     # Session, user, the user's roles, the round, whether the user is named to score
     # it, the round's named scorers, its criteria, the round's approved total and the
-    # bids with their sponsors.
-    assert queries_to_open(client, small.get_absolute_url()) == 9
-    assert queries_to_open(client, large.get_absolute_url()) == 9
+    # bids with their sponsors, and the menu's unread notifications.
+    assert queries_to_open(client, small.get_absolute_url()) == 10
+    assert queries_to_open(client, large.get_absolute_url()) == 10
 
 
 def test_project_page_costs_the_same_queries_for_2_milestones_as_for_20(client, em_iep):
@@ -642,6 +642,6 @@ def test_project_page_costs_the_same_queries_for_2_milestones_as_for_20(client, 
     # lead, theme and bid, its partners, its ledger sums, milestones, payments with
     # their milestones, progress reports, change requests, risks, clawbacks, closure,
     # and the audit history of the project, milestones, payments, reports, risks and
-    # change requests (one query each).
-    assert queries_to_open(client, small.get_absolute_url()) == 19
-    assert queries_to_open(client, large.get_absolute_url()) == 19
+    # change requests (one query each), and the menu's unread notifications.
+    assert queries_to_open(client, small.get_absolute_url()) == 20
+    assert queries_to_open(client, large.get_absolute_url()) == 20

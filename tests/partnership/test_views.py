@@ -180,8 +180,8 @@ def test_meetings_list_costs_the_same_queries_for_2_meetings_as_for_40(client, e
         MeetingFactory(partnership=em_iep.partnership, held_on=NOVEMBER - datetime.timedelta(days))
 
     # Session, user, roles, partnership; then a count and a page for each of the
-    # upcoming and past lists.
-    assert queries() == few == 8
+    # upcoming and past lists; and the menu's unread notifications.
+    assert queries() == few == 9
 
 
 # Attendance and the quorum
@@ -414,8 +414,9 @@ def test_meeting_page_costs_the_same_queries_for_1_decision_as_for_10_with_their
     few = queries()
     decide(9)
 
-    # 14: the 13 it took before, and which of its bids the reader may open (one query)
-    assert queries() == few == 14
+    # 15: the 13 it took before, which of its bids the reader may open (one query) and
+    # the menu's unread notifications
+    assert queries() == few == 15
 
 
 def test_a_meeting_with_approved_minutes_offers_only_its_actions_to_change(client, em_iep):

@@ -7,8 +7,6 @@ from decimal import Decimal
 import pytest
 
 from partnership.models import Role
-from programmes.models import LedgerEntry
-from programmes.services import ledger_record
 from projects.models import GrantPayment
 from projects.services import (
     milestone_add,
@@ -23,6 +21,7 @@ from tests.factories import (
     PartnershipFactory,
     ProjectFactory,
     SubRegionFactory,
+    committed_project,
     funded_budget_line,
     user_with_role,
 )
@@ -98,23 +97,7 @@ def schedule():
 
 
 def _project(line, lead, reference, title, grant):
-    project = ProjectFactory(
-        budget_line=line,
-        lead_organisation=lead,
-        reference=reference,
-        title=title,
-        grant_awarded=grant,
-    )
-    ledger_record(
-        programme=line.programme,
-        kind=LedgerEntry.Kind.COMMITMENT,
-        amount=grant,
-        occurred_on=datetime.date(2011, 4, 12),
-        budget_line=line,
-        subject=project,
-        by=None,
-    )
-    return project
+    return committed_project(line, lead, reference=reference, title=title, grant_awarded=grant)
 
 
 def _deliver(milestone, manager):

@@ -915,9 +915,9 @@ def test_the_council_page_costs_the_same_queries_for_2_returns_as_for_20(client,
 
     # Session, user, the council, the user's roles, the return due, the returns
     # awaiting sign-off, the count and page of returns, targets, delivered savings,
-    # other benefits, and forecasts.
-    assert queries_to_open(client, council_url("council", small)) == 12
-    assert queries_to_open(client, council_url("council", large)) == 12
+    # other benefits, forecasts, and the menu's unread notifications.
+    assert queries_to_open(client, council_url("council", small)) == 13
+    assert queries_to_open(client, council_url("council", large)) == 13
 
 
 def test_the_summary_costs_the_same_queries_for_few_councils_as_for_many(client, em_iep):
@@ -925,8 +925,8 @@ def test_the_summary_costs_the_same_queries_for_few_councils_as_for_many(client,
     # Session, user, roles, programme periods, the partnership; per sub-region the
     # allocations, savings and sub-regions; members, their savings and targets; savings
     # by category, by programme, other benefits; and the partnership filter's choices
-    # (counted, then listed).
-    assert queries_to_open(client, reverse("savings:summary")) == 16
+    # (counted, then listed); and the menu's unread notifications.
+    assert queries_to_open(client, reverse("savings:summary")) == 17
     for _ in range(15):
         council = OrganisationFactory(partnership=em_iep["partnership"])
         SavingsEntryFactory(organisation=council)
@@ -935,7 +935,7 @@ def test_the_summary_costs_the_same_queries_for_few_councils_as_for_many(client,
             organisation=council, financial_year=2010, basis="amount", amount=D("1000")
         )
 
-    assert queries_to_open(client, reverse("savings:summary")) == 16
+    assert queries_to_open(client, reverse("savings:summary")) == 17
 
 
 def test_a_summary_download_builds_only_its_own_table(client, em_iep):
@@ -1004,7 +1004,8 @@ def test_the_sign_off_and_target_lists_cost_the_same_queries_for_2_rows_as_for_1
     # Sign-off: session, user, roles, the count and the page of returns with their
     # councils and submitters. Targets: session, user, roles, programme periods, the
     # partnership, the count and page of targets with their councils, and the
-    # partnership filter's choices (counted, then listed).
-    assert costs() == (5, 9)
+    # partnership filter's choices (counted, then listed). Each also counts the menu's
+    # unread notifications.
+    assert costs() == (6, 10)
     add_rows(10, 2002)
-    assert costs() == (5, 9)
+    assert costs() == (6, 10)
