@@ -12,7 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .lifecycles import Lifecycle
-from .querysets import DownloadQuerySet, MeetingQuerySet, PartnershipQuerySet
+from .querysets import DownloadQuerySet, MeetingQuerySet, PartnershipQuerySet, SubRegionQuerySet
 from .scopes import Kind as RoleKind
 
 
@@ -112,6 +112,8 @@ class SubRegion(models.Model):
         blank=True,
         help_text="The organisation that receives and accounts for the sub-region's grant",
     )
+
+    objects = SubRegionQuerySet.as_manager()
 
     class Meta:
         ordering = ["partnership", "name"]

@@ -15,6 +15,15 @@ class PartnershipQuerySet(models.QuerySet):
         ).distinct()
 
 
+class SubRegionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The sub-regions of the partnerships the user may read."""
+        if scope_of(user).is_administrator:
+            return self.all()
+        partnerships = self.model._meta.get_field("partnership").related_model.objects
+        return self.filter(partnership__in=partnerships.visible_to(user).values("pk"))
+
+
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user):
         scope = scope_of(user)

@@ -1,0 +1,74 @@
+from rest_framework import serializers
+
+from bids.models import Bid, BiddingRound
+from programmes.models import MONEY
+
+
+class BiddingRoundSerializer(serializers.ModelSerializer):
+    approved = serializers.DecimalField(
+        **MONEY, read_only=True, help_text="Grant allocated to the round's approved bids"
+    )
+
+    class Meta:
+        model = BiddingRound
+        fields = [
+            "id",
+            "budget_line",
+            "name",
+            "amount_available",
+            "approved",
+            "opens_on",
+            "closes_on",
+            "guidance",
+            "previous_round",
+            "minimum_points",
+        ]
+
+
+class BidSerializer(serializers.ModelSerializer):
+    """A bid as its page shows it to the reader, with the steering group's agreed
+    score and recommendation once given, and the figures derived from its claim."""
+
+    annual_saving = serializers.DecimalField(
+        max_digits=None,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text="Cashable saving a year, where the basis gives one",
+    )
+    payback_years = serializers.DecimalField(
+        max_digits=None,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text="Years of saving that repay the grant requested",
+    )
+
+    class Meta:
+        model = Bid
+        fields = [
+            "id",
+            "bidding_round",
+            "number",
+            "title",
+            "description",
+            "sponsor",
+            "partners",
+            "status",
+            "grant_requested",
+            "savings_claimed",
+            "savings_claimed_high",
+            "savings_basis",
+            "savings_years",
+            "annual_saving",
+            "payback_years",
+            "is_partnership",
+            "builds_on_good_practice",
+            "expected_breakeven",
+            "submitted_at",
+            "agreed_points",
+            "recommendation",
+            "recommendation_note",
+            "grant_allocated",
+            "decision",
+        ]

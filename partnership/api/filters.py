@@ -1,0 +1,56 @@
+import django_filters
+from django.db import models
+from django_filters import rest_framework
+
+from partnership import financial_years
+from partnership.models import Organisation, SubRegion
+
+_BY_ID = {"filter_class": django_filters.NumberFilter}
+
+
+class ApiFilterSet(rest_framework.FilterSet):
+    """Related records are named by id and matched as given: an id the user may not
+    see matches nothing, rather than saying by a refusal that it exists."""
+
+    FILTER_DEFAULTS = {
+        **rest_framework.FilterSet.FILTER_DEFAULTS,
+        models.ForeignKey: _BY_ID,
+        models.OneToOneField: _BY_ID,
+        models.ManyToManyField: _BY_ID,
+    }
+
+
+class OrganisationFilter(ApiFilterSet):
+    partnership = django_filters.NumberFilter(field_name="partnerships", label="Partnership")
+    sub_region = django_filters.NumberFilter(field_name="sub_regions", label="Sub-region")
+    kind = django_filters.ChoiceFilter(choices=Organisation.Kind.choices)
+    gss_code = django_filters.CharFilter()
+
+    class Meta:
+        model = Organisation
+        fields = ["partnership", "sub_region", "kind", "gss_code"]
+
+
+class SubRegionFilter(ApiFilterSet):
+    class Meta:
+        model = SubRegion
+        fields = ["partnership"]
+
+
+class FinancialYearFilter(django_filters.NumberFilter):
+    """Rows whose date (``field_name``) falls in a financial year, given as the calendar
+    year it starts in: 2011 for 2011/12."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", financial_years.FIRST_YEAR)
+        kwargs.setdefault("max_value", financial_years.LAST_YEAR)
+        kwargs.setdefault(
+            "help_text", "A financial year by the year it starts in: 2011 for 2011/12"
+        )
+        super().__init__(*args, **kwargs)
+
+    def filter(self, queryset, value):
+        if value is None:
+            return queryset
+        bounds = financial_years.year_bounds(int(value))
+        return queryset.filter(**{f"{self.field_name}__range": bounds})
