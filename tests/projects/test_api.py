@@ -100,9 +100,7 @@ def test_an_officer_reads_their_councils_projects_and_no_others(client, delivery
 
 
 def test_a_partner_councils_officer_reads_the_project_they_are_partner_in(client, delivery):
-    assert listed_ids(client, delivery["notts_officer"], PROJECTS) == {
-        delivery["shared_ict"].pk
-    }
+    assert listed_ids(client, delivery["notts_officer"], PROJECTS) == {delivery["shared_ict"].pk}
 
 
 def test_an_officer_cannot_open_another_councils_project(client, delivery):
@@ -189,9 +187,7 @@ def test_milestones_narrow_by_project_and_financial_year(client, delivery):
     manager = delivery["manager"]
     fleet = delivery["fleet"]
 
-    assert listed_ids(client, manager, MILESTONES, project=fleet.pk) == {
-        fleet.milestones.get().pk
-    }
+    assert listed_ids(client, manager, MILESTONES, project=fleet.pk) == {fleet.milestones.get().pk}
     assert listed_ids(client, manager, MILESTONES, financial_year=2011) == {
         delivery["shared_ict"].milestones.get().pk
     }
