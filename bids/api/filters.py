@@ -1,14 +1,14 @@
 import django_filters
 
 from bids.models import Bid, BiddingRound
-from partnership.api.filters import ApiFilterSet
+from partnership.api.filters import ApiFilterSet, IdFilter
 
 _PROGRAMME = "budget_line__programme"
 
 
 class BiddingRoundFilter(ApiFilterSet):
-    programme = django_filters.NumberFilter(field_name=_PROGRAMME)
-    partnership = django_filters.NumberFilter(field_name=f"{_PROGRAMME}__partnership")
+    programme = IdFilter(field_name=_PROGRAMME)
+    partnership = IdFilter(field_name=f"{_PROGRAMME}__partnership")
     opens_on = django_filters.DateFromToRangeFilter()
     closes_on = django_filters.DateFromToRangeFilter()
 
@@ -18,11 +18,9 @@ class BiddingRoundFilter(ApiFilterSet):
 
 
 class BidFilter(ApiFilterSet):
-    budget_line = django_filters.NumberFilter(field_name="bidding_round__budget_line")
-    programme = django_filters.NumberFilter(field_name=f"bidding_round__{_PROGRAMME}")
-    partnership = django_filters.NumberFilter(
-        field_name=f"bidding_round__{_PROGRAMME}__partnership"
-    )
+    budget_line = IdFilter(field_name="bidding_round__budget_line")
+    programme = IdFilter(field_name=f"bidding_round__{_PROGRAMME}")
+    partnership = IdFilter(field_name=f"bidding_round__{_PROGRAMME}__partnership")
     status = django_filters.MultipleChoiceFilter(choices=Bid.Status.choices)
     submitted_at = django_filters.IsoDateTimeFromToRangeFilter()
 

@@ -1,11 +1,28 @@
 import django_filters
+from django import forms
 from django.db import models
 from django_filters import rest_framework
 
 from partnership import financial_years
 from partnership.models import Organisation, SubRegion
 
-_BY_ID = {"filter_class": django_filters.NumberFilter}
+# The largest id a 64-bit integer column holds (BigAutoField).
+LARGEST_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A record named by its id: a whole number the database can hold, so that a
+    larger one is refused as a bad request rather than failing in the database."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", LARGEST_ID)
+        super().__init__(*args, **kwargs)
+
+
+_BY_ID = {"filter_class": IdFilter}
 
 
 class ApiFilterSet(rest_framework.FilterSet):
@@ -21,8 +38,8 @@ class ApiFilterSet(rest_framework.FilterSet):
 
 
 class OrganisationFilter(ApiFilterSet):
-    partnership = django_filters.NumberFilter(field_name="partnerships", label="Partnership")
-    sub_region = django_filters.NumberFilter(field_name="sub_regions", label="Sub-region")
+    partnership = IdFilter(field_name="partnerships", label="Partnership")
+    sub_region = IdFilter(field_name="sub_regions", label="Sub-region")
     kind = django_filters.ChoiceFilter(choices=Organisation.Kind.choices)
     gss_code = django_filters.CharFilter()
 

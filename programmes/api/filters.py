@@ -1,6 +1,6 @@
 import django_filters
 
-from partnership.api.filters import ApiFilterSet, FinancialYearFilter
+from partnership.api.filters import ApiFilterSet, FinancialYearFilter, IdFilter
 from programmes.models import BudgetLine, LedgerEntry, Programme
 
 
@@ -11,7 +11,7 @@ class ProgrammeFilter(ApiFilterSet):
 
 
 class BudgetLineFilter(ApiFilterSet):
-    partnership = django_filters.NumberFilter(field_name="programme__partnership")
+    partnership = IdFilter(field_name="programme__partnership")
 
     class Meta:
         model = BudgetLine
@@ -19,7 +19,7 @@ class BudgetLineFilter(ApiFilterSet):
 
 
 class LedgerEntryFilter(ApiFilterSet):
-    partnership = django_filters.NumberFilter(field_name="programme__partnership")
+    partnership = IdFilter(field_name="programme__partnership")
     financial_year = FinancialYearFilter(field_name="occurred_on")
     occurred_on = django_filters.DateFromToRangeFilter()
 

@@ -7,7 +7,7 @@ import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from partnership.api.filters import ApiFilterSet, FinancialYearFilter
+from partnership.api.filters import ApiFilterSet, FinancialYearFilter, IdFilter
 from projects.forms.filters import PaymentScheduleFilter, ProjectFilter
 from projects.models import Milestone, Project
 
@@ -15,7 +15,7 @@ from projects.models import Milestone, Project
 class ProjectApiFilter(ProjectFilter):
     FILTER_DEFAULTS = ApiFilterSet.FILTER_DEFAULTS
     sort = None
-    partnership = django_filters.NumberFilter(field_name="programme__partnership")
+    partnership = IdFilter(field_name="programme__partnership")
     starts_on = django_filters.DateFromToRangeFilter()
     ends_on = django_filters.DateFromToRangeFilter()
 
@@ -55,9 +55,9 @@ GrantPaymentFilter.base_filters["sub_region"] = extend_schema_field(OpenApiTypes
 
 
 class MilestoneFilter(ApiFilterSet):
-    partnership = django_filters.NumberFilter(field_name="project__programme__partnership")
-    programme = django_filters.NumberFilter(field_name="project__programme")
-    lead_organisation = django_filters.NumberFilter(field_name="project__lead_organisation")
+    partnership = IdFilter(field_name="project__programme__partnership")
+    programme = IdFilter(field_name="project__programme")
+    lead_organisation = IdFilter(field_name="project__lead_organisation")
     status = django_filters.MultipleChoiceFilter(choices=Milestone.Status.choices)
     financial_year = FinancialYearFilter(field_name="forecast_on")
     due_on = django_filters.DateFromToRangeFilter()

@@ -1,6 +1,6 @@
 import django_filters
 
-from partnership.api.filters import ApiFilterSet
+from partnership.api.filters import ApiFilterSet, IdFilter
 from savings.models import ForecastReturn, SavingsEntry, SavingsReturn, SavingsTarget
 
 
@@ -8,8 +8,8 @@ class _OfOrganisation(ApiFilterSet):
     """Savings records belong to a council, which belongs to partnerships and
     sub-regions."""
 
-    partnership = django_filters.NumberFilter(field_name="organisation__partnerships")
-    sub_region = django_filters.NumberFilter(field_name="organisation__sub_regions")
+    partnership = IdFilter(field_name="organisation__partnerships")
+    sub_region = IdFilter(field_name="organisation__sub_regions")
 
 
 class SavingsEntryFilter(_OfOrganisation):
