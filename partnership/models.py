@@ -12,7 +12,13 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .lifecycles import Lifecycle
-from .querysets import DownloadQuerySet, MeetingQuerySet, PartnershipQuerySet, SubRegionQuerySet
+from .querysets import (
+    DownloadQuerySet,
+    MeetingChildQuerySet,
+    MeetingQuerySet,
+    PartnershipQuerySet,
+    SubRegionQuerySet,
+)
 from .scopes import Kind as RoleKind
 
 
@@ -366,6 +372,7 @@ class Decision(models.Model):
     )
     text = models.TextField()
 
+    objects = MeetingChildQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -385,6 +392,7 @@ class Action(models.Model):
     due_on = models.DateField(null=True, blank=True)
     done_on = models.DateField(null=True, blank=True)
 
+    objects = MeetingChildQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -38,6 +38,14 @@ class MeetingQuerySet(models.QuerySet):
 _ORGANISATION_KINDS = (Kind.OFFICER, Kind.FINANCE)
 
 
+class MeetingChildQuerySet(models.QuerySet):
+    """A meeting's decisions and actions are read by whoever may read the meeting."""
+
+    def visible_to(self, user):
+        meetings = self.model._meta.get_field("meeting").related_model.objects
+        return self.filter(meeting__in=meetings.visible_to(user).values("pk"))
+
+
 class DownloadQuerySet(models.QuerySet):
     def visible_to(self, user):
         # A download holds what its requester's roles let them see, so it is theirs

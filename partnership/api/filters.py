@@ -4,7 +4,7 @@ from django.db import models
 from django_filters import rest_framework
 
 from partnership import financial_years
-from partnership.models import Organisation, SubRegion
+from partnership.models import Action, Decision, Meeting, Organisation, SubRegion
 
 # The largest id a 64-bit integer column holds (BigAutoField).
 LARGEST_ID = 2**63 - 1
@@ -52,6 +52,35 @@ class SubRegionFilter(ApiFilterSet):
     class Meta:
         model = SubRegion
         fields = ["partnership"]
+
+
+class MeetingFilter(ApiFilterSet):
+    held_on = django_filters.DateFromToRangeFilter()
+
+    class Meta:
+        model = Meeting
+        fields = ["partnership", "minutes_status"]
+
+
+class DecisionFilter(ApiFilterSet):
+    partnership = IdFilter(field_name="meeting__partnership")
+    held_on = django_filters.DateFromToRangeFilter(field_name="meeting__held_on")
+
+    class Meta:
+        model = Decision
+        fields = ["meeting", "partnership"]
+
+
+class ActionFilter(ApiFilterSet):
+    partnership = IdFilter(field_name="meeting__partnership")
+    done = django_filters.BooleanFilter(
+        field_name="done_on", lookup_expr="isnull", exclude=True, label="Done"
+    )
+    due_on = django_filters.DateFromToRangeFilter()
+
+    class Meta:
+        model = Action
+        fields = ["meeting", "partnership", "done"]
 
 
 class FinancialYearFilter(django_filters.NumberFilter):

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from partnership.models import Organisation, Partnership, SubRegion
+from partnership.models import Action, Decision, Meeting, Organisation, Partnership, SubRegion
 
 
 class PartnershipSerializer(serializers.ModelSerializer):
@@ -29,3 +29,30 @@ class SubRegionSerializer(serializers.ModelSerializer):
     class Meta:
         model = SubRegion
         fields = ["id", "partnership", "name", "slug", "accountable_body", "members"]
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "partnership",
+            "title",
+            "held_on",
+            "starts_at",
+            "place",
+            "minutes_status",
+            "minutes_approved_at",
+        ]
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Decision
+        fields = ["id", "meeting", "agenda_item", "text"]
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Action
+        fields = ["id", "meeting", "text", "owner", "due_on", "done_on"]

@@ -1,4 +1,4 @@
-from partnership.models import Organisation, Partnership, SubRegion
+from partnership.models import Action, Decision, Meeting, Organisation, Partnership, SubRegion
 
 from . import filters, serializers
 from .access import ReadOnlyViewSet
@@ -43,3 +43,36 @@ class SubRegionViewSet(ReadOnlyViewSet):
             .prefetch_related("members")
             .order_by("partnership", "name", "pk")
         )
+
+
+class MeetingViewSet(ReadOnlyViewSet):
+    """The board meetings of the user's partnerships, latest first."""
+
+    serializer_class = serializers.MeetingSerializer
+    filterset_class = filters.MeetingFilter
+    ordering_fields = ["held_on"]
+
+    def get_queryset(self):
+        return Meeting.objects.visible_to(self.request.user).order_by("-held_on", "pk")
+
+
+class DecisionViewSet(ReadOnlyViewSet):
+    """What the boards of the user's partnerships resolved."""
+
+    serializer_class = serializers.DecisionSerializer
+    filterset_class = filters.DecisionFilter
+    ordering_fields = ["meeting__held_on"]
+
+    def get_queryset(self):
+        return Decision.objects.visible_to(self.request.user).order_by("-meeting__held_on", "pk")
+
+
+class ActionViewSet(ReadOnlyViewSet):
+    """The actions the boards of the user's partnerships set, soonest due first."""
+
+    serializer_class = serializers.ActionSerializer
+    filterset_class = filters.ActionFilter
+    ordering_fields = ["due_on", "done_on"]
+
+    def get_queryset(self):
+        return Action.objects.visible_to(self.request.user).order_by("due_on", "pk")

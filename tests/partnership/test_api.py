@@ -2,11 +2,14 @@
 every public body for anyone signed in; the schema and its docs, served without a
 CDN."""
 
+import datetime
+
 import pytest
 
-from partnership.models import Organisation, Role
+from partnership.models import Action, Decision, Organisation, Role
 from tests.api import listed, listed_ids, read
 from tests.factories import (
+    MeetingFactory,
     OrganisationFactory,
     PartnershipFactory,
     SubRegionFactory,
@@ -80,6 +83,71 @@ def test_organisations_are_read_by_anyone_signed_in_and_narrow_by_partnership(cl
             "gss_code": "E07000139",
         }
     ]
+
+
+@pytest.fixture
+def meetings(partnerships):
+    em_board = MeetingFactory(
+        partnership=partnerships["em_iep"], held_on=datetime.date(2011, 4, 12)
+    )
+    lancashire_board = MeetingFactory(partnership=partnerships["lancashire"])
+    records = {}
+    for meeting in (em_board, lancashire_board):
+        records[meeting.partnership_id] = {
+            "meeting": meeting,
+            "decision": Decision.objects.create(meeting=meeting, text="Approve bid 3"),
+            "open": Action.objects.create(
+                meeting=meeting, text="Write to councils", owner="SRP manager"
+            ),
+            "done": Action.objects.create(
+                meeting=meeting,
+                text="Circulate the minutes",
+                owner="Secretary",
+                due_on=datetime.date(2011, 5, 1),
+                done_on=datetime.date(2011, 4, 20),
+            ),
+        }
+    return records[partnerships["em_iep"].pk], records[partnerships["lancashire"].pk]
+
+
+def test_member_councils_read_their_boards_meetings_decisions_and_actions(
+    client, partnerships, meetings
+):
+    officer = partnerships["officer"]
+    em_iep, lancashire = meetings
+
+    assert listed(client, officer, "/api/v1/meetings/") == [
+        {
+            "id": em_iep["meeting"].pk,
+            "partnership": partnerships["em_iep"].pk,
+            "title": "Board meeting",
+            "held_on": "2011-04-12",
+            "starts_at": None,
+            "place": "",
+            "minutes_status": "none",
+            "minutes_approved_at": None,
+        }
+    ]
+    assert listed_ids(client, officer, "/api/v1/decisions/") == {em_iep["decision"].pk}
+    assert listed_ids(client, officer, "/api/v1/actions/") == {
+        em_iep["open"].pk,
+        em_iep["done"].pk,
+    }
+    for url, record in (
+        ("/api/v1/meetings/", "meeting"),
+        ("/api/v1/decisions/", "decision"),
+        ("/api/v1/actions/", "open"),
+    ):
+        assert read(client, officer, f"{url}{lancashire[record].pk}/").status_code == 404
+
+
+def test_actions_narrow_to_those_done_or_not(client, partnerships, meetings):
+    officer = partnerships["officer"]
+    em_iep, _ = meetings
+
+    assert listed_ids(client, officer, "/api/v1/actions/", done="true") == {em_iep["done"].pk}
+    assert listed_ids(client, officer, "/api/v1/actions/", done="false") == {em_iep["open"].pk}
+    assert listed_ids(client, officer, "/api/v1/decisions/", held_on_after="2011-05-01") == set()
 
 
 def test_anonymous_readers_are_refused_with_a_message(client, partnerships):
