@@ -1,13 +1,11 @@
 from rest_framework import serializers
 
 from bids.models import Bid, BiddingRound
-from programmes.models import MONEY
+from partnership.api.fields import derived_amount
 
 
 class BiddingRoundSerializer(serializers.ModelSerializer):
-    approved = serializers.DecimalField(
-        **MONEY, read_only=True, help_text="Grant allocated to the round's approved bids"
-    )
+    approved = derived_amount("Grant allocated to the round's approved bids")
 
     class Meta:
         model = BiddingRound
@@ -29,19 +27,11 @@ class BidSerializer(serializers.ModelSerializer):
     """A bid as its page shows it to the reader, with the steering group's agreed
     score and recommendation once given, and the figures derived from its claim."""
 
-    annual_saving = serializers.DecimalField(
-        max_digits=None,
-        decimal_places=2,
-        read_only=True,
-        allow_null=True,
-        help_text="Cashable saving a year, where the basis gives one",
+    annual_saving = derived_amount(
+        "Cashable saving a year, where the basis gives one", allow_null=True
     )
-    payback_years = serializers.DecimalField(
-        max_digits=None,
-        decimal_places=2,
-        read_only=True,
-        allow_null=True,
-        help_text="Years of saving that repay the grant requested",
+    payback_years = derived_amount(
+        "Years of saving that repay the grant requested", allow_null=True
     )
 
     class Meta:

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
+from partnership.api.fields import derived_amount
 from programmes.models import BudgetLine, LedgerEntry, Programme
-from programmes.selectors import MONEY_FIELD
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
@@ -19,22 +19,13 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         ]
 
 
-def _balance(help_text: str) -> serializers.DecimalField:
-    return serializers.DecimalField(
-        max_digits=MONEY_FIELD.max_digits,
-        decimal_places=MONEY_FIELD.decimal_places,
-        read_only=True,
-        help_text=help_text,
-    )
-
-
 class BudgetLineSerializer(serializers.ModelSerializer):
     # Derived from the ledger by programmes.selectors.budget_lines_with_balances.
-    allocated = _balance("Allocations and reallocations in, less reallocations out")
-    committed = _balance("Grant approved, less releases and clawbacks")
-    paid = _balance("Grant paid out, less clawbacks")
-    available = _balance("Allocated less committed")
-    unpaid = _balance("Committed less paid")
+    allocated = derived_amount("Allocations and reallocations in, less reallocations out")
+    committed = derived_amount("Grant approved, less releases and clawbacks")
+    paid = derived_amount("Grant paid out, less clawbacks")
+    available = derived_amount("Allocated less committed")
+    unpaid = derived_amount("Committed less paid")
 
     class Meta:
         model = BudgetLine

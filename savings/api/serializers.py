@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from programmes.models import MONEY
+from partnership.api.fields import derived_amount
 from savings.models import ForecastReturn, SavingsEntry, SavingsReturn, SavingsTarget
 
 
@@ -40,9 +40,7 @@ class SavingsReturnSerializer(serializers.ModelSerializer):
 
 
 class SavingsTargetSerializer(serializers.ModelSerializer):
-    target_amount = serializers.DecimalField(
-        **MONEY, read_only=True, help_text="The amount, or the percentage of the baseline"
-    )
+    target_amount = derived_amount("The amount, or the percentage of the baseline")
 
     class Meta:
         model = SavingsTarget
