@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from partnership.api.fields import LocalTimeField
 from partnership.models import Action, Decision, Meeting, Organisation, Partnership, SubRegion
 
 
@@ -32,6 +33,8 @@ class SubRegionSerializer(serializers.ModelSerializer):
 
 
 class MeetingSerializer(serializers.ModelSerializer):
+    starts_at = LocalTimeField(allow_null=True, read_only=True)
+
     class Meta:
         model = Meeting
         fields = [
