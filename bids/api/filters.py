@@ -1,7 +1,7 @@
 import django_filters
 
 from bids.models import Bid, BiddingRound
-from partnership.api.filters import ApiFilterSet, IdFilter
+from partnership.api.filters import ApiFilterSet, IdFilter, MomentRangeFilter
 
 _PROGRAMME = "budget_line__programme"
 
@@ -22,7 +22,7 @@ class BidFilter(ApiFilterSet):
     programme = IdFilter(field_name=f"bidding_round__{_PROGRAMME}")
     partnership = IdFilter(field_name=f"bidding_round__{_PROGRAMME}__partnership")
     status = django_filters.MultipleChoiceFilter(choices=Bid.Status.choices)
-    submitted_at = django_filters.IsoDateTimeFromToRangeFilter()
+    submitted_at = MomentRangeFilter()
 
     class Meta:
         model = Bid

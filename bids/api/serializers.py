@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from bids.models import Bid, BiddingRound
+from bids.models import Bid, BiddingRound, Score
 from partnership.api.fields import derived_amount
 
 
@@ -23,9 +23,20 @@ class BiddingRoundSerializer(serializers.ModelSerializer):
         ]
 
 
+class ScoreSerializer(serializers.ModelSerializer):
+    scorer = serializers.CharField(source="scorer.get_username", read_only=True)
+
+    class Meta:
+        model = Score
+        fields = ["criterion", "scorer", "points", "comment"]
+
+
 class BidSerializer(serializers.ModelSerializer):
-    """A bid as its page shows it to the reader, with the steering group's agreed
-    score and recommendation once given, and the figures derived from its claim."""
+    """A bid as its page shows it to the reader: each scorer's points, the steering
+    group's agreed score and recommendation once given, and the figures derived from
+    its claim."""
+
+    scores = ScoreSerializer(many=True, read_only=True)
 
     annual_saving = derived_amount(
         "Cashable saving a year, where the basis gives one", allow_null=True
@@ -56,6 +67,7 @@ class BidSerializer(serializers.ModelSerializer):
             "builds_on_good_practice",
             "expected_breakeven",
             "submitted_at",
+            "scores",
             "agreed_points",
             "recommendation",
             "recommendation_note",

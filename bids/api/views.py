@@ -1,4 +1,6 @@
-from bids.models import Bid, BiddingRound
+from django.db.models import Prefetch
+
+from bids.models import Bid, BiddingRound, Score
 from bids.selectors import RANK_ORDER
 from partnership.api.access import ReadOnlyViewSet
 
@@ -33,6 +35,10 @@ class BidViewSet(ReadOnlyViewSet):
     def get_queryset(self):
         return (
             Bid.objects.visible_to(self.request.user)
-            .prefetch_related("partners")
+            .prefetch_related(
+                "partners",
+                # The bid page shows every score to whoever may read the bid.
+                Prefetch("scores", queryset=Score.objects.select_related("criterion", "scorer")),
+            )
             .order_by("bidding_round", *RANK_ORDER, "pk")
         )

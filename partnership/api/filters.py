@@ -1,3 +1,5 @@
+import datetime
+
 import django_filters
 from django import forms
 from django.db import models
@@ -81,6 +83,28 @@ class ActionFilter(ApiFilterSet):
     class Meta:
         model = Action
         fields = ["meeting", "partnership", "done"]
+
+
+def _in_utc(moment: datetime.datetime | None) -> datetime.datetime | None:
+    if moment is None:
+        return None
+    try:
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:  # off the calendar once in UTC: no bound at all
+        return None
+
+
+class MomentRangeFilter(django_filters.IsoDateTimeFromToRangeFilter):
+    """Moments from and to (``_after``, ``_before``) in ISO 8601 with any offset,
+    compared in UTC: PostgreSQL refuses offsets beyond 15:59 that ISO 8601 allows."""
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        start, stop = _in_utc(value.start), _in_utc(value.stop)
+        if start is None and stop is None:
+            return queryset
+        return super().filter(queryset, slice(start, stop))
 
 
 class FinancialYearFilter(django_filters.NumberFilter):

@@ -1,6 +1,6 @@
 import django_filters
 
-from partnership.api.filters import ApiFilterSet, IdFilter
+from partnership.api.filters import ApiFilterSet, IdFilter, MomentRangeFilter
 from savings.models import ForecastReturn, SavingsEntry, SavingsReturn, SavingsTarget
 
 
@@ -34,7 +34,7 @@ class SavingsEntryFilter(_OfOrganisation):
 
 class SavingsReturnFilter(_OfOrganisation):
     status = django_filters.MultipleChoiceFilter(choices=SavingsReturn.Status.choices)
-    submitted_at = django_filters.IsoDateTimeFromToRangeFilter()
+    submitted_at = MomentRangeFilter()
 
     class Meta:
         model = SavingsReturn

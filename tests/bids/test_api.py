@@ -2,16 +2,18 @@
 own council's, drafts included; the partnership's programme managers and board every
 submitted bid with its agreed score; nobody another council's draft."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 
-from bids.models import Bid
+from bids.models import Bid, Score
 from partnership.models import Role
 from tests.api import listed, listed_ids, read
 from tests.factories import (
     BiddingRoundFactory,
     BidFactory,
+    CriterionFactory,
     OrganisationFactory,
     PartnershipFactory,
     user_with_role,
@@ -37,6 +39,14 @@ def bidding():
         grant_requested=Decimal("120000.00"),
         savings_claimed=Decimal("40000.00"),
     )
+    board = user_with_role(Role.Kind.BOARD_MEMBER, partnership=partnership, username="board")
+    Score.objects.create(
+        bid=scored,
+        criterion=CriterionFactory(bidding_round=bidding_round, name="Involves other councils"),
+        scorer=board,
+        points=3,
+        comment="Four districts",
+    )
     draft = BidFactory(bidding_round=bidding_round, sponsor=leicester)
     other_round = BiddingRoundFactory()
     return {
@@ -47,7 +57,7 @@ def bidding():
         "elsewhere": BidFactory(bidding_round=other_round, status=Bid.Status.SUBMITTED),
         "nk_officer": user_with_role(Role.Kind.OFFICER, organisation=north_kesteven),
         "leicester_officer": user_with_role(Role.Kind.OFFICER, organisation=leicester),
-        "board": user_with_role(Role.Kind.BOARD_MEMBER, partnership=partnership),
+        "board": board,
     }
 
 
@@ -57,6 +67,14 @@ def test_the_board_reads_submitted_bids_with_their_scores_and_payback(client, bi
     assert [row["id"] for row in rows] == [bidding["scored"].pk]
     assert rows[0]["status"] == "submitted"
     assert rows[0]["agreed_points"] == 7
+    assert rows[0]["scores"] == [
+        {
+            "criterion": bidding["scored"].scores.get().criterion_id,
+            "scorer": "board",
+            "points": 3,
+            "comment": "Four districts",
+        }
+    ]
     assert rows[0]["grant_requested"] == "120000.00"
     assert rows[0]["annual_saving"] == "40000.00"
     assert rows[0]["payback_years"] == "3.00"
@@ -92,6 +110,22 @@ def test_bid_filters_narrow_the_list(client, bidding):
     assert listed_ids(client, officer, BIDS, bidding_round=bidding["other_round"].pk) == set()
 
 
+def test_bids_narrow_by_when_they_were_submitted_whatever_the_offset_given(client, bidding):
+    scored = bidding["scored"]
+    scored.submitted_at = datetime.datetime(2011, 3, 1, 12, tzinfo=datetime.UTC)
+    scored.save(update_fields=["submitted_at"])
+    board = bidding["board"]
+
+    # ISO 8601 allows offsets PostgreSQL does not: they are compared in UTC.
+    assert listed_ids(client, board, BIDS, submitted_at_after="2011-03-02T00:00:00+23:30") == {
+        scored.pk
+    }
+    assert listed_ids(client, board, BIDS, submitted_at_before="2011-02-28T12:00:00Z") == set()
+    assert listed_ids(client, board, BIDS, submitted_at_after="0001-01-01T00:00:00+23:00") == {
+        scored.pk
+    }
+
+
 def test_a_round_shows_what_its_approved_bids_were_allocated(client, bidding):
     BidFactory(
         bidding_round=bidding["round"],
@@ -113,6 +147,6 @@ def test_the_bids_list_answers_in_the_same_number_of_queries_however_many_rows(
         bid = BidFactory(bidding_round=bidding["round"], status=Bid.Status.SUBMITTED)
         bid.partners.add(bidding["draft"].sponsor)
     client.force_login(bidding["board"])
-    # session, user, the user's roles, the count, the page, and its partners
-    with django_assert_num_queries(6):
+    # session, user, the user's roles, the count, the page, its partners and its scores
+    with django_assert_num_queries(7):
         assert len(client.get(BIDS).json()["results"]) == 6
