@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "partnership",
     "programmes",
@@ -222,14 +223,34 @@ if EMAIL_BACKEND == "django_gov_notify.backends.NotifyEmailBackend" and not (
 # The portal's own address, for links in e-mails sent outside a request.
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://localhost:8000")
 
+# The API reads what the pages read, as the signed-in user (docs/adr/0012). Personal
+# tokens will join the session in DEFAULT_AUTHENTICATION_CLASSES.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "partnership.api.pagination.PortalPagination",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "DATE_FORMAT": "iso-8601",
+    "DATETIME_FORMAT": "iso-8601",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Partnership Portal API", "VERSION": "0.1.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Partnership Portal API",
+    "DESCRIPTION": (
+        "Read-only access to what the signed-in user may see on the portal's pages: "
+        "money as decimal strings in pounds, dates in ISO 8601."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc are served from the sidecar package, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

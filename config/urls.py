@@ -24,6 +24,7 @@ urlpatterns = [
     path("bids/", include("projects.bid_decision_urls")),
     path("projects/", include("projects.urls")),
     path("savings/", include("savings.urls")),
+    path("api/v1/", include("config.api_urls")),
     path("", include("reports.urls")),
 ]
 

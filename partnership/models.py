@@ -14,9 +14,11 @@ from simple_history.models import HistoricalRecords
 from .lifecycles import Lifecycle
 from .querysets import (
     DownloadQuerySet,
+    MeetingChildQuerySet,
     MeetingQuerySet,
     NotificationQuerySet,
     PartnershipQuerySet,
+    SubRegionQuerySet,
 )
 from .scopes import Kind as RoleKind
 
@@ -117,6 +119,8 @@ class SubRegion(models.Model):
         blank=True,
         help_text="The organisation that receives and accounts for the sub-region's grant",
     )
+
+    objects = SubRegionQuerySet.as_manager()
 
     class Meta:
         ordering = ["partnership", "name"]
@@ -369,6 +373,7 @@ class Decision(models.Model):
     )
     text = models.TextField()
 
+    objects = MeetingChildQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -388,6 +393,7 @@ class Action(models.Model):
     due_on = models.DateField(null=True, blank=True)
     done_on = models.DateField(null=True, blank=True)
 
+    objects = MeetingChildQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -15,6 +15,15 @@ class PartnershipQuerySet(models.QuerySet):
         ).distinct()
 
 
+class SubRegionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The sub-regions of the partnerships the user may read."""
+        if scope_of(user).is_administrator:
+            return self.all()
+        partnerships = self.model._meta.get_field("partnership").related_model.objects
+        return self.filter(partnership__in=partnerships.visible_to(user).values("pk"))
+
+
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user):
         scope = scope_of(user)
@@ -27,6 +36,14 @@ class MeetingQuerySet(models.QuerySet):
 
 
 _ORGANISATION_KINDS = (Kind.OFFICER, Kind.FINANCE)
+
+
+class MeetingChildQuerySet(models.QuerySet):
+    """A meeting's decisions and actions are read by whoever may read the meeting."""
+
+    def visible_to(self, user):
+        meetings = self.model._meta.get_field("meeting").related_model.objects
+        return self.filter(meeting__in=meetings.visible_to(user).values("pk"))
 
 
 class DownloadQuerySet(models.QuerySet):

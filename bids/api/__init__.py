@@ -1,0 +1,1 @@
+"""The read-only API of bidding rounds and bids."""

@@ -1,0 +1,42 @@
+"""The API, version 1, mounted at /api/v1/: each app's read-only endpoints, the
+OpenAPI 3 schema and its browsable docs (docs/adr/0012)."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from bids.api import views as bids
+from partnership.api import views as partnership
+from programmes.api import views as programmes
+from projects.api import views as projects
+from savings.api import views as savings
+
+router = DefaultRouter()
+for prefix, viewset in (
+    ("partnerships", partnership.PartnershipViewSet),
+    ("organisations", partnership.OrganisationViewSet),
+    ("sub-regions", partnership.SubRegionViewSet),
+    ("meetings", partnership.MeetingViewSet),
+    ("decisions", partnership.DecisionViewSet),
+    ("actions", partnership.ActionViewSet),
+    ("programmes", programmes.ProgrammeViewSet),
+    ("budget-lines", programmes.BudgetLineViewSet),
+    ("ledger-entries", programmes.LedgerEntryViewSet),
+    ("bidding-rounds", bids.BiddingRoundViewSet),
+    ("bids", bids.BidViewSet),
+    ("projects", projects.ProjectViewSet),
+    ("milestones", projects.MilestoneViewSet),
+    ("grant-payments", projects.GrantPaymentViewSet),
+    ("savings-entries", savings.SavingsEntryViewSet),
+    ("savings-returns", savings.SavingsReturnViewSet),
+    ("savings-targets", savings.SavingsTargetViewSet),
+    ("forecast-returns", savings.ForecastReturnViewSet),
+):
+    router.register(prefix, viewset, basename=prefix)
+
+app_name = "api"
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
+]

@@ -1,0 +1,1 @@
+"""The read-only API of programmes, budget lines and the money ledger."""

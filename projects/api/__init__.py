@@ -1,0 +1,1 @@
+"""The read-only API of projects, their milestones and grant payments."""

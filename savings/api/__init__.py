@@ -1,0 +1,1 @@
+"""The read-only API of councils' savings entries, returns, targets and forecasts."""
