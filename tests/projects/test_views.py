@@ -408,6 +408,34 @@ def test_verifying_makes_the_linked_payment_due(client, em_iep):
     assert milestone.payment.status == GrantPayment.Status.DUE
 
 
+def test_verifying_asks_the_manager_to_confirm_and_does_nothing_until_they_do(client, em_iep):
+    milestone = log_first_milestone(em_iep)
+    client.force_login(em_iep["manager"])
+
+    detail = client.get(milestone.get_absolute_url())
+    assert 'href="{}"'.format(reverse("projects:milestone-verify", args=[milestone.pk])) in (
+        detail.content.decode()
+    )
+    page = text(client.get(reverse("projects:milestone-verify", args=[milestone.pk])))
+
+    assert "Are you sure milestone 1 is achieved?" in page
+    assert "its grant payment of £" in page
+    assert "falls due" in page
+    assert Milestone.objects.get(pk=milestone.pk).status == Milestone.Status.ACHIEVED
+
+
+def test_verifying_a_milestone_twice_is_refused_on_the_confirmation_page(client, em_iep):
+    milestone = log_first_milestone(em_iep)
+    client.force_login(em_iep["manager"])
+    url = reverse("projects:milestone-verify", args=[milestone.pk])
+    client.post(url)
+
+    response = client.post(url)
+
+    assert response.status_code == 400
+    assert "There is a problem" in text(response)
+
+
 def test_an_officer_cannot_verify_their_own_milestone(client, em_iep):
     milestone = log_first_milestone(em_iep)
     client.force_login(em_iep["officer"])
@@ -463,6 +491,25 @@ def test_the_programme_manager_withholds_a_payment_with_a_reason(client, em_iep)
     client.post(reverse("projects:payment-release", args=[payment.pk]))
     payment.refresh_from_db()
     assert payment.status == "scheduled"  # its milestone is not verified yet
+
+
+def test_approving_a_payment_asks_to_confirm_and_approves_only_on_the_button(client, em_iep):
+    milestone = log_first_milestone(em_iep)
+    milestone_verify(milestone=milestone, by=em_iep["manager"], verified_on=SEPTEMBER)
+    payment = milestone.payment
+    client.force_login(em_iep["manager"])
+    url = reverse("projects:payment-approve", args=[payment.pk])
+
+    page = text(client.get(url))
+    assert "Are you sure you want to approve" in page
+    assert "North Kesteven District Council" in page
+    payment.refresh_from_db()
+    assert payment.status == GrantPayment.Status.DUE
+
+    response = client.post(url, follow=True)
+    assert "approved for release" in text(response)
+    payment.refresh_from_db()
+    assert (payment.status, payment.approved_by) == ("approved", em_iep["manager"])
 
 
 def test_a_replayed_record_payment_is_refused_with_the_message_and_pays_once(client, em_iep):
@@ -580,8 +627,8 @@ def every_form_url(em_iep) -> list[tuple[str, str]]:
         ("get", reverse("projects:milestone-log", args=[milestone.pk])),
         ("get", reverse("projects:milestone-reprofile", args=[milestone.pk])),
         ("get", reverse("projects:milestone-return", args=[milestone.pk])),
-        ("post", reverse("projects:milestone-verify", args=[milestone.pk])),
-        ("post", reverse("projects:payment-approve", args=[milestone.payment.pk])),
+        ("get", reverse("projects:milestone-verify", args=[milestone.pk])),
+        ("get", reverse("projects:payment-approve", args=[milestone.payment.pk])),
         ("get", reverse("projects:payment-withhold", args=[milestone.payment.pk])),
         ("post", reverse("projects:payment-release", args=[milestone.payment.pk])),
         ("get", reverse("projects:payment-record", args=[milestone.payment.pk])),
