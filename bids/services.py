@@ -300,6 +300,7 @@ def bid_submit(*, bid: Bid, by: User | None) -> Bid:
         raise BidError("Attach the outline business case.", field="business_case")
     bid_set_status(bid=bid, status=Status.SUBMITTED, by=by)
     bid.submitted_at = timezone.now()
+    bid.submitted_by = by
     bid.save()
     return bid
 
@@ -399,6 +400,13 @@ def bid_set_status(*, bid: Bid, status: str, by: User | None) -> Bid:
     return bid
 
 
+def _decide(bid: Bid, status: str, by: User | None) -> None:
+    """Record the board's decision on the bid, and who recorded it."""
+    bid_set_status(bid=bid, status=status, by=by)
+    bid.decided_at = timezone.now()
+    bid.decided_by = by
+
+
 @transaction.atomic
 def bid_approve(
     *,
@@ -432,7 +440,7 @@ def bid_approve(
             f"£{grant_allocated:,.2f} cannot be approved.",
             field="grant_allocated",
         )
-    bid_set_status(bid=bid, status=Status.APPROVED, by=by)
+    _decide(bid, Status.APPROVED, by)
     bid.grant_allocated = grant_allocated
     bid.decision = decision
     if not bid.recommendation:
@@ -459,7 +467,7 @@ def bid_refer_back(*, bid: Bid, note: str, decision: Decision | None, by: User |
     if not note.strip():
         raise BidError("Say what further work the bid needs.", field="recommendation_note")
     bid = _locked(bid)
-    bid_set_status(bid=bid, status=Status.REFERRED_BACK, by=by)
+    _decide(bid, Status.REFERRED_BACK, by)
     bid.recommendation = Bid.Recommendation.REFER_BACK
     bid.recommendation_note = note
     bid.decision = decision
@@ -470,7 +478,7 @@ def bid_refer_back(*, bid: Bid, note: str, decision: Decision | None, by: User |
 @transaction.atomic
 def bid_reject(*, bid: Bid, decision: Decision | None, by: User | None) -> Bid:
     bid = _locked(bid)
-    bid_set_status(bid=bid, status=Status.REJECTED, by=by)
+    _decide(bid, Status.REJECTED, by)
     bid.decision = decision
     bid.save()
     return bid

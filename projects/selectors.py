@@ -129,7 +129,7 @@ def project_milestones(project: Project) -> list[Milestone]:
         forecast_on__lt=timezone.localdate(),
     )
     return list(
-        project.milestones.select_related("payment").annotate(
+        project.milestones.select_related("payment", "achieved_by", "verified_by").annotate(
             is_overdue=ExpressionWrapper(overdue, output_field=BooleanField())
         )
     )
@@ -141,7 +141,7 @@ def project_overview(project: Project) -> ProjectOverview:
     return ProjectOverview(
         grant=project_grant(project),
         milestones=project_milestones(project),
-        payments=list(project.payments.select_related("milestone")),
+        payments=list(project.payments.select_related("milestone", "paid_by")),
         progress_reports=list(project.progress_reports.all()),
     )
 
@@ -302,9 +302,9 @@ def milestones_awaiting_verification(user) -> QuerySet[Milestone]:
         milestones = milestones.filter(
             project__programme__partnership__in=scope.managed_partnership_ids
         )
-    return milestones.select_related("project__lead_organisation", "payment").order_by(
-        "achieved_on", "project__reference", "position"
-    )
+    return milestones.select_related(
+        "project__lead_organisation", "payment", "achieved_by"
+    ).order_by("achieved_on", "project__reference", "position")
 
 
 @dataclass(frozen=True)
@@ -555,6 +555,7 @@ def payment_schedule(user) -> QuerySet[GrantPayment]:
             "project__programme",
             "milestone",
             "approved_by",
+            "paid_by",
         )
         .order_by("due_on", "project__reference", "id")
     )

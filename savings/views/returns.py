@@ -204,7 +204,7 @@ def _viewable_return(request: HttpRequest, pk: int) -> SavingsReturn:
     return viewable_object_or_404(
         request,
         SavingsReturn.objects.visible_to(request.user).select_related(
-            "organisation", "submitted_by", "certified_by"
+            "organisation", "submitted_by", "certified_by", "returned_by"
         ),
         pk=pk,
     )

@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from bids.models import Bid, BiddingRound, InterestDeclaration, Score
@@ -835,6 +836,7 @@ def test_submitting_needs_a_description_and_business_case_then_sends_the_bid(
     assert bid.status == Bid.Status.SUBMITTED
     body = text(client.get(bid.get_absolute_url()))
     assert "Status changed to Submitted" in body
+    assert f"Submitted {timezone.localdate():%-d %B %Y} by {officer.username}" in body
     assert "Change the bid" not in body
 
 

@@ -62,6 +62,7 @@ from tests.factories import (
     funded_budget_line,
     user_with_role,
 )
+from tests.reading import page_words
 
 pytestmark = pytest.mark.django_db
 
@@ -510,6 +511,37 @@ def test_approving_a_payment_asks_to_confirm_and_approves_only_on_the_button(cli
     assert "approved for release" in text(response)
     payment.refresh_from_db()
     assert (payment.status, payment.approved_by) == ("approved", em_iep["manager"])
+
+
+def test_each_date_of_a_milestone_and_its_payment_says_who_took_the_step(client, em_iep):
+    for role, name in (("officer", "Delivery"), ("manager", "Programme"), ("finance", "Finance")):
+        em_iep[role].first_name, em_iep[role].last_name = name, "Lead"
+        em_iep[role].save()
+    milestone = milestone_log_achieved(
+        milestone=em_iep["first"],
+        achieved_on=SEPTEMBER,
+        delivered="Desk live",
+        by=em_iep["officer"],
+    )
+    milestone_verify(milestone=milestone, by=em_iep["manager"], verified_on=SEPTEMBER)
+    payment = payment_approve(
+        payment=milestone.payment, by=em_iep["manager"], approved_on=SEPTEMBER
+    )
+    payment_record_paid(
+        payment=payment, paid_on=SEPTEMBER, reference="BACS-1", by=em_iep["finance"]
+    )
+    client.force_login(em_iep["manager"])
+
+    milestone_page = page_words(client.get(milestone.get_absolute_url()))
+    payment_page = page_words(client.get(payment.get_absolute_url()))
+    project_page = page_words(client.get(em_iep["project"].get_absolute_url()))
+
+    assert "Achieved 30 September 2011 by Delivery Lead" in milestone_page
+    assert "Verified 30 September 2011 by Programme Lead" in milestone_page
+    assert "Approved for release 30 September 2011 by Programme Lead" in payment_page
+    assert "Paid 30 September 2011 by Finance Lead" in payment_page
+    assert "30 Sep 2011 by Delivery Lead" in project_page
+    assert "30 Sep 2011 by Finance Lead" in project_page
 
 
 def test_a_replayed_record_payment_is_refused_with_the_message_and_pays_once(client, em_iep):

@@ -39,6 +39,7 @@ from tests.factories import (
     UserFactory,
     user_with_role,
 )
+from tests.reading import page_words
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -74,10 +75,7 @@ def em_iep():
     }
 
 
-def text(response) -> str:
-    """The page as a reader sees it: tags dropped, spaces collapsed."""
-    page = re.sub(r"<(script|style)\b.*?</\1>", " ", response.content.decode(), flags=re.S)
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+text = page_words
 
 
 def error_summary(response) -> list[str]:
@@ -581,7 +579,11 @@ def test_the_finance_officer_sends_a_return_back_only_with_a_comment(client, em_
     page = text(client.get(council_url("council", em_iep["council"])))
     assert "Sent back with changes requested 2010/11 quarter 4 (version 1)" in page
     assert "“Split the shared ICT saving”" in page
-    assert "Changes requested" in text(client.get(savings_return.get_absolute_url()))
+    detail = text(client.get(savings_return.get_absolute_url()))
+    assert "Changes requested" in detail
+    today = timezone.localdate()
+    assert f"Sent back {today:%-d %B %Y} by {em_iep['finance'].username}" in detail
+    assert f"Submitted {today:%-d %B %Y} by {em_iep['officer'].username}" in detail
 
 
 def test_a_finance_officer_who_submitted_the_return_cannot_certify_it(client, em_iep):
