@@ -20,7 +20,7 @@ from programmes.services import ledger_record
 
 from .models import Bid, BiddingRound, Criterion, InterestDeclaration, Score
 from .permissions import eligible_scorers
-from .selectors import line_offers, round_funding_plan, round_money
+from .selectors import line_offers, partner_choices, round_funding_plan, round_money
 
 # The April 2011 EM IEP criteria (item 11, para 2.4). The paper scores bids 0-7 but
 # does not split the points; 3 + 2 + 2 is this portal's default, for the manager to change.
@@ -258,7 +258,7 @@ def bid_create(
     )
     bid._history_user = by
     _save_valid(bid)
-    bid.partners.set([partner for partner in partners if partner.pk != sponsor.pk])
+    bid.partners.set(_partners(bidding_round, sponsor, partners))
     return bid
 
 
@@ -284,8 +284,33 @@ def bid_update(
     bid._history_user = by
     _save_valid(bid)
     if partners is not None:
-        bid.partners.set([partner for partner in partners if partner.pk != bid.sponsor_id])
+        bid.partners.set(_partners(bid.bidding_round, bid.sponsor, partners))
     return bid
+
+
+def _partners(bidding_round: BiddingRound, sponsor: Organisation, partners) -> list[Organisation]:
+    """The partners named, refused where one is the sponsor itself or is not a member
+    of the round's partnership (the choices ``partner_choices`` offers)."""
+    partners = list(partners)
+    if any(partner.pk == sponsor.pk for partner in partners):
+        raise BidError(
+            f"{sponsor.name} sponsors the bid, so it cannot also be one of its partners.",
+            field="partners",
+        )
+    allowed = set(
+        partner_choices(bidding_round, sponsor)
+        .filter(pk__in=[partner.pk for partner in partners])
+        .values_list("pk", flat=True)
+    )
+    outside = [partner.name for partner in partners if partner.pk not in allowed]
+    if outside:
+        raise BidError(
+            f"{', '.join(outside)} {'is' if len(outside) == 1 else 'are'} not a member of "
+            f"the partnership that runs {bidding_round.name}; partners are chosen from its "
+            "members.",
+            field="partners",
+        )
+    return partners
 
 
 @transaction.atomic

@@ -555,6 +555,36 @@ def test_the_rounds_list_counts_its_rounds_without_reading_their_bids(client, op
 # Bids
 
 
+def test_the_partners_offered_are_the_partnerships_members_other_than_the_sponsor(
+    client, officer, open_round, derbyshire
+):
+    OrganisationFactory(name="Cheshire East Council")  # of no partnership of the round
+    client.force_login(officer)
+
+    page = client.get(reverse("bids:bid-create", args=[open_round.pk])).content.decode()
+
+    partners = page[page.index("Partner organisations") : page.index("Is this a partnership")]
+    assert 'type="checkbox"' in partners
+    assert "Derbyshire County Council" in partners
+    assert "North Kesteven District Council" not in partners  # the sponsor
+    assert "Cheshire East Council" not in partners
+
+
+def test_a_partner_from_outside_the_partnership_is_refused_on_the_field(
+    client, officer, open_round
+):
+    outsider = OrganisationFactory(name="Cheshire East Council")
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("bids:bid-create", args=[open_round.pk]), bid_form(partners=[outsider.pk])
+    )
+
+    assert response.status_code == 400
+    assert errors_in_summary(response) == ["Choose partner organisations from the list"]
+    assert not Bid.objects.exists()
+
+
 def test_an_officer_drafts_a_bid_for_their_council_and_sees_the_derived_figures(
     client, officer, open_round, derbyshire
 ):
