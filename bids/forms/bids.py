@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from bids.models import Bid, BiddingRound
 from bids.selectors import partner_choices
 from partnership.govuk_forms import GovukForm, MoneyField, WholeNumberField, text_input, textarea
+from partnership.held_uploads import KeptFileInput
 from partnership.models import Organisation
 
 MAX_BUSINESS_CASE_BYTES = 10 * 1024 * 1024
@@ -160,7 +161,7 @@ class BidForm(GovukForm):
             "A PDF or Word document, smaller than 10 MB. You need this before you submit the bid."
         ),
         required=False,
-        widget=forms.FileInput(attrs={"class": "govuk-file-upload", "accept": ".pdf,.doc,.docx"}),
+        widget=KeptFileInput(attrs={"class": "govuk-file-upload", "accept": ".pdf,.doc,.docx"}),
         error_messages={"empty": "The selected file is empty"},
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

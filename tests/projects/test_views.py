@@ -274,6 +274,37 @@ def test_an_officer_logs_a_milestone_with_evidence_and_the_manager_sees_it_waiti
     assert "go-live-report.pdf" in page
 
 
+def test_evidence_attached_to_a_refused_log_is_kept_for_the_next_try(client, em_iep):
+    client.force_login(em_iep["officer"])
+    url = reverse("projects:milestone-log", args=[em_iep["first"].pk])
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    refused = client.post(
+        url,
+        {
+            **date_fields("achieved_on", tomorrow),
+            "delivered": "Desk live",
+            "files": [pdf("go-live-report.pdf"), pdf("user-survey.pdf")],
+        },
+    )
+
+    assert refused.status_code == 400
+    assert "You attached go-live-report.pdf, user-survey.pdf. They are kept" in page_words(refused)
+    tokens = re.findall(r'name="files_held" value="([^"]+)"', refused.content.decode())
+    assert len(tokens) == 2
+    assert not em_iep["first"].evidence.exists()
+
+    client.post(
+        url,
+        {**date_fields("achieved_on", SEPTEMBER), "delivered": "Desk live", "files_held": tokens},
+    )
+
+    assert sorted(e.file.name.rsplit("/", 1)[-1] for e in em_iep["first"].evidence.all()) == [
+        "go-live-report.pdf",
+        "user-survey.pdf",
+    ]
+
+
 def test_evidence_is_downloaded_only_by_those_who_may_see_the_project(client, em_iep):
     client.force_login(em_iep["officer"])
     client.post(
