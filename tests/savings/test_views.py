@@ -313,7 +313,7 @@ def test_a_valid_upload_is_shown_with_its_totals_for_confirmation_before_anythin
 def test_an_xlsx_upload_of_the_published_template_is_read_like_a_csv(client, em_iep):
     client.force_login(em_iep["officer"])
     template = client.get(reverse("savings:return-template-xlsx"))
-    workbook = load_workbook(io.BytesIO(b"".join(template.streaming_content)))
+    workbook = load_workbook(io.BytesIO(template.content))
     assert [cell.value for cell in workbook.active[1]] == COLUMNS
     workbook.active.append(
         ["E07000139", "2010/11", 3, "", "Procurement", "yes", "delivered", 2500.5, "Energy"]
@@ -342,8 +342,31 @@ def test_the_published_template_downloads_as_csv_and_reads_back(client, em_iep):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="savings-return-template.csv"' in response["Content-Disposition"]
     content = b"".join(response.streaming_content).decode("utf-8-sig")
-    assert content.splitlines()[0] == HEADER
-    assert upload(client, em_iep["council"], content).status_code == 302
+    assert "# Savings return: one row for each saving" in content.splitlines()[0]
+    assert HEADER in content.splitlines()
+    # Left as it is, the template imports nothing: it has no example row.
+    assert upload(client, em_iep["council"], content).status_code == 400
+    filled = content + "E07000139,2010/11,4,,Procurement,yes,delivered,12500.00,Stationery\n"
+    assert upload(client, em_iep["council"], filled).status_code == 302
+
+
+def test_the_xlsx_template_offers_drop_downs_and_keeps_its_notes_apart(client, em_iep):
+    client.force_login(em_iep["officer"])
+
+    response = client.get(reverse("savings:return-template-xlsx"))
+
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook.active
+    assert [cell.value for cell in sheet[1]] == HEADER.split(",")
+    assert sheet.max_row == 1  # no example row
+    lists = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
+    assert lists == {
+        "E2:E5001": "Lists!$A$1:$A${}".format(workbook["Lists"].max_row),
+        "F2:F5001": '"yes,no"',
+        "G2:G5001": '"delivered,forecast"',
+    }
+    assert "Procurement" in [row[0].value for row in workbook["Lists"].iter_rows()]
+    assert workbook["Notes"]["A1"].value.startswith("Savings return: one row")
 
 
 def test_the_checked_rows_belong_to_their_council_and_quarter(client, em_iep):
