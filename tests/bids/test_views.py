@@ -589,6 +589,16 @@ def test_a_forged_held_file_token_is_ignored(client, officer, open_round):
     assert not Bid.objects.get().business_case
 
 
+def test_every_aria_controls_on_the_bid_form_names_a_part_of_the_page(client, officer, open_round):
+    client.force_login(officer)
+
+    page = client.get(reverse("bids:bid-create", args=[open_round.pk])).content.decode()
+
+    controlled = re.findall(r'aria-controls="([^"]+)"', page)
+    assert "conditional_savings_basis_1" in controlled  # "Over a number of years" reveals
+    assert [target for target in controlled if f'id="{target}"' not in page] == []
+
+
 def test_the_partners_offered_are_the_partnerships_members_other_than_the_sponsor(
     client, officer, open_round, derbyshire
 ):
