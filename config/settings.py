@@ -170,6 +170,10 @@ CELERY_BEAT_SCHEDULE = {
         # Mondays at 07:00, London time (CELERY_TIMEZONE)
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
+    "partnership-sweep-held-uploads": {
+        "task": "partnership.tasks.sweep_held_uploads",
+        "schedule": crontab(minute=30, hour=3),
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -8,6 +8,7 @@ the file input; ``KeptFileInput`` reads the file back from the token when the us
 sends the form again without choosing another.
 """
 
+import datetime
 import mimetypes
 import uuid
 
@@ -15,6 +16,7 @@ from django import forms
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 HELD_DIR = "held-uploads"
@@ -74,6 +76,23 @@ def hold_uploads(form: forms.BaseForm) -> None:
             if len(files) == 1
             else f"You attached {names}. They are kept: choose files only to replace them."
         )
+
+
+def held_uploads_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Delete the held files older than a token lives (their forms were abandoned);
+    how many were deleted. Run daily by Celery beat."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(seconds=MAX_AGE)
+    folders, _files = (
+        default_storage.listdir(HELD_DIR) if default_storage.exists(HELD_DIR) else ([], [])
+    )
+    deleted = 0
+    for folder in folders:
+        for name in default_storage.listdir(f"{HELD_DIR}/{folder}")[1]:
+            path = f"{HELD_DIR}/{folder}/{name}"
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+                deleted += 1
+    return deleted
 
 
 def _hold(file) -> str:

@@ -3,7 +3,7 @@ one service; the service holds the logic and records the outcome."""
 
 from celery import shared_task
 
-from . import downloads
+from . import downloads, held_uploads
 from .errors import PortalError
 from .models import Download
 
@@ -26,3 +26,9 @@ def build_download(self, download_id: int) -> None:
         return
     except Exception as error:
         raise self.retry(exc=error, countdown=2**self.request.retries * 10) from error
+
+
+@shared_task(acks_late=True)
+def sweep_held_uploads() -> int:
+    """Delete files held for forms abandoned more than a day ago."""
+    return held_uploads.held_uploads_sweep()
