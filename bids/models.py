@@ -181,6 +181,24 @@ class Bid(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submitted_bids",
+    )
+    decided_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the board's decision was recorded"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decided_bids",
+        help_text="Who recorded the board's decision",
+    )
     carried_from = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,

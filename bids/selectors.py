@@ -346,6 +346,17 @@ def round_sponsors_for(user, bidding_round: BiddingRound) -> list[Organisation]:
     )
 
 
+def partner_choices(
+    bidding_round: BiddingRound, sponsor: Organisation | None
+) -> QuerySet[Organisation]:
+    """The organisations a bid in the round may name as partners: the members of the
+    round's partnership, less the bid's sponsor."""
+    members = Organisation.objects.filter(
+        partnerships=bidding_round.budget_line.programme.partnership_id
+    ).order_by("name")
+    return members.exclude(pk=sponsor.pk) if sponsor is not None else members
+
+
 def people_with_councils(users, bidding_round: BiddingRound) -> list[User]:
     """The users, by name, each with ``label``: their name (or username) and the member
     organisations of the round's partnership they are an officer of. Two queries."""

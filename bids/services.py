@@ -22,7 +22,7 @@ from programmes.services import ledger_record
 from .models import Bid, BiddingRound, Criterion, InterestDeclaration, Score
 from .permissions import eligible_scorers
 from .recipients import bid_decided_recipients, bid_submitted_recipients
-from .selectors import line_offers, round_funding_plan, round_money
+from .selectors import line_offers, partner_choices, round_funding_plan, round_money
 
 # The April 2011 EM IEP criteria (item 11, para 2.4). The paper scores bids 0-7 but
 # does not split the points; 3 + 2 + 2 is this portal's default, for the manager to change.
@@ -260,7 +260,7 @@ def bid_create(
     )
     bid._history_user = by
     _save_valid(bid)
-    bid.partners.set([partner for partner in partners if partner.pk != sponsor.pk])
+    bid.partners.set(_partners(bidding_round, sponsor, partners))
     return bid
 
 
@@ -286,8 +286,33 @@ def bid_update(
     bid._history_user = by
     _save_valid(bid)
     if partners is not None:
-        bid.partners.set([partner for partner in partners if partner.pk != bid.sponsor_id])
+        bid.partners.set(_partners(bid.bidding_round, bid.sponsor, partners))
     return bid
+
+
+def _partners(bidding_round: BiddingRound, sponsor: Organisation, partners) -> list[Organisation]:
+    """The partners named, refused where one is the sponsor itself or is not a member
+    of the round's partnership (the choices ``partner_choices`` offers)."""
+    partners = list(partners)
+    if any(partner.pk == sponsor.pk for partner in partners):
+        raise BidError(
+            f"{sponsor.name} sponsors the bid, so it cannot also be one of its partners.",
+            field="partners",
+        )
+    allowed = set(
+        partner_choices(bidding_round, sponsor)
+        .filter(pk__in=[partner.pk for partner in partners])
+        .values_list("pk", flat=True)
+    )
+    outside = [partner.name for partner in partners if partner.pk not in allowed]
+    if outside:
+        raise BidError(
+            f"{', '.join(outside)} {'is' if len(outside) == 1 else 'are'} not a member of "
+            f"the partnership that runs {bidding_round.name}; partners are chosen from its "
+            "members.",
+            field="partners",
+        )
+    return partners
 
 
 @transaction.atomic
@@ -302,6 +327,7 @@ def bid_submit(*, bid: Bid, by: User | None) -> Bid:
         raise BidError("Attach the outline business case.", field="business_case")
     bid_set_status(bid=bid, status=Status.SUBMITTED, by=by)
     bid.submitted_at = timezone.now()
+    bid.submitted_by = by
     bid.save()
     notify(
         event=Notification.Event.BID_SUBMITTED,
@@ -422,6 +448,13 @@ def bid_set_status(*, bid: Bid, status: str, by: User | None) -> Bid:
     return bid
 
 
+def _decide(bid: Bid, status: str, by: User | None) -> None:
+    """Record the board's decision on the bid, and who recorded it."""
+    bid_set_status(bid=bid, status=status, by=by)
+    bid.decided_at = timezone.now()
+    bid.decided_by = by
+
+
 @transaction.atomic
 def bid_approve(
     *,
@@ -455,7 +488,7 @@ def bid_approve(
             f"£{grant_allocated:,.2f} cannot be approved.",
             field="grant_allocated",
         )
-    bid_set_status(bid=bid, status=Status.APPROVED, by=by)
+    _decide(bid, Status.APPROVED, by)
     bid.grant_allocated = grant_allocated
     bid.decision = decision
     if not bid.recommendation:
@@ -483,7 +516,7 @@ def bid_refer_back(*, bid: Bid, note: str, decision: Decision | None, by: User |
     if not note.strip():
         raise BidError("Say what further work the bid needs.", field="recommendation_note")
     bid = _locked(bid)
-    bid_set_status(bid=bid, status=Status.REFERRED_BACK, by=by)
+    _decide(bid, Status.REFERRED_BACK, by)
     bid.recommendation = Bid.Recommendation.REFER_BACK
     bid.recommendation_note = note
     bid.decision = decision
@@ -495,7 +528,7 @@ def bid_refer_back(*, bid: Bid, note: str, decision: Decision | None, by: User |
 @transaction.atomic
 def bid_reject(*, bid: Bid, decision: Decision | None, by: User | None) -> Bid:
     bid = _locked(bid)
-    bid_set_status(bid=bid, status=Status.REJECTED, by=by)
+    _decide(bid, Status.REJECTED, by)
     bid.decision = decision
     bid.save()
     _notify_decided(bid, by)

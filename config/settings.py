@@ -195,6 +195,10 @@ CELERY_BEAT_SCHEDULE = {
         # Every day at 07:00, London time: the summary of the day before.
         "schedule": crontab(minute=0, hour=7),
     },
+    "partnership-sweep-held-uploads": {
+        "task": "partnership.tasks.sweep_held_uploads",
+        "schedule": crontab(minute=30, hour=3),
+    },
 }
 
 # E-mail: printed to the console unless a backend is named. For a mail server, name

@@ -23,6 +23,7 @@ from django.shortcuts import redirect, render
 
 from .errors import PortalError
 from .form_errors import add_service_error, error_summary
+from .held_uploads import hold_uploads
 
 Form = django_forms.Form | django_forms.BaseFormSet
 # What a message or a place to go may be: fixed, or made from what the service
@@ -67,8 +68,13 @@ def form_page(
 
 def render_form(request: HttpRequest, template: str, context: dict, *forms: Form) -> HttpResponse:
     """The page with its forms, the first as ``form`` unless the context names one,
-    and their GOV.UK error summary as ``errors``; 400 when there are errors."""
+    and their GOV.UK error summary as ``errors``; 400 when there are errors, with the
+    files attached to them held (partnership.held_uploads)."""
     errors = error_summary(*forms)
+    if errors:
+        for form in forms:
+            if isinstance(form, django_forms.BaseForm):
+                hold_uploads(form)
     context = {"form": forms[0], **context, "errors": errors} if forms else context
     return render(request, template, context, status=400 if errors else 200)
 

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Max
 
 from .govuk_forms import DateField, GovukForm, number_input
+from .held_uploads import KeptFileInput
 from .models import Action, AgendaItem, Attendance, Decision, Declaration, Meeting, Partnership
 from .services import Attendee
 
@@ -174,7 +175,7 @@ class AgendaItemForm(_MeetingPageForm):
         label="Report (optional)",
         required=False,
         help_text="A PDF",
-        widget=forms.FileInput(attrs={"accept": "application/pdf", "class": "govuk-file-upload"}),
+        widget=KeptFileInput(attrs={"accept": "application/pdf", "class": "govuk-file-upload"}),
     )
     page = _model_field(
         AgendaItem,

@@ -3,7 +3,7 @@ one service; the service holds the logic and records the outcome."""
 
 from celery import shared_task
 
-from . import downloads, notifications
+from . import downloads, held_uploads, notifications
 from .errors import PortalError
 from .models import Download
 
@@ -49,3 +49,9 @@ def email_daily_notifications() -> int:
     """Send each person who chose it the daily summary of their notifications (Celery
     beat, each morning)."""
     return notifications.notifications_email_daily()
+
+
+@shared_task(acks_late=True)
+def sweep_held_uploads() -> int:
+    """Delete files held for forms abandoned more than a day ago."""
+    return held_uploads.held_uploads_sweep()

@@ -145,6 +145,14 @@ class Milestone(models.Model):
     due_on = models.DateField(help_text="Baseline date agreed at approval")
     forecast_on = models.DateField(help_text="Latest forecast; changed only by a re-profile")
     achieved_on = models.DateField(null=True, blank=True)
+    achieved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="logged_milestones",
+        help_text="Who logged it as achieved",
+    )
     delivered = models.TextField(blank=True, help_text="What was delivered")
     verified_on = models.DateField(null=True, blank=True)
     verified_by = models.ForeignKey(
@@ -324,6 +332,14 @@ class GrantPayment(models.Model):
     )
     approved_on = models.DateField(null=True, blank=True)
     paid_on = models.DateField(null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recorded_payments",
+        help_text="Who recorded it as paid",
+    )
     reference = models.CharField("remittance reference", max_length=100, blank=True)
     withheld_reason = models.TextField(blank=True)
     ledger_entry = models.OneToOneField(

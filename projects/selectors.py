@@ -129,7 +129,7 @@ class ProjectOverview:
 
 def project_milestones(project: Project) -> list[Milestone]:
     """The project's milestones in order, with their payments."""
-    return list(project.milestones.select_related("payment"))
+    return list(project.milestones.select_related("payment", "achieved_by", "verified_by"))
 
 
 def project_overview(project: Project) -> ProjectOverview:
@@ -138,7 +138,7 @@ def project_overview(project: Project) -> ProjectOverview:
     return ProjectOverview(
         grant=project_grant(project),
         milestones=project_milestones(project),
-        payments=list(project.payments.select_related("milestone")),
+        payments=list(project.payments.select_related("milestone", "paid_by")),
         progress_reports=list(project.progress_reports.all()),
     )
 
@@ -300,9 +300,9 @@ def milestones_awaiting_verification(user) -> QuerySet[Milestone]:
         milestones = milestones.filter(
             project__programme__partnership__in=scope.managed_partnership_ids
         )
-    return milestones.select_related("project__lead_organisation", "payment").order_by(
-        "achieved_on", "project__reference", "position"
-    )
+    return milestones.select_related(
+        "project__lead_organisation", "payment", "achieved_by"
+    ).order_by("achieved_on", "project__reference", "position")
 
 
 @dataclass(frozen=True)
@@ -671,6 +671,7 @@ def payment_schedule(user) -> QuerySet[GrantPayment]:
             "project__programme",
             "milestone",
             "approved_by",
+            "paid_by",
         )
         .order_by("due_on", "project__reference", "id")
     )

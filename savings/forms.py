@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from partnership import financial_years
 from partnership.govuk_forms import GovukForm, MoneyField, number_input
+from partnership.held_uploads import KeptFileInput
 from partnership.models import Organisation
 from projects.models import Project, Rag
 
@@ -54,6 +55,7 @@ class ReturnUploadForm(ReturnPeriodForm):
     file = forms.FileField(
         label="Upload the filled-in template",
         help_text="A CSV or XLSX file of up to 2 MB.",
+        widget=KeptFileInput,
         error_messages={"required": "Choose the file to upload.", "empty": "The file is empty."},
     )
 

@@ -97,6 +97,15 @@ class SavingsReturn(models.Model):
     )
     certified_at = models.DateTimeField(null=True, blank=True)
     certifier_comment = models.TextField(blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="returned_savings_returns",
+        help_text="Who sent it back for changes",
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
 
     objects = OrganisationOwnedQuerySet.as_manager()
     history = HistoricalRecords()

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from partnership import financial_years
 from partnership.models import Organisation
@@ -38,7 +40,7 @@ MAX_BYTES = 2 * 1024 * 1024
 
 @dataclass(frozen=True)
 class RowProblem:
-    row: int  # as the spreadsheet numbers it: the header is row 1
+    row: int  # as the spreadsheet numbers it
     column: str
     message: str
 
@@ -107,18 +109,71 @@ class ReadResult:
         return not self.problems and bool(self.rows)
 
 
-# The published CSV template's example row; the XLSX template is the header alone.
-TEMPLATE_EXAMPLE = [
-    "E07000139",
-    "2010/11",
-    "4",
-    "",
-    "Procurement",
-    "yes",
-    "delivered",
-    "12500.00",
-    "Joint stationery contract",
+# How to fill in the template, column by column. The CSV template carries these as
+# lines starting with #, which reading skips; the XLSX template on a Notes sheet. The
+# templates have no example row: one left in would be imported as a saving.
+COMMENT = "#"
+GUIDANCE = [
+    "Savings return: one row for each saving, below the header row. "
+    "Lines starting with # are ignored.",
+    "organisation: your council's name, short name or GSS code, e.g. E07000139.",
+    "financial_year: the year the saving falls in, e.g. 2010/11.",
+    "quarter: 1, 2, 3 or 4 (optional for a forecast of a whole year).",
+    "project_reference: the project the saving comes from, e.g. EMIEP-2011-01 (optional).",
+    "category: one of the savings categories, e.g. Procurement.",
+    "cashable: yes or no.",
+    "status: delivered or forecast.",
+    "amount: in pounds and pence, e.g. 12500.00.",
+    "description: what was saved (optional).",
 ]
+CASHABLE_CHOICES = ["yes", "no"]
+STATUS_CHOICES = ["delivered", "forecast"]
+
+
+def template_csv_lines() -> list[list[str]]:
+    """The CSV template: the guidance as comment lines, then the header row."""
+    return [[f"{COMMENT} {line}"] for line in GUIDANCE] + [COLUMNS]
+
+
+def template_xlsx(out) -> None:
+    """The XLSX template: the header row, with drop-down lists on the category,
+    cashable and status columns, then a Notes sheet with the guidance and a Lists
+    sheet the category drop-down reads from (a list typed into the validation itself
+    is limited to 255 characters)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Savings return"
+    sheet.append(COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    lists = workbook.create_sheet("Lists")
+    categories = list(SavingsCategory.objects.values_list("name", flat=True))
+    for row, name in enumerate(categories, start=1):
+        lists.cell(row=row, column=1, value=name)
+    lists.sheet_state = "hidden"
+    choices = {
+        "category": f"Lists!$A$1:$A${max(len(categories), 1)}",
+        "cashable": f'"{",".join(CASHABLE_CHOICES)}"',
+        "status": f'"{",".join(STATUS_CHOICES)}"',
+    }
+    for column, formula in choices.items():
+        letter = sheet.cell(row=1, column=COLUMNS.index(column) + 1).column_letter
+        validation = DataValidation(
+            type="list",
+            formula1=formula,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=f"Not a {column}",
+            error=f"Choose the {column} from the list.",
+        )
+        validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
+        sheet.add_data_validation(validation)
+    notes = workbook.create_sheet("Notes")
+    for line in GUIDANCE:
+        notes.append([line])
+    workbook.active = 0
+    workbook.save(out)
 
 
 def _raw_rows(name: str, content: bytes) -> list[list[str]]:
@@ -147,17 +202,24 @@ def read_return_file(*, name: str, content: bytes, organisation: Organisation) -
         result.problems.append(RowProblem(0, "", "The file is larger than 2 MB."))
         return result
     try:
-        raw = [row for row in _raw_rows(name, content) if any(row)]
+        # Each row kept with its number as the spreadsheet shows it, less the blank
+        # rows and the template's comment lines.
+        raw = [
+            (number, row)
+            for number, row in enumerate(_raw_rows(name, content), start=1)
+            if any(row) and not row[0].startswith(COMMENT)
+        ]
     except ValidationError as error:
         result.problems.append(RowProblem(0, "", error.messages[0]))
         return result
     if not raw:
         result.problems.append(RowProblem(0, "", "The file is empty."))
         return result
-    header = [cell.lower().replace(" ", "_") for cell in raw[0]]
+    header_number, header_cells = raw[0]
+    header = [cell.lower().replace(" ", "_") for cell in header_cells]
     missing = [column for column in COLUMNS if column in REQUIRED and column not in header]
     for column in missing:
-        result.problems.append(RowProblem(1, column, "This column is missing."))
+        result.problems.append(RowProblem(header_number, column, "This column is missing."))
     if missing:
         return result
     if len(raw) - 1 > MAX_ROWS:
@@ -171,7 +233,7 @@ def read_return_file(*, name: str, content: bytes, organisation: Organisation) -
         Project.objects.filter(lead_organisation=organisation).values_list("reference", "pk")
     )
     repeats = RepeatedRows()
-    for number, cells in enumerate(raw[1:], start=2):
+    for number, cells in raw[1:]:
         values = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=False))
         problems_before = len(result.problems)
 
@@ -217,7 +279,7 @@ def read_return_file(*, name: str, content: bytes, organisation: Organisation) -
         if cashable and cashable not in YES | NO:
             problem("cashable", "Write yes or no.")
         status = values.get("status", "").lower()
-        if status and status not in {"delivered", "forecast"}:
+        if status and status not in STATUS_CHOICES:
             problem("status", "Write delivered or forecast.")
         amount = None
         if values.get("amount"):

@@ -211,7 +211,9 @@ def savings_return_send_back(*, savings_return: SavingsReturn, comment: str, by:
         raise SavingsError("Say what needs to change.", field="comment")
     savings_return = _decide(savings_return, Status.RETURNED, by)
     savings_return.certifier_comment = comment
-    savings_return.save(update_fields=["status", "certifier_comment"])
+    savings_return.returned_by = by
+    savings_return.returned_at = timezone.now()
+    savings_return.save(update_fields=["status", "certifier_comment", "returned_by", "returned_at"])
     _notify_decided(savings_return, Notification.Event.RETURN_SENT_BACK, by)
     return savings_return
 

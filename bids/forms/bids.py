@@ -6,8 +6,10 @@ from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Fiel
 from django import forms
 from django.core.exceptions import ValidationError
 
-from bids.models import Bid
+from bids.models import Bid, BiddingRound
+from bids.selectors import partner_choices
 from partnership.govuk_forms import GovukForm, MoneyField, WholeNumberField, text_input, textarea
+from partnership.held_uploads import KeptFileInput
 from partnership.models import Organisation
 
 MAX_BUSINESS_CASE_BYTES = 10 * 1024 * 1024
@@ -89,22 +91,19 @@ class BidForm(GovukForm):
         widget=textarea(8),
     )
     partners = forms.ModelMultipleChoiceField(
-        queryset=Organisation.objects.order_by("name"),
+        # The round's partnership's members, less the sponsor: set in __init__.
+        queryset=Organisation.objects.none(),
         required=False,
         label="Partner organisations",
         help_text=(
-            "The other councils and public bodies taking part. Hold Ctrl (Cmd on a Mac) "
-            "to choose more than one."
+            "The other councils and public bodies in the partnership taking part. Select "
+            "all that apply."
         ),
-        # GOV.UK styles a select one line high; a multiple choice needs room for several.
-        widget=forms.SelectMultiple(
-            attrs={
-                "class": "govuk-select govuk-!-width-full portal-multi-select",
-                "size": 10,
-                "style": "height: auto",
-            }
-        ),
-        error_messages={"invalid_choice": "Choose partner organisations from the list"},
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Choose partner organisations from the list",
+            "invalid_pk_value": "Choose partner organisations from the list",
+        },
     )
     is_partnership = forms.ChoiceField(
         label="Is this a partnership project?",
@@ -162,7 +161,7 @@ class BidForm(GovukForm):
             "A PDF or Word document, smaller than 10 MB. You need this before you submit the bid."
         ),
         required=False,
-        widget=forms.FileInput(attrs={"class": "govuk-file-upload", "accept": ".pdf,.doc,.docx"}),
+        widget=KeptFileInput(attrs={"class": "govuk-file-upload", "accept": ".pdf,.doc,.docx"}),
         error_messages={"empty": "The selected file is empty"},
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -170,7 +169,9 @@ class BidForm(GovukForm):
     conditional_radios = frozenset({"savings_basis"})
     fixed_sponsor = None
 
-    def __init__(self, *args, sponsors=None, bid: Bid | None = None, **kwargs):
+    def __init__(
+        self, *args, bidding_round: BiddingRound, sponsors=None, bid: Bid | None = None, **kwargs
+    ):
         if bid is not None:
             kwargs.setdefault("initial", _bid_initial(bid))
         super().__init__(*args, **kwargs)
@@ -183,6 +184,8 @@ class BidForm(GovukForm):
             self.fields["sponsor"].queryset = Organisation.objects.filter(
                 pk__in=[sponsor.pk for sponsor in sponsors]
             )
+        sponsor = bid.sponsor if bid is not None else self.fixed_sponsor
+        self.fields["partners"].queryset = partner_choices(bidding_round, sponsor)
         if bid is not None and bid.business_case:
             self.fields["business_case"].help_text = (
                 "A PDF or Word document, smaller than 10 MB. Choose a file only to replace "
@@ -192,7 +195,7 @@ class BidForm(GovukForm):
             *(["sponsor"] if "sponsor" in self.fields else []),
             "title",
             "description",
-            "partners",
+            Field.checkboxes("partners", small=True),
             Field.radios("is_partnership", inline=True),
             "grant_requested",
             Fieldset(

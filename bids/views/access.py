@@ -24,7 +24,11 @@ def bid_or_404(request: HttpRequest, pk: int) -> Bid:
         request,
         Bid.objects.visible_to(request.user)
         .select_related(
-            "bidding_round__budget_line__programme__partnership", "sponsor", "decision__meeting"
+            "bidding_round__budget_line__programme__partnership",
+            "sponsor",
+            "decision__meeting",
+            "submitted_by",
+            "decided_by",
         )
         .prefetch_related("partners"),
         pk=pk,

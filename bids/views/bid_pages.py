@@ -38,7 +38,12 @@ def bid_create(request: HttpRequest, round_pk: int) -> HttpResponse:
     if not selectors.round_accepts_changes(bidding_round):
         messages.error(request, "This round is not open for bids.")
         return redirect(bidding_round)
-    form = BidForm(request.POST or None, request.FILES or None, sponsors=sponsors)
+    form = BidForm(
+        request.POST or None,
+        request.FILES or None,
+        bidding_round=bidding_round,
+        sponsors=sponsors,
+    )
     return form_page(
         request,
         "bids/bid_form.html",
@@ -89,7 +94,9 @@ def bid_update(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET" and not is_editable(request.user, bid):
         messages.error(request, _not_editable(bid))
         return redirect(bid)
-    form = BidForm(request.POST or None, request.FILES or None, bid=bid)
+    form = BidForm(
+        request.POST or None, request.FILES or None, bidding_round=bid.bidding_round, bid=bid
+    )
     return form_page(
         request,
         "bids/bid_form.html",

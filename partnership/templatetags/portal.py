@@ -2,9 +2,11 @@
 ``£450k`` in headlines, financial years as ``2010/11``; and links drawn only to pages
 their reader may open."""
 
+import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
 
 from partnership import financial_years
@@ -57,6 +59,24 @@ def fy(value) -> str:
     if value in (None, ""):
         return ""
     return financial_years.label(int(value))
+
+
+@register.filter
+def person(user) -> str:
+    """A user as the portal names them: their full name, else their user name."""
+    return user.get_full_name() or user.get_username()
+
+
+@register.simple_tag
+def on_by(when, who, empty: str = "Not yet", date_format: str = "j F Y") -> str:
+    """A workflow step's date and who took it, ``4 December 2026 by Jane Smith``; the
+    date alone where the step's taker was not recorded, ``empty`` before the step."""
+    if not when:
+        return empty
+    if isinstance(when, datetime.datetime) and timezone.is_aware(when):
+        when = timezone.localtime(when)
+    on = dateformat.format(when, date_format)
+    return f"{on} by {person(who)}" if who else on
 
 
 @register.inclusion_tag("includes/error_summary.html")

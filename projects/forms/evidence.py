@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 
+from partnership.held_uploads import KeptFileInput
 from projects.models import EVIDENCE_EXTENSIONS
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -88,7 +89,7 @@ def check_evidence_file(file: UploadedFile) -> None:
         )
 
 
-class MultipleFileInput(forms.FileInput):
+class MultipleFileInput(KeptFileInput):
     allow_multiple_selected = True
 
     def __init__(self, attrs=None):

@@ -207,8 +207,9 @@ def milestone_log_achieved(
         raise ProjectError("Say what was delivered.", field="delivered")
     move(milestone, MilestoneStatus.ACHIEVED, by)
     milestone.achieved_on = achieved_on
+    milestone.achieved_by = by
     milestone.delivered = delivered
-    milestone.save(update_fields=["status", "achieved_on", "delivered"])
+    milestone.save(update_fields=["status", "achieved_on", "achieved_by", "delivered"])
     _project_follow_milestones(milestone.project_id, by)
     _notify(Event.MILESTONE_LOGGED, milestone, milestone_logged_recipients, by)
     return milestone
@@ -394,8 +395,9 @@ def payment_record_paid(
         by=by,
     )
     payment.paid_on = paid_on
+    payment.paid_by = by
     payment.reference = reference
-    payment.save(update_fields=["status", "paid_on", "reference", "ledger_entry"])
+    payment.save(update_fields=["status", "paid_on", "paid_by", "reference", "ledger_entry"])
     _notify(Event.PAYMENT_PAID, payment, payment_paid_recipients, by)
     return payment
 

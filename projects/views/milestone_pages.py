@@ -7,9 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_POST
 
-from partnership.form_pages import button, form_page, posted
+from partnership.form_pages import confirm_page, form_page, posted
 from projects import forms, selectors, services
 from projects.models import Milestone, MilestoneEvidence
 from projects.permissions import can_change_project, can_manage_delivery
@@ -109,14 +108,18 @@ def milestone_reprofile(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def milestone_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    """Verifying releases grant, so the manager is asked to confirm first."""
     milestone = _milestone(request, pk, of_project(can_manage_delivery))
-    return button(
+    return confirm_page(
         request,
-        lambda: services.milestone_verify(milestone=milestone, by=request.user),
+        "projects/milestone_verify.html",
+        {"project": milestone.project, "milestone": milestone},
+        act=lambda: services.milestone_verify(milestone=milestone, by=request.user),
         done=f"Milestone {milestone.position} is verified. Its grant payment is now due.",
         next_url=milestone,
+        # The page has no inputs: the link goes to its button.
+        link=lambda _error: "#submit",
     )
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partnership.downloads import download_page
-from partnership.form_pages import button, form_page, posted
+from partnership.form_pages import button, confirm_page, form_page, posted
 from partnership.page_cache import kept_until_records_change
 from partnership.pagination import page_of
 from projects import exports, forms, selectors, services
@@ -47,14 +47,18 @@ def payment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def payment_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approving releases money, so the manager is asked to confirm first."""
     payment = _payment(request, pk, can_approve_payment)
-    return button(
+    return confirm_page(
         request,
-        lambda: services.payment_approve(payment=payment, by=request.user),
+        "projects/grantpayment_approve.html",
+        {"project": payment.project, "payment": payment},
+        act=lambda: services.payment_approve(payment=payment, by=request.user),
         done="The payment is approved for release. Finance can now record it as paid.",
         next_url=payment,
+        # The page has no inputs: the link goes to its button.
+        link=lambda _error: "#submit",
     )
 
 

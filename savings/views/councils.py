@@ -65,7 +65,7 @@ def council_savings(request: HttpRequest, pk: int) -> HttpResponse:
             "due": selectors.savings_return_due(
                 organisation=organisation, today=timezone.localdate()
             ),
-            "returns": page_of(request, returns, per_page=PAGE_SIZE),
+            "returns": page_of(request, returns.select_related("submitted_by"), per_page=PAGE_SIZE),
             "targets": selectors.organisation_target_table(organisation=organisation),
             "forecasts": ForecastReturn.objects.filter(organisation=organisation),
             "benefits": selectors.other_benefits_by_unit(

@@ -1,6 +1,8 @@
 """A council's quarterly savings return: entered in the browser or uploaded, checked,
 submitted, and certified or sent back by the council's finance officer."""
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership.exports import csv_response, xlsx_response
+from partnership.exports import XLSX_TYPE, csv_response
 from partnership.financial_years import label
 from partnership.form_pages import confirm_page, form_page, posted
 from partnership.models import Organisation
@@ -30,7 +32,7 @@ from ..permissions import (
     can_certify_savings_return,
     can_change_savings_record,
 )
-from ..return_files import COLUMNS, TEMPLATE_EXAMPLE, SavingsRow
+from ..return_files import SavingsRow, template_csv_lines, template_xlsx
 from . import PAGE_SIZE, council_for
 
 ROWS_PREFIX = "rows"
@@ -187,13 +189,19 @@ def return_check(request: HttpRequest, pk: int, year: int, quarter: int) -> Http
     )
 
 
-# The blank return a council fills in: a header and one example row, sent at once.
+# The blank return a council fills in, with how to fill it in but no example row that
+# could be imported by mistake; sent at once.
 @login_required
 def template_download(request: HttpRequest, kind: str) -> HttpResponse:
     filename = f"savings-return-template.{kind}"
     if kind == "csv":
-        return csv_response(filename, COLUMNS, [TEMPLATE_EXAMPLE])
-    return xlsx_response(filename, COLUMNS, [], title="Savings return")
+        first, *rest = template_csv_lines()
+        return csv_response(filename, first, rest)
+    workbook = io.BytesIO()
+    template_xlsx(workbook)
+    response = HttpResponse(workbook.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 # A return, its versions and its sign-off
@@ -203,7 +211,7 @@ def _viewable_return(request: HttpRequest, pk: int) -> SavingsReturn:
     return viewable_object_or_404(
         request,
         SavingsReturn.objects.visible_to(request.user).select_related(
-            "organisation", "submitted_by", "certified_by"
+            "organisation", "submitted_by", "certified_by", "returned_by"
         ),
         pk=pk,
     )

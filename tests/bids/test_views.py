@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from bids.models import Bid, BiddingRound, InterestDeclaration, Score
@@ -561,6 +562,80 @@ def test_the_rounds_list_counts_its_rounds_without_reading_their_bids(client, op
 # Bids
 
 
+def test_a_business_case_attached_to_a_bid_refused_for_its_title_is_kept(
+    client, officer, open_round
+):
+    client.force_login(officer)
+    url = reverse("bids:bid-create", args=[open_round.pk])
+
+    refused = client.post(
+        url, {**bid_form(title=""), "business_case": upload("case.pdf", PDF, "application/pdf")}
+    )
+
+    assert errors_in_summary(refused) == ["Enter the project title"]
+    assert "You attached case.pdf. It is kept: choose a file only to replace it." in text(refused)
+    token = re.search(r'name="business_case_held" value="([^"]+)"', refused.content.decode())
+    assert not Bid.objects.exists()
+
+    # Sent again with the title and no file chosen: the held file is the business case.
+    client.post(url, {**bid_form(), "business_case_held": token.group(1)})
+
+    bid = Bid.objects.get()
+    assert bid.business_case.name.endswith("case.pdf")
+    assert bid.business_case.read() == PDF
+
+
+def test_a_forged_held_file_token_is_ignored(client, officer, open_round):
+    client.force_login(officer)
+
+    client.post(
+        reverse("bids:bid-create", args=[open_round.pk]),
+        {**bid_form(), "business_case_held": "held-uploads/x/secret.pdf"},
+    )
+
+    assert not Bid.objects.get().business_case
+
+
+def test_every_aria_controls_on_the_bid_form_names_a_part_of_the_page(client, officer, open_round):
+    client.force_login(officer)
+
+    page = client.get(reverse("bids:bid-create", args=[open_round.pk])).content.decode()
+
+    controlled = re.findall(r'aria-controls="([^"]+)"', page)
+    assert "conditional_savings_basis_1" in controlled  # "Over a number of years" reveals
+    assert [target for target in controlled if f'id="{target}"' not in page] == []
+
+
+def test_the_partners_offered_are_the_partnerships_members_other_than_the_sponsor(
+    client, officer, open_round, derbyshire
+):
+    OrganisationFactory(name="Cheshire East Council")  # of no partnership of the round
+    client.force_login(officer)
+
+    page = client.get(reverse("bids:bid-create", args=[open_round.pk])).content.decode()
+
+    partners = page[page.index("Partner organisations") : page.index("Is this a partnership")]
+    assert 'type="checkbox"' in partners
+    assert "Derbyshire County Council" in partners
+    assert "North Kesteven District Council" not in partners  # the sponsor
+    assert "Cheshire East Council" not in partners
+
+
+def test_a_partner_from_outside_the_partnership_is_refused_on_the_field(
+    client, officer, open_round
+):
+    outsider = OrganisationFactory(name="Cheshire East Council")
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("bids:bid-create", args=[open_round.pk]), bid_form(partners=[outsider.pk])
+    )
+
+    assert response.status_code == 400
+    assert errors_in_summary(response) == ["Choose partner organisations from the list"]
+    assert not Bid.objects.exists()
+
+
 def test_an_officer_drafts_a_bid_for_their_council_and_sees_the_derived_figures(
     client, officer, open_round, derbyshire
 ):
@@ -842,7 +917,27 @@ def test_submitting_needs_a_description_and_business_case_then_sends_the_bid(
     assert bid.status == Bid.Status.SUBMITTED
     body = text(client.get(bid.get_absolute_url()))
     assert "Status changed to Submitted" in body
+    assert f"Submitted {timezone.localdate():%-d %B %Y} by {officer.username}" in body
     assert "Change the bid" not in body
+
+
+def test_the_check_page_links_each_answer_to_its_field_on_the_edit_page(
+    client, officer, open_round, north_kesteven
+):
+    bid = BidFactory(bidding_round=open_round, sponsor=north_kesteven)
+    client.force_login(officer)
+    edit = reverse("bids:bid-update", args=[bid.pk])
+
+    response = client.get(reverse("bids:bid-submit", args=[bid.pk]))
+
+    page = response.content.decode()
+    for anchor in ("id_partners_1", "id_grant_requested", "id_savings_claimed", "id_business_case"):
+        assert f'href="{edit}#{anchor}"' in page
+    assert "Change the grant requested" in text(response)
+    # The bid's own page, not a check page, has none.
+    assert "govuk-summary-list__actions" not in client.get(bid.get_absolute_url()).content.decode()
+    bid.refresh_from_db()
+    assert bid.status == Bid.Status.DRAFT
 
 
 def test_an_officer_withdraws_a_bid_after_confirming(client, officer, open_round, north_kesteven):

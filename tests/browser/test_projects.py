@@ -137,6 +137,16 @@ def test_finance_filters_the_payment_schedule_and_downloads_it(live_server, page
     ]
     assert {row["GSS code"] for row in rows} == {"E07000139"}
 
+    # On a 390 pixel phone the table scrolls inside its region, not the whole page.
+    page.set_viewport_size({"width": 390, "height": 844})
+    region = page.get_by_role("region", name="Grant payments")
+    expect(region).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert region.evaluate("region => region.scrollWidth > region.clientWidth")
+    region.focus()
+    page.keyboard.press("ArrowRight")
+    expect(region).to_be_focused()
+
 
 @pytest.mark.browser
 def test_an_officer_reprofiles_payments_and_the_manager_approves(live_server, page: Page, em_iep):

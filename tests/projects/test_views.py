@@ -62,6 +62,7 @@ from tests.factories import (
     funded_budget_line,
     user_with_role,
 )
+from tests.reading import page_words
 
 pytestmark = pytest.mark.django_db
 
@@ -273,6 +274,37 @@ def test_an_officer_logs_a_milestone_with_evidence_and_the_manager_sees_it_waiti
     assert "go-live-report.pdf" in page
 
 
+def test_evidence_attached_to_a_refused_log_is_kept_for_the_next_try(client, em_iep):
+    client.force_login(em_iep["officer"])
+    url = reverse("projects:milestone-log", args=[em_iep["first"].pk])
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    refused = client.post(
+        url,
+        {
+            **date_fields("achieved_on", tomorrow),
+            "delivered": "Desk live",
+            "files": [pdf("go-live-report.pdf"), pdf("user-survey.pdf")],
+        },
+    )
+
+    assert refused.status_code == 400
+    assert "You attached go-live-report.pdf, user-survey.pdf. They are kept" in page_words(refused)
+    tokens = re.findall(r'name="files_held" value="([^"]+)"', refused.content.decode())
+    assert len(tokens) == 2
+    assert not em_iep["first"].evidence.exists()
+
+    client.post(
+        url,
+        {**date_fields("achieved_on", SEPTEMBER), "delivered": "Desk live", "files_held": tokens},
+    )
+
+    assert sorted(e.file.name.rsplit("/", 1)[-1] for e in em_iep["first"].evidence.all()) == [
+        "go-live-report.pdf",
+        "user-survey.pdf",
+    ]
+
+
 def test_evidence_is_downloaded_only_by_those_who_may_see_the_project(client, em_iep):
     client.force_login(em_iep["officer"])
     client.post(
@@ -428,6 +460,34 @@ def test_verifying_makes_the_linked_payment_due(client, em_iep):
     assert milestone.payment.status == GrantPayment.Status.DUE
 
 
+def test_verifying_asks_the_manager_to_confirm_and_does_nothing_until_they_do(client, em_iep):
+    milestone = log_first_milestone(em_iep)
+    client.force_login(em_iep["manager"])
+
+    detail = client.get(milestone.get_absolute_url())
+    assert 'href="{}"'.format(reverse("projects:milestone-verify", args=[milestone.pk])) in (
+        detail.content.decode()
+    )
+    page = text(client.get(reverse("projects:milestone-verify", args=[milestone.pk])))
+
+    assert "Are you sure milestone 1 is achieved?" in page
+    assert "its grant payment of £" in page
+    assert "falls due" in page
+    assert Milestone.objects.get(pk=milestone.pk).status == Milestone.Status.ACHIEVED
+
+
+def test_verifying_a_milestone_twice_is_refused_on_the_confirmation_page(client, em_iep):
+    milestone = log_first_milestone(em_iep)
+    client.force_login(em_iep["manager"])
+    url = reverse("projects:milestone-verify", args=[milestone.pk])
+    client.post(url)
+
+    response = client.post(url)
+
+    assert response.status_code == 400
+    assert "There is a problem" in text(response)
+
+
 def test_an_officer_cannot_verify_their_own_milestone(client, em_iep):
     milestone = log_first_milestone(em_iep)
     client.force_login(em_iep["officer"])
@@ -483,6 +543,56 @@ def test_the_programme_manager_withholds_a_payment_with_a_reason(client, em_iep)
     client.post(reverse("projects:payment-release", args=[payment.pk]))
     payment.refresh_from_db()
     assert payment.status == "scheduled"  # its milestone is not verified yet
+
+
+def test_approving_a_payment_asks_to_confirm_and_approves_only_on_the_button(client, em_iep):
+    milestone = log_first_milestone(em_iep)
+    milestone_verify(milestone=milestone, by=em_iep["manager"], verified_on=SEPTEMBER)
+    payment = milestone.payment
+    client.force_login(em_iep["manager"])
+    url = reverse("projects:payment-approve", args=[payment.pk])
+
+    page = text(client.get(url))
+    assert "Are you sure you want to approve" in page
+    assert "North Kesteven District Council" in page
+    payment.refresh_from_db()
+    assert payment.status == GrantPayment.Status.DUE
+
+    response = client.post(url, follow=True)
+    assert "approved for release" in text(response)
+    payment.refresh_from_db()
+    assert (payment.status, payment.approved_by) == ("approved", em_iep["manager"])
+
+
+def test_each_date_of_a_milestone_and_its_payment_says_who_took_the_step(client, em_iep):
+    for role, name in (("officer", "Delivery"), ("manager", "Programme"), ("finance", "Finance")):
+        em_iep[role].first_name, em_iep[role].last_name = name, "Lead"
+        em_iep[role].save()
+    milestone = milestone_log_achieved(
+        milestone=em_iep["first"],
+        achieved_on=SEPTEMBER,
+        delivered="Desk live",
+        by=em_iep["officer"],
+    )
+    milestone_verify(milestone=milestone, by=em_iep["manager"], verified_on=SEPTEMBER)
+    payment = payment_approve(
+        payment=milestone.payment, by=em_iep["manager"], approved_on=SEPTEMBER
+    )
+    payment_record_paid(
+        payment=payment, paid_on=SEPTEMBER, reference="BACS-1", by=em_iep["finance"]
+    )
+    client.force_login(em_iep["manager"])
+
+    milestone_page = page_words(client.get(milestone.get_absolute_url()))
+    payment_page = page_words(client.get(payment.get_absolute_url()))
+    project_page = page_words(client.get(em_iep["project"].get_absolute_url()))
+
+    assert "Achieved 30 September 2011 by Delivery Lead" in milestone_page
+    assert "Verified 30 September 2011 by Programme Lead" in milestone_page
+    assert "Approved for release 30 September 2011 by Programme Lead" in payment_page
+    assert "Paid 30 September 2011 by Finance Lead" in payment_page
+    assert "30 Sep 2011 by Delivery Lead" in project_page
+    assert "30 Sep 2011 by Finance Lead" in project_page
 
 
 def test_a_replayed_record_payment_is_refused_with_the_message_and_pays_once(client, em_iep):
@@ -600,8 +710,8 @@ def every_form_url(em_iep) -> list[tuple[str, str]]:
         ("get", reverse("projects:milestone-log", args=[milestone.pk])),
         ("get", reverse("projects:milestone-reprofile", args=[milestone.pk])),
         ("get", reverse("projects:milestone-return", args=[milestone.pk])),
-        ("post", reverse("projects:milestone-verify", args=[milestone.pk])),
-        ("post", reverse("projects:payment-approve", args=[milestone.payment.pk])),
+        ("get", reverse("projects:milestone-verify", args=[milestone.pk])),
+        ("get", reverse("projects:payment-approve", args=[milestone.payment.pk])),
         ("get", reverse("projects:payment-withhold", args=[milestone.payment.pk])),
         ("post", reverse("projects:payment-release", args=[milestone.payment.pk])),
         ("get", reverse("projects:payment-record", args=[milestone.payment.pk])),

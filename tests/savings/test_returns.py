@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook
 
 from savings.models import SavingsEntry, SavingsReturn, SavingsTarget
-from savings.return_files import COLUMNS, TEMPLATE_EXAMPLE, read_return_file
+from savings.return_files import COLUMNS, read_return_file, template_csv_lines
 from savings.selectors import organisation_target_progress, sub_region_savings
 from savings.services import (
     SavingsError,
@@ -65,8 +65,15 @@ def test_a_clean_file_is_read_into_rows(council):
     assert result.rows[0].project_id is not None
 
 
-def test_the_template_reads_back_clean(council):
-    assert read(council, "\n".join([",".join(COLUMNS), ",".join(TEMPLATE_EXAMPLE)])).is_valid
+def test_the_csv_templates_guidance_is_skipped_and_rows_keep_their_numbers(council):
+    lines = [",".join(f'"{cell}"' for cell in line) for line in template_csv_lines()]
+
+    alone = read(council, "\n".join(lines))
+    filled = read(council, "\n".join([*lines, "E07000139,2010/11,4,,Procurement,yes,sold,1.00,x"]))
+
+    assert not alone.is_valid  # nothing in the template itself imports
+    assert alone.problems == []
+    assert [(p.row, p.column) for p in filled.problems] == [(len(lines) + 1, "status")]
 
 
 def test_every_problem_is_reported_with_its_row_and_column_and_no_row_is_kept(council):

@@ -39,6 +39,7 @@ from tests.factories import (
     UserFactory,
     user_with_role,
 )
+from tests.reading import page_words
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -74,10 +75,7 @@ def em_iep():
     }
 
 
-def text(response) -> str:
-    """The page as a reader sees it: tags dropped, spaces collapsed."""
-    page = re.sub(r"<(script|style)\b.*?</\1>", " ", response.content.decode(), flags=re.S)
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+text = page_words
 
 
 def error_summary(response) -> list[str]:
@@ -314,7 +312,7 @@ def test_a_valid_upload_is_shown_with_its_totals_for_confirmation_before_anythin
 def test_an_xlsx_upload_of_the_published_template_is_read_like_a_csv(client, em_iep):
     client.force_login(em_iep["officer"])
     template = client.get(reverse("savings:return-template-xlsx"))
-    workbook = load_workbook(io.BytesIO(b"".join(template.streaming_content)))
+    workbook = load_workbook(io.BytesIO(template.content))
     assert [cell.value for cell in workbook.active[1]] == COLUMNS
     workbook.active.append(
         ["E07000139", "2010/11", 3, "", "Procurement", "yes", "delivered", 2500.5, "Energy"]
@@ -343,8 +341,31 @@ def test_the_published_template_downloads_as_csv_and_reads_back(client, em_iep):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="savings-return-template.csv"' in response["Content-Disposition"]
     content = b"".join(response.streaming_content).decode("utf-8-sig")
-    assert content.splitlines()[0] == HEADER
-    assert upload(client, em_iep["council"], content).status_code == 302
+    assert "# Savings return: one row for each saving" in content.splitlines()[0]
+    assert HEADER in content.splitlines()
+    # Left as it is, the template imports nothing: it has no example row.
+    assert upload(client, em_iep["council"], content).status_code == 400
+    filled = content + "E07000139,2010/11,4,,Procurement,yes,delivered,12500.00,Stationery\n"
+    assert upload(client, em_iep["council"], filled).status_code == 302
+
+
+def test_the_xlsx_template_offers_drop_downs_and_keeps_its_notes_apart(client, em_iep):
+    client.force_login(em_iep["officer"])
+
+    response = client.get(reverse("savings:return-template-xlsx"))
+
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook.active
+    assert [cell.value for cell in sheet[1]] == HEADER.split(",")
+    assert sheet.max_row == 1  # no example row
+    lists = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
+    assert lists == {
+        "E2:E5001": "Lists!$A$1:$A${}".format(workbook["Lists"].max_row),
+        "F2:F5001": '"yes,no"',
+        "G2:G5001": '"delivered,forecast"',
+    }
+    assert "Procurement" in [row[0].value for row in workbook["Lists"].iter_rows()]
+    assert workbook["Notes"]["A1"].value.startswith("Savings return: one row")
 
 
 def test_the_checked_rows_belong_to_their_council_and_quarter(client, em_iep):
@@ -580,7 +601,11 @@ def test_the_finance_officer_sends_a_return_back_only_with_a_comment(client, em_
     page = text(client.get(council_url("council", em_iep["council"])))
     assert "Sent back with changes requested 2010/11 quarter 4 (version 1)" in page
     assert "“Split the shared ICT saving”" in page
-    assert "Changes requested" in text(client.get(savings_return.get_absolute_url()))
+    detail = text(client.get(savings_return.get_absolute_url()))
+    assert "Changes requested" in detail
+    today = timezone.localdate()
+    assert f"Sent back {today:%-d %B %Y} by {em_iep['finance'].username}" in detail
+    assert f"Submitted {today:%-d %B %Y} by {em_iep['officer'].username}" in detail
 
 
 def test_a_finance_officer_who_submitted_the_return_cannot_certify_it(client, em_iep):
