@@ -277,20 +277,21 @@ def test_each_role_sees_only_its_own_work(client, partnership, council):
         assert set(tasks_on(page)) == work, (kind, where)
 
 
-# (role, where) -> queries: session, user, roles, then the role's partnerships (4), or
-# its organisations and their partnerships (5); then each role's counts.
+# (role, where) -> queries: session, user, roles, the menu's unread notifications, then
+# the role's partnerships (5), or its organisations and their partnerships (6); then
+# each role's counts.
 QUERIES = {
     # milestones, payments, change requests, late reports (counted), rounds
-    (Role.Kind.PROGRAMME_MANAGER, "partnership"): 4 + 5,
+    (Role.Kind.PROGRAMME_MANAGER, "partnership"): 5 + 5,
     # payments to pay, repayments
-    (Role.Kind.FINANCE, "partnership"): 4 + 2,
+    (Role.Kind.FINANCE, "partnership"): 5 + 2,
     # returns to sign off, payments to pay, repayments
-    (Role.Kind.FINANCE, "organisation"): 5 + 3,
+    (Role.Kind.FINANCE, "organisation"): 6 + 3,
     # milestones returned, milestones due, reports due (counted), the councils for
     # returns due and their returns
-    (Role.Kind.OFFICER, "organisation"): 5 + 5,
+    (Role.Kind.OFFICER, "organisation"): 6 + 5,
     # next meetings, their packs, actions outstanding
-    (Role.Kind.BOARD_MEMBER, "partnership"): 4 + 3,
+    (Role.Kind.BOARD_MEMBER, "partnership"): 5 + 3,
 }
 
 
@@ -331,17 +332,18 @@ def test_the_lists_behind_the_home_page_refuse_other_roles(
     assert client.get(reverse(url_name)).status_code == 403
 
 
-# url name, role, where -> queries: session, user, roles (3), then the list.
+# url name, role, where -> queries: session, user, roles, the menu's unread
+# notifications (4), then the list.
 LIST_QUERIES = {
     # the milestones with their projects, leads and payments; the count for the pages
-    ("projects:milestones-due", Role.Kind.OFFICER, "organisation"): 3 + 2,
-    ("projects:milestones-returned", Role.Kind.OFFICER, "organisation"): 3 + 2,
+    ("projects:milestones-due", Role.Kind.OFFICER, "organisation"): 4 + 2,
+    ("projects:milestones-returned", Role.Kind.OFFICER, "organisation"): 4 + 2,
     # the count for the pages; the page's projects, their reports
-    ("projects:progress-reports-due", Role.Kind.OFFICER, "organisation"): 3 + 3,
+    ("projects:progress-reports-due", Role.Kind.OFFICER, "organisation"): 4 + 3,
     # the repayments with their projects and leads; the count for the pages
-    ("projects:repayments-overdue", Role.Kind.FINANCE, "partnership"): 3 + 2,
+    ("projects:repayments-overdue", Role.Kind.FINANCE, "partnership"): 4 + 2,
     # the councils, their returns
-    ("savings:returns-due", Role.Kind.OFFICER, "organisation"): 3 + 2,
+    ("savings:returns-due", Role.Kind.OFFICER, "organisation"): 4 + 2,
 }
 
 
