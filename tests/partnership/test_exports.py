@@ -61,7 +61,7 @@ def test_a_csv_export_shows_formulas_as_text_and_keeps_negative_amounts_as_numbe
 def test_an_xlsx_export_shows_formulas_as_text_and_keeps_negative_amounts_as_numbers():
     response = xlsx_response("hostile.xlsx", ["a", "b", "c", "d", "e", "f", "g"], FORMULAS)
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    row = [cell for cell in sheet[2]]
+    row = list(sheet[2])
     assert [cell.value for cell in row] == [
         "'=1+2",
         -1500,
