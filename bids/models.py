@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from partnership.lifecycles import Lifecycle
 from partnership.models import Decision, Organisation
+from partnership.private_files import PrivateFileField
 from programmes.models import MONEY, PENNY, BudgetLine
 
 from .querysets import BiddingRoundQuerySet, BidQuerySet
@@ -162,8 +163,9 @@ class Bid(models.Model):
         null=True, blank=True, help_text="Left empty where the bid did not say"
     )
     expected_breakeven = models.CharField(max_length=200, blank=True)
-    business_case = models.FileField(
+    business_case = PrivateFileField(
         upload_to="bids/business_cases/%Y/",
+        served_by="bids:bid-business-case",
         blank=True,
         validators=[FileExtensionValidator(["pdf", "doc", "docx"])],
     )

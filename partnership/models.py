@@ -12,6 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .lifecycles import Lifecycle
+from .private_files import PrivateFileField
 from .querysets import DownloadQuerySet, MeetingQuerySet, PartnershipQuerySet
 from .scopes import Kind as RoleKind
 
@@ -314,7 +315,9 @@ class AgendaItem(models.Model):
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300)
     presenter = models.CharField(max_length=200, blank=True)
-    report = models.FileField(upload_to="agenda/%Y/", blank=True)
+    report = PrivateFileField(
+        upload_to="agenda/%Y/", blank=True, served_by="partnership:agenda-item-report"
+    )
     page = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
@@ -499,7 +502,7 @@ class Download(BackgroundJob):
     )
     rows_total = models.PositiveIntegerField(default=0)
     rows_written = models.PositiveIntegerField(default=0)
-    file = models.FileField(upload_to="downloads/%Y/%m/", blank=True)
+    file = PrivateFileField(upload_to="downloads/%Y/%m/", blank=True, served_by="downloads:file")
 
     objects = DownloadQuerySet.as_manager()
 

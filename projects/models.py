@@ -16,6 +16,7 @@ from bids.models import Bid
 from partnership.financial_years import QUARTER_CHOICES, label
 from partnership.lifecycles import Lifecycle
 from partnership.models import Decision, Organisation, Theme
+from partnership.private_files import PrivateFileField
 from programmes.models import MONEY, BudgetLine, LedgerEntry, Programme
 
 from .querysets import ProjectChildQuerySet, ProjectQuerySet
@@ -205,8 +206,9 @@ class MilestoneEvidence(models.Model):
     """A file or a link that shows a milestone was delivered."""
 
     milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(
+    file = PrivateFileField(
         upload_to="milestones/evidence/%Y/",
+        served_by="projects:evidence-download",
         blank=True,
         validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
     )

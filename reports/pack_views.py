@@ -1,8 +1,6 @@
 """Board pack pages: ask for a meeting's pack, watch it being produced, download it,
 and try a failed one again. Routed by ``reports.pack_urls``."""
 
-import os
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,6 +11,7 @@ from django.views.decorators.http import require_POST
 from partnership.form_pages import button, form_page, posted
 from partnership.models import Meeting
 from partnership.object_pages import viewable_object_or_404
+from partnership.private_files import private_file_response
 
 from . import services
 from .models import BoardPack
@@ -96,12 +95,7 @@ def pack_download(request: HttpRequest, pk: int) -> FileResponse:
     pack = _pack_or_404(request, pk)
     if pack.status != BoardPack.Status.DONE:
         raise Http404("This pack is not ready.")
-    return FileResponse(
-        pack.file.open("rb"),
-        as_attachment=True,
-        filename=os.path.basename(pack.file.name),
-        content_type="application/pdf",
-    )
+    return private_file_response(pack.file, content_type="application/pdf")
 
 
 @login_required
