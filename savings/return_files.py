@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
-from partnership import financial_years
+from partnership import financial_years, uploads
 from partnership.models import Organisation
 from projects.models import Project
 
@@ -123,10 +123,19 @@ TEMPLATE_EXAMPLE = [
 
 def _raw_rows(name: str, content: bytes) -> list[list[str]]:
     if name.lower().endswith(".xlsx"):
+        stream = io.BytesIO(content)
+        # The zip's directory is read before openpyxl unpacks anything, and formulas are
+        # never evaluated: a cell gives the value last saved in it.
+        too_large = uploads.unpacked_size_refusal(stream, "The file")
+        if too_large:
+            raise ValidationError(too_large)
+        not_xlsx = ValidationError("The file is not a readable XLSX spreadsheet.")
+        if not uploads.is_genuine(stream, "xlsx"):
+            raise not_xlsx
         try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+            sheet = load_workbook(stream, read_only=True, data_only=True).active
         except Exception as error:  # openpyxl raises many kinds for a broken file
-            raise ValidationError("The file is not a readable XLSX spreadsheet.") from error
+            raise not_xlsx from error
         return [
             ["" if cell is None else str(cell).strip() for cell in row]
             for row in sheet.iter_rows(values_only=True)
