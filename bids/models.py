@@ -43,6 +43,13 @@ class BiddingRound(models.Model):
         related_name="rounds_to_score",
         help_text="Steering-group members named to score this round's bids",
     )
+    ranking_published = models.BooleanField(
+        default=False,
+        help_text=(
+            "Everyone who reads the round sees the ranking of all its bids, before the "
+            "board has decided them (a programme manager publishes it)"
+        ),
+    )
 
     objects = BiddingRoundQuerySet.as_manager()
     # The named scorers are kept with each version, so who could score when is on record.
