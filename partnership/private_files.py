@@ -2,7 +2,7 @@
 board packs, background downloads) are private: stored under
 ``PRIVATE_STORAGE_ROOT``, outside anything the web server or whitenoise serves, and
 sent only by views that first check the reader may see the record the file belongs to.
-See docs/adr/0009-files-only-through-permission-checked-views.md."""
+See docs/adr/0009-private-files-separated-duties-and-neutral-exports.md."""
 
 import os
 
