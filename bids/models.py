@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from partnership.lifecycles import Lifecycle
 from partnership.models import Decision, Organisation
 from partnership.private_files import PrivateFileField
+from partnership.uploads import GenuineContent
 from programmes.models import MONEY, PENNY, BudgetLine
 
 from .querysets import BiddingRoundQuerySet, BidQuerySet
@@ -174,7 +175,7 @@ class Bid(models.Model):
         upload_to="bids/business_cases/%Y/",
         served_by="bids:bid-business-case",
         blank=True,
-        validators=[FileExtensionValidator(["pdf", "doc", "docx"])],
+        validators=[FileExtensionValidator(["pdf", "doc", "docx"]), GenuineContent()],
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     agreed_points = models.PositiveSmallIntegerField(

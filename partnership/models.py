@@ -5,6 +5,7 @@ from itertools import product
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -15,6 +16,7 @@ from .lifecycles import Lifecycle
 from .private_files import PrivateFileField
 from .querysets import DownloadQuerySet, MeetingQuerySet, PartnershipQuerySet
 from .scopes import Kind as RoleKind
+from .uploads import GenuineContent
 
 
 class Partnership(models.Model):
@@ -316,7 +318,10 @@ class AgendaItem(models.Model):
     title = models.CharField(max_length=300)
     presenter = models.CharField(max_length=200, blank=True)
     report = PrivateFileField(
-        upload_to="agenda/%Y/", blank=True, served_by="partnership:agenda-item-report"
+        upload_to="agenda/%Y/",
+        blank=True,
+        served_by="partnership:agenda-item-report",
+        validators=[FileExtensionValidator(["pdf"]), GenuineContent()],
     )
     page = models.PositiveSmallIntegerField(null=True, blank=True)
 

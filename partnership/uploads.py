@@ -3,8 +3,12 @@ file's first bytes and, for the zip-based formats (DOCX, XLSX, ODT, ODS), the zi
 directory: enough to refuse a program renamed ``report.pdf``, and a zip bomb, without
 unpacking anything. Each upload's own rules (which kinds, how large) stay with it."""
 
+import os
 import zipfile
 from typing import BinaryIO
+
+from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .doc and .xls
 ZIP = b"PK\x03\x04"  # the container of .docx, .xlsx, .odt and .ods
@@ -95,3 +99,22 @@ def _looks_like_text(head: bytes) -> bool:
             continue
         return True
     return False
+
+
+@deconstructible
+class GenuineContent:
+    """A file field's validator: the content is what the name says, and a zip-based file
+    is no zip bomb. Pages check uploads in their forms with their own wording; this
+    holds for any other way a file reaches the model (the admin's inlines)."""
+
+    def __call__(self, file) -> None:
+        name = os.path.basename(file.name or "") or "The file"
+        too_large = unpacked_size_refusal(file, name)
+        if too_large:
+            raise ValidationError(too_large)
+        extension = extension_of(file.name)
+        if not is_genuine(file, extension):
+            raise ValidationError(f"{name} is not a real {extension.upper()} file")
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, GenuineContent)

@@ -17,6 +17,7 @@ from partnership.financial_years import QUARTER_CHOICES, label
 from partnership.lifecycles import Lifecycle
 from partnership.models import Decision, Organisation, Theme
 from partnership.private_files import PrivateFileField
+from partnership.uploads import GenuineContent
 from programmes.models import MONEY, BudgetLine, LedgerEntry, Programme
 
 from .querysets import ProjectChildQuerySet, ProjectQuerySet
@@ -210,7 +211,7 @@ class MilestoneEvidence(models.Model):
         upload_to="milestones/evidence/%Y/",
         served_by="projects:evidence-download",
         blank=True,
-        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
+        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS), GenuineContent()],
     )
     link = models.URLField(blank=True)
     description = models.CharField(max_length=300, blank=True)

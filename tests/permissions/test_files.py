@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -258,3 +259,24 @@ def test_an_agenda_report_that_is_not_a_real_pdf_or_is_too_large_is_refused(clie
         assert response.status_code == 400
         assert message in response.content.decode()
     assert AgendaItem.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("report.pdf", b"MZ a program", "report.pdf is not a real PDF file"),
+        ("plan.docx", zip_bomb("word/document.xml", unpacked_mb=120), "plan.docx unpacks to 120"),
+    ],
+)
+def test_a_file_reaching_a_model_without_a_pages_form_is_checked_by_content_too(
+    files, name, content, message
+):
+    """The admin's inlines save through the model's validation, not the pages' forms."""
+    evidence = MilestoneEvidence(
+        milestone=MilestoneEvidence.objects.get().milestone,
+        file=SimpleUploadedFile(name, content),
+        added_by=files["officer"],
+    )
+
+    with pytest.raises(ValidationError, match=message):
+        evidence.full_clean()
