@@ -8,7 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONPATH=/app \
-    MEDIA_ROOT=/app/media
+    PRIVATE_STORAGE_ROOT=/app/private
 
 # WeasyPrint draws the board-pack PDFs with Pango.
 RUN apt-get update \

@@ -2,9 +2,9 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
+def _private_files_in_tmp(settings, tmp_path):
     """Board packs are stored as files: keep them out of the working tree."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,8 @@ from simple_history.models import HistoricalRecords
 
 from partnership.lifecycles import Lifecycle
 from partnership.models import Decision, Organisation
+from partnership.private_files import PrivateFileField
+from partnership.uploads import GenuineContent
 from programmes.models import MONEY, PENNY, BudgetLine
 
 from .querysets import BiddingRoundQuerySet, BidQuerySet
@@ -41,6 +43,13 @@ class BiddingRound(models.Model):
         blank=True,
         related_name="rounds_to_score",
         help_text="Steering-group members named to score this round's bids",
+    )
+    ranking_published = models.BooleanField(
+        default=False,
+        help_text=(
+            "Everyone who reads the round sees the ranking of all its bids, before the "
+            "board has decided them (a programme manager publishes it)"
+        ),
     )
 
     objects = BiddingRoundQuerySet.as_manager()
@@ -162,10 +171,11 @@ class Bid(models.Model):
         null=True, blank=True, help_text="Left empty where the bid did not say"
     )
     expected_breakeven = models.CharField(max_length=200, blank=True)
-    business_case = models.FileField(
+    business_case = PrivateFileField(
         upload_to="bids/business_cases/%Y/",
+        served_by="bids:bid-business-case",
         blank=True,
-        validators=[FileExtensionValidator(["pdf", "doc", "docx"])],
+        validators=[FileExtensionValidator(["pdf", "doc", "docx"]), GenuineContent()],
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     agreed_points = models.PositiveSmallIntegerField(

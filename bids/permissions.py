@@ -1,6 +1,6 @@
 import rules
 from django.contrib.auth.models import User
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from partnership.models import Role
 from partnership.permissions import (
@@ -115,6 +115,22 @@ def can_assess_bid(user, bid: Bid | None = None) -> bool:
     if bid is None:
         return can_change_round(user, None)
     return bid.status == Bid.Status.SUBMITTED and can_change_round(user, bid.bidding_round)
+
+
+def can_read_whole_ranking(user, bidding_round: BiddingRound) -> bool:
+    """The ranking of all the round's bids, with their points, is for the steering
+    group (who see every submitted bid anyway) and, once the board has decided every
+    bid or the partnership has published it, for everyone who reads the round.
+    Until then an officer sees only its own council's bids ranked."""
+    if not bidding_round.ranking_published:
+        bids = Bid.objects.filter(bidding_round=bidding_round).submitted()
+        count = bids.aggregate(
+            decided=Count("pk", filter=~Q(status=Bid.Status.SUBMITTED)),
+            waiting=Count("pk", filter=Q(status=Bid.Status.SUBMITTED)),
+        )
+        if not count["decided"] or count["waiting"]:
+            return False
+    return can_view_round(user, bidding_round)
 
 
 def can_list_rounds(user, obj=None) -> bool:

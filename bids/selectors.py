@@ -268,16 +268,19 @@ def round_ranked_table(
     bidding_round: BiddingRound,
     *,
     user,
+    whole: bool = False,
     status: str = "",
     min_points: int | None = None,
     sponsor_id: int | None = None,
     sort: str = "",
 ) -> RankedTable:
-    """The round's ranked bids that the user may see, filtered and sorted as asked
+    """The round's ranked bids that the user may see (all of them when ``whole``:
+    ``bids.permissions.can_read_whole_ranking``), filtered and sorted as asked
     (``sort`` is a key of :data:`RANKED_SORTS`, ``-`` first for descending; anything
     else keeps the rank order), with the total grant they request and the sponsors to
     filter by. A fixed number of queries, however many bids."""
-    visible = Bid.objects.visible_to(user).filter(bidding_round=bidding_round).submitted()
+    readable = Bid.objects if whole else Bid.objects.visible_to(user)
+    visible = readable.filter(bidding_round=bidding_round).submitted()
     sponsors = Organisation.objects.filter(pk__in=visible.values("sponsor_id")).order_by("name")
     bids = ranked_bids(bidding_round, visible).prefetch_related("declarations__user")
     if status:

@@ -173,6 +173,19 @@ def _person(user: User) -> str:
 
 
 @transaction.atomic
+def round_ranking_publish(*, bidding_round: BiddingRound, by: User | None) -> BiddingRound:
+    """Show the ranking of all the round's bids to everyone who reads the round, before
+    the board decides them (``bids.permissions.can_read_whole_ranking``)."""
+    bidding_round = BiddingRound.objects.select_for_update().get(pk=bidding_round.pk)
+    if bidding_round.ranking_published:
+        raise BidError(f"The ranking of {bidding_round.name} is already published.")
+    bidding_round.ranking_published = True
+    bidding_round._history_user = by
+    bidding_round.save(update_fields=["ranking_published"])
+    return bidding_round
+
+
+@transaction.atomic
 def round_scorers_set(
     *, bidding_round: BiddingRound, scorers: list[User], by: User | None
 ) -> BiddingRound:

@@ -12,6 +12,11 @@ urlpatterns: list = [
     path("rounds/<int:pk>/scorers/", round_pages.round_scorers, name="round-scorers"),
     path("rounds/<int:pk>/ranked/", round_pages.round_ranked, name="round-ranked"),
     path(
+        "rounds/<int:pk>/ranking/publish/",
+        round_pages.round_ranking_publish,
+        name="round-ranking-publish",
+    ),
+    path(
         "rounds/<int:pk>/ranked.csv",
         round_pages.round_ranked_download,
         {"file_format": "csv"},

@@ -25,7 +25,7 @@ def _number(name: str, default: int) -> int:
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 # One process per core and one spare. Web processes keep nothing of their own
-# (sessions live in PostgreSQL, files in the shared media volume), so more machines
+# (sessions live in PostgreSQL, files in the shared private-files volume), so more machines
 # simply run more of them behind the proxy.
 workers = _number("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1)
 worker_class = "gthread"

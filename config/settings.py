@@ -149,13 +149,14 @@ USE_THOUSAND_SEPARATOR = False
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded and generated files: outside static/ and never at a public address, sent
+# only by views that check permission (partnership.private_files).
+PRIVATE_STORAGE_ROOT = Path(os.environ.get("PRIVATE_STORAGE_ROOT", BASE_DIR / "private"))
 # A download of more rows than this is written in the background (partnership.downloads)
 # rather than while the reader waits on a web worker.
 DOWNLOAD_IN_BACKGROUND_OVER = int(os.environ.get("DOWNLOAD_IN_BACKGROUND_OVER", "5000"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "partnership.private_files.PrivateStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -1,8 +1,6 @@
 """A person's downloads: the list of files they asked for, each one's progress page,
 the file itself and a retry. Routed by ``partnership.download_urls``."""
 
-import os
-
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,6 +12,7 @@ from .form_pages import button
 from .models import Download
 from .object_pages import viewable_object_or_404
 from .pagination import page_of
+from .private_files import private_file_response
 
 # Seconds between reloads of a download's page while its file is being written.
 REFRESH_EVERY = 3
@@ -52,12 +51,7 @@ def download_file(request: HttpRequest, pk: int) -> FileResponse:
     download = _download_or_404(request, pk)
     if download.status != Download.Status.DONE:
         raise Http404("This file is not ready.")
-    return FileResponse(
-        download.file.open("rb"),
-        as_attachment=True,
-        filename=os.path.basename(download.file.name),
-        content_type=CONTENT_TYPES[download.file_format],
-    )
+    return private_file_response(download.file, content_type=CONTENT_TYPES[download.file_format])
 
 
 @login_required

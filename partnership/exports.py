@@ -1,6 +1,10 @@
 """Tables as downloads: CSV streamed row by row, XLSX written in openpyxl's
 write-only mode, so a large export uses bounded memory either way. The writers to a
-file serve the background downloads (``partnership.downloads``) too."""
+file serve the background downloads (``partnership.downloads``) too.
+
+Every writer here neutralises text that a spreadsheet would read as a formula
+(:func:`neutralised`), so a council or project named ``=HYPERLINK(...)`` is shown, never
+run, in whatever program opens the file."""
 
 import csv
 import datetime
@@ -46,12 +50,27 @@ class _Echo:
         return value
 
 
+# What a spreadsheet program takes as the start of a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The text types PostgreSQL's COPY may write, by type OID: text, varchar, bpchar, name.
+TEXT_TYPES = {25, 1043, 1042, 19}
+
+
+def neutralised(value):
+    """Text starting as a formula would, prefixed with a single quote so that it reads
+    as text; numbers, dates and other text unchanged (a negative amount stays a
+    number)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value
+
+
 def _csv_value(value):
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return value
+    return neutralised(value)
 
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]):
@@ -137,7 +156,7 @@ def _xlsx_value(sheet, value):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = MONEY_FORMAT if isinstance(value, Decimal) else "dd/mm/yyyy"
         return cell
-    return value
+    return neutralised(value)
 
 
 def write_csv(
@@ -170,6 +189,23 @@ def _copy(rows: QuerySet, out: BinaryIO, progress: Callable[[int], None]) -> Non
     sql, params = rows.query.sql_with_params()
     with connections[rows.db].cursor() as cursor:
         query = cursor.mogrify(sql, params).decode()
-        cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", out)
+        # The database neutralises the text columns as neutralised() does in Python;
+        # an empty read of the query tells which columns are text.
+        cursor.execute(f"SELECT * FROM ({query}) AS export LIMIT 0")
+        names = [f"c{index}" for index in range(len(cursor.description))]
+        columns = ", ".join(
+            _neutralised_sql(name) if column.type_code in TEXT_TYPES else name
+            for name, column in zip(names, cursor.description, strict=True)
+        )
+        cursor.copy_expert(
+            f"COPY (SELECT {columns} FROM ({query}) AS export({', '.join(names)})) "
+            "TO STDOUT WITH (FORMAT csv)",
+            out,
+        )
         copied = cursor.rowcount
     progress(copied)
+
+
+def _neutralised_sql(column: str) -> str:
+    starts = ", ".join(f"chr({ord(start)})" for start in FORMULA_STARTS)
+    return f"CASE WHEN left({column}, 1) IN ({starts}) THEN chr(39) || {column} ELSE {column} END"

@@ -174,7 +174,7 @@ class AgendaItemForm(_MeetingPageForm):
     report = forms.FileField(
         label="Report (optional)",
         required=False,
-        help_text="A PDF",
+        help_text="A PDF, smaller than 20 MB",
         widget=KeptFileInput(attrs={"accept": "application/pdf", "class": "govuk-file-upload"}),
     )
     page = _model_field(

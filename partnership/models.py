@@ -5,6 +5,7 @@ from itertools import product
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .lifecycles import Lifecycle
+from .private_files import PrivateFileField
 from .querysets import (
     DownloadQuerySet,
     MeetingChildQuerySet,
@@ -21,6 +23,7 @@ from .querysets import (
     SubRegionQuerySet,
 )
 from .scopes import Kind as RoleKind
+from .uploads import GenuineContent
 
 
 class Partnership(models.Model):
@@ -323,7 +326,12 @@ class AgendaItem(models.Model):
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300)
     presenter = models.CharField(max_length=200, blank=True)
-    report = models.FileField(upload_to="agenda/%Y/", blank=True)
+    report = PrivateFileField(
+        upload_to="agenda/%Y/",
+        blank=True,
+        served_by="partnership:agenda-item-report",
+        validators=[FileExtensionValidator(["pdf"]), GenuineContent()],
+    )
     page = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
@@ -510,7 +518,7 @@ class Download(BackgroundJob):
     )
     rows_total = models.PositiveIntegerField(default=0)
     rows_written = models.PositiveIntegerField(default=0)
-    file = models.FileField(upload_to="downloads/%Y/%m/", blank=True)
+    file = PrivateFileField(upload_to="downloads/%Y/%m/", blank=True, served_by="downloads:file")
 
     objects = DownloadQuerySet.as_manager()
 

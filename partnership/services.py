@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from . import uploads
 from .errors import PortalError
 from .models import (
     Action,
@@ -22,6 +23,8 @@ from .models import (
     Organisation,
     Partnership,
 )
+
+MAX_REPORT_BYTES = 20 * 1024 * 1024
 
 
 class MeetingError(PortalError):
@@ -229,8 +232,12 @@ def agenda_item_add(
     meeting = _meeting_open_for_change(meeting)
     if meeting.agenda_items.filter(number=number).exists():
         raise MeetingError(f"Item {number} is already on the agenda.", field="number")
-    if report and not _is_pdf(report):
+    if report and not (
+        uploads.extension_of(report.name) == "pdf" and uploads.is_genuine(report, "pdf")
+    ):
         raise MeetingError("The report must be a PDF.", field="report")
+    if report and report.size > MAX_REPORT_BYTES:
+        raise MeetingError("The report must be smaller than 20 MB.", field="report")
     item = AgendaItem(
         meeting=meeting,
         number=number,
@@ -241,13 +248,6 @@ def agenda_item_add(
     )
     _save_valid(item, by=by)
     return item
-
-
-def _is_pdf(upload: File) -> bool:
-    upload.seek(0)
-    header = upload.read(5)
-    upload.seek(0)
-    return upload.name.lower().endswith(".pdf") and header == b"%PDF-"
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ urlpatterns: list = [
     path("meetings/<int:pk>/change/", views.meeting_edit, name="meeting-edit"),
     path("meetings/<int:pk>/attendance/", views.meeting_attendance, name="meeting-attendance"),
     path("meetings/<int:pk>/agenda/add/", views.agenda_item_add, name="agenda-item-add"),
+    path("agenda-items/<int:pk>/report/", views.agenda_item_report, name="agenda-item-report"),
     path("meetings/<int:pk>/declarations/add/", views.declaration_add, name="declaration-add"),
     path("meetings/<int:pk>/decisions/add/", views.decision_add, name="decision-add"),
     path("meetings/<int:pk>/actions/add/", views.action_add, name="action-add"),

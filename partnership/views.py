@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 
 from . import forms, selectors, services
 from .form_pages import button, form_page, posted
-from .models import Action, Meeting, Organisation, Partnership, SubRegion
+from .models import Action, AgendaItem, Meeting, Organisation, Partnership, SubRegion
 from .object_pages import Openable, viewable_object_or_404
 from .pagination import page_of
+from .private_files import private_file_response
 
 MEETINGS_PER_PAGE = 20
 ACTIONS_PER_PAGE = 50
@@ -138,6 +139,20 @@ def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
             "can_schedule": _may_schedule_meetings(request, partnership),
         },
     )
+
+
+@login_required
+def agenda_item_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """An agenda item's report, to those who may read its meeting (404 to others)."""
+    item = get_object_or_404(
+        AgendaItem.objects.filter(meeting__in=Meeting.objects.visible_to(request.user))
+        .exclude(report="")
+        .select_related("meeting__partnership"),
+        pk=pk,
+    )
+    if not request.user.has_perm("partnership.view_agendaitem", item):
+        raise PermissionDenied
+    return private_file_response(item.report, content_type="application/pdf")
 
 
 @login_required

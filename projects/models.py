@@ -18,6 +18,8 @@ from bids.models import Bid
 from partnership.financial_years import QUARTER_CHOICES, label
 from partnership.lifecycles import Lifecycle
 from partnership.models import Decision, Organisation, Theme
+from partnership.private_files import PrivateFileField
+from partnership.uploads import GenuineContent
 from programmes.models import MONEY, BudgetLine, LedgerEntry, Programme
 
 from .querysets import ProjectChildQuerySet, ProjectQuerySet
@@ -239,10 +241,11 @@ class MilestoneEvidence(models.Model):
     """A file or a link that shows a milestone was delivered."""
 
     milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(
+    file = PrivateFileField(
         upload_to="milestones/evidence/%Y/",
+        served_by="projects:evidence-download",
         blank=True,
-        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
+        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS), GenuineContent()],
     )
     link = models.URLField(blank=True)
     description = models.CharField(max_length=300, blank=True)

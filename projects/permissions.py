@@ -38,23 +38,32 @@ def can_change_project(user, project: Project | None = None) -> bool:
     ) or holds_role_in_partnership(user, project.programme.partnership_id, Kind.PROGRAMME_MANAGER)
 
 
-def can_approve_payment(user, payment: GrantPayment | Repayment | None = None) -> bool:
-    return holds_role_in_partnership(
-        user,
-        payment.project.programme.partnership_id if payment else None,
-        Kind.PROGRAMME_MANAGER,
+def acts_for_recipient(user, project: Project) -> bool:
+    """Whether the user works for the council that receives the project's grant (its
+    lead organisation). Duties are kept apart: that council never approves or records
+    its own grant's payments, or its repayments, and never verifies its own
+    milestones, whatever other role its people hold. The services refuse it too."""
+    return project.lead_organisation_id in scope_of(user).organisation_ids(
+        Kind.OFFICER, Kind.FINANCE
     )
 
 
-def can_record_payment(user, payment: GrantPayment | Repayment | None = None) -> bool:
-    """Finance staff of the accountable body, or of the partnership, record payments."""
+def can_approve_payment(user, payment: GrantPayment | Repayment | None = None) -> bool:
     if payment is None:
-        return holds_role_in_organisation(user, None, Kind.FINANCE) or holds_role_in_partnership(
-            user, None, Kind.FINANCE
-        )
-    return holds_role_in_organisation(
-        user, payment.project.lead_organisation_id, Kind.FINANCE
-    ) or holds_role_in_partnership(user, payment.project.programme.partnership_id, Kind.FINANCE)
+        return holds_role_in_partnership(user, None, Kind.PROGRAMME_MANAGER)
+    return holds_role_in_partnership(
+        user, payment.project.programme.partnership_id, Kind.PROGRAMME_MANAGER
+    ) and not acts_for_recipient(user, payment.project)
+
+
+def can_record_payment(user, payment: GrantPayment | Repayment | None = None) -> bool:
+    """The paying body's finance, the partnership's, records payments made and
+    repayments and refunds received; never the council that receives the grant."""
+    if payment is None:
+        return holds_role_in_partnership(user, None, Kind.FINANCE)
+    return holds_role_in_partnership(
+        user, payment.project.programme.partnership_id, Kind.FINANCE
+    ) and not acts_for_recipient(user, payment.project)
 
 
 def can_change_payment(user, payment: GrantPayment | Repayment | None = None) -> bool:
@@ -64,10 +73,13 @@ def can_change_payment(user, payment: GrantPayment | Repayment | None = None) ->
 def can_manage_delivery(user, project: Project | None = None) -> bool:
     """Verifying milestones, deciding change requests, closing the project and setting
     its repayments and clawback fall to the programme managers of its partnership:
-    the people who approve its grant payments."""
+    the people who approve its grant payments, and never someone of the council that
+    receives the grant."""
+    if project is None:
+        return holds_role_in_partnership(user, None, Kind.PROGRAMME_MANAGER)
     return holds_role_in_partnership(
-        user, project.programme.partnership_id if project else None, Kind.PROGRAMME_MANAGER
-    )
+        user, project.programme.partnership_id, Kind.PROGRAMME_MANAGER
+    ) and not acts_for_recipient(user, project)
 
 
 def can_add_project(user, project: Project | None = None) -> bool:
@@ -81,8 +93,13 @@ def can_list_own_projects(user, obj=None) -> bool:
 
 
 def can_read_payment_schedule(user, obj=None) -> bool:
-    """Only those who approve or record payments work from the schedule."""
-    return can_record_payment(user) or can_approve_payment(user)
+    """Those who approve or record payments work from the schedule, and a council's
+    finance officers read their own council's payments there."""
+    return (
+        can_record_payment(user)
+        or can_approve_payment(user)
+        or holds_role_in_organisation(user, None, Kind.FINANCE)
+    )
 
 
 register(

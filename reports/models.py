@@ -7,6 +7,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from partnership.models import BackgroundJob, Meeting, job_lifecycle
+from partnership.private_files import PrivateFileField
 
 from .querysets import BoardPackQuerySet
 
@@ -24,7 +25,7 @@ class BoardPack(BackgroundJob):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="board_packs")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FULL)
-    file = models.FileField(upload_to="board_packs/", blank=True)
+    file = PrivateFileField(upload_to="board_packs/", blank=True, served_by="reports:pack-download")
 
     objects = BoardPackQuerySet.as_manager()
     history = HistoricalRecords()

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from partnership.form_pages import button, form_page, posted
 from partnership.models import Meeting
 from partnership.object_pages import viewable_object_or_404
+from partnership.private_files import private_file_response
 
 from . import services
 from .models import BoardPack
@@ -94,11 +95,8 @@ def pack_download(request: HttpRequest, pk: int) -> FileResponse:
     pack = _pack_or_404(request, pk)
     if pack.status != BoardPack.Status.DONE:
         raise Http404("This pack is not ready.")
-    return FileResponse(
-        pack.file.open("rb"),
-        as_attachment=True,
-        filename=pack.download_name,
-        content_type="application/pdf",
+    return private_file_response(
+        pack.file, content_type="application/pdf", filename=pack.download_name
     )
 
 

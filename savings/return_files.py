@@ -14,7 +14,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from partnership import financial_years
+from partnership import financial_years, uploads
 from partnership.models import Organisation
 from projects.models import Project
 
@@ -178,10 +178,19 @@ def template_xlsx(out) -> None:
 
 def _raw_rows(name: str, content: bytes) -> list[list[str]]:
     if name.lower().endswith(".xlsx"):
+        stream = io.BytesIO(content)
+        # The zip's directory is read before openpyxl unpacks anything, and formulas are
+        # never evaluated: a cell gives the value last saved in it.
+        too_large = uploads.unpacked_size_refusal(stream, "The file")
+        if too_large:
+            raise ValidationError(too_large)
+        not_xlsx = ValidationError("The file is not a readable XLSX spreadsheet.")
+        if not uploads.is_genuine(stream, "xlsx"):
+            raise not_xlsx
         try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+            sheet = load_workbook(stream, read_only=True, data_only=True).active
         except Exception as error:  # openpyxl raises many kinds for a broken file
-            raise ValidationError("The file is not a readable XLSX spreadsheet.") from error
+            raise not_xlsx from error
         return [
             ["" if cell is None else str(cell).strip() for cell in row]
             for row in sheet.iter_rows(values_only=True)

@@ -5,9 +5,9 @@ from config.celery import app
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
+def _private_files_in_tmp(settings, tmp_path):
     """Uploaded files go to a throw-away folder, never the working tree."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
 
 
 @pytest.fixture(autouse=True)

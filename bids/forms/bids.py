@@ -1,29 +1,23 @@
 """A council's bid, and the checks on its outline business case."""
 
-import zipfile
-
 from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 
 from bids.models import Bid, BiddingRound
 from bids.selectors import partner_choices
+from partnership import uploads
 from partnership.govuk_forms import GovukForm, MoneyField, WholeNumberField, text_input, textarea
 from partnership.held_uploads import KeptFileInput
 from partnership.models import Organisation
 
 MAX_BUSINESS_CASE_BYTES = 10 * 1024 * 1024
-# What an outline business case may be: its name's ending, the first bytes of a real
-# file of that kind, and the content types browsers send for it. A .docx is a zip
-# archive, so its first bytes alone do not tell it from any other zip.
+# What an outline business case may be: its name's ending, and the content types
+# browsers send for it (partnership.uploads checks its contents).
 BUSINESS_CASE_KINDS = {
-    "pdf": ("PDF", b"%PDF-", {"application/pdf"}),
-    "doc": ("Word", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", {"application/msword"}),
-    "docx": (
-        "Word",
-        b"PK\x03\x04",
-        {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
-    ),
+    "pdf": ("PDF", {"application/pdf"}),
+    "doc": ("Word", {"application/msword"}),
+    "docx": ("Word", {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"}),
 }
 # Some browsers send this for any file they do not recognise; the contents decide then.
 UNKNOWN_CONTENT_TYPE = "application/octet-stream"
@@ -34,33 +28,23 @@ TRUTH = {"yes": True, "no": False, "not_specified": None}
 
 def _business_case_refusal(upload) -> str | None:
     """Why the uploaded file cannot be a bid's outline business case, if it cannot."""
-    name = upload.name or ""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    extension = uploads.extension_of(upload.name)
     if extension not in BUSINESS_CASE_KINDS:
         return "The outline business case must be a PDF or Word document (.pdf, .doc or .docx)"
     if upload.size > MAX_BUSINESS_CASE_BYTES:
         return "The outline business case must be smaller than 10 MB"
-    label, magic, content_types = BUSINESS_CASE_KINDS[extension]
-    not_really = (
-        f"The selected file is not a real {label} document: its name ends in .{extension} "
-        f"but its contents are not {label}. Save it again as a PDF or Word document"
-    )
-    if upload.content_type not in content_types | {UNKNOWN_CONTENT_TYPE}:
-        return not_really
-    upload.seek(0)
-    starts_right = upload.read(len(magic)) == magic
-    upload.seek(0)
-    if not starts_right:
-        return not_really
-    if extension == "docx":
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                is_word = "word/document.xml" in archive.namelist()
-        except zipfile.BadZipFile:
-            is_word = False
-        upload.seek(0)
-        if not is_word:
-            return not_really
+    label, content_types = BUSINESS_CASE_KINDS[extension]
+    too_large = uploads.unpacked_size_refusal(upload, "The outline business case")
+    if too_large:
+        return too_large
+    if upload.content_type not in content_types | {UNKNOWN_CONTENT_TYPE} or not (
+        uploads.is_genuine(upload, extension)
+    ):
+        return (
+            f"The selected file is not a real {label} document: its name ends in "
+            f".{extension} but its contents are not {label}. Save it again as a PDF or "
+            "Word document"
+        )
     return None
 
 

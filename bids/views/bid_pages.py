@@ -1,8 +1,6 @@
 """Pages for bids: drafting, changing, submitting and withdrawing them, their business
 case, scoring, declared interests, the agreed total and the recommendation."""
 
-import os
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -20,6 +18,7 @@ from bids.forms import (
 from bids.models import Bid
 from bids.permissions import can_assess_bid
 from partnership.form_pages import button, confirm_page, form_page
+from partnership.private_files import private_file_response
 
 from .access import (
     bid_or_404,
@@ -164,11 +163,7 @@ def bid_business_case(request: HttpRequest, pk: int) -> FileResponse:
     bid = bid_or_404(request, pk)
     if not bid.business_case:
         raise Http404("This bid has no business case.")
-    return FileResponse(
-        bid.business_case.open("rb"),
-        as_attachment=True,
-        filename=os.path.basename(bid.business_case.name),
-    )
+    return private_file_response(bid.business_case)
 
 
 # Scores, recommendation -------------------------------------------------------------

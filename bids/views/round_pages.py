@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.views.decorators.http import require_POST
 
 from bids import selectors, services
 from bids.forms import (
@@ -18,9 +19,11 @@ from bids.forms import (
     criterion_formset,
 )
 from bids.models import Bid, BiddingRound
+from bids.permissions import can_read_whole_ranking
 from partnership.exports import csv_response, xlsx_response
 from partnership.form_errors import error_summary
-from partnership.form_pages import form_page, posted
+from partnership.form_pages import button, form_page, posted
+from partnership.object_pages import Openable
 from partnership.page_cache import kept_until_records_change
 from partnership.pagination import page_of
 from partnership.sorting import sort_headers
@@ -201,10 +204,14 @@ def _ranked_row(bid: Bid) -> list:
     ]
 
 
-def _ranked_table(request: HttpRequest, bidding_round: BiddingRound):
+def _ranked_table(request: HttpRequest, bidding_round: BiddingRound, *, whole: bool):
     form = RankedFilterForm(request.GET)
     table = selectors.round_ranked_table(
-        bidding_round, user=request.user, sort=request.GET.get("sort", ""), **form.filters()
+        bidding_round,
+        user=request.user,
+        whole=whole,
+        sort=request.GET.get("sort", ""),
+        **form.filters(),
     )
     form.offer_sponsors(table.sponsors)
     return form, table
@@ -213,7 +220,8 @@ def _ranked_table(request: HttpRequest, bidding_round: BiddingRound):
 @login_required
 def round_ranked(request: HttpRequest, pk: int) -> HttpResponse:
     bidding_round = round_or_404(request, pk)
-    form, table = _ranked_table(request, bidding_round)
+    ranking_open = can_read_whole_ranking(request.user, bidding_round)
+    form, table = _ranked_table(request, bidding_round, whole=ranking_open)
     query = request.GET.urlencode()
     return render(
         request,
@@ -232,7 +240,24 @@ def round_ranked(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "query": f"?{query}" if query else "",
             "is_filtered": any(form.filters().values()),
+            # Once the ranking is open, readers see bids whose pages they cannot open.
+            "openable": Openable(request.user, table.bids),
+            "ranking_open": ranking_open,
+            "may_publish": not ranking_open and may_manage(request.user, bidding_round),
         },
+    )
+
+
+@login_required
+@require_POST
+def round_ranking_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    bidding_round = round_or_404(request, pk)
+    require(may_manage(request.user, bidding_round))
+    return button(
+        request,
+        lambda: services.round_ranking_publish(bidding_round=bidding_round, by=request.user),
+        done="The ranking is published: everyone who reads the round now sees every bid ranked.",
+        next_url=reverse("bids:round-ranked", args=[bidding_round.pk]),
     )
 
 
@@ -241,7 +266,8 @@ def round_ranked(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def round_ranked_download(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
     bidding_round = round_or_404(request, pk)
-    _form, table = _ranked_table(request, bidding_round)
+    whole = can_read_whole_ranking(request.user, bidding_round)
+    _form, table = _ranked_table(request, bidding_round, whole=whole)
     header = [heading for _key, heading, _numeric in RANKED_COLUMNS]
     rows = (_ranked_row(bid) for bid in table.bids)
     filename = f"{slugify(bidding_round.name)}-ranked-bids.{file_format}"

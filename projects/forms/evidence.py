@@ -1,13 +1,12 @@
 """Evidence of a delivered milestone: files checked by size, type and content (a
 program renamed ``report.pdf`` is refused), and links."""
 
-import zipfile
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 
+from partnership import uploads
 from partnership.held_uploads import KeptFileInput
 from projects.models import EVIDENCE_EXTENSIONS
 
@@ -15,74 +14,24 @@ MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 MAX_EVIDENCE_FILES = 5
 
 
-OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .doc and .xls
-ZIP = b"PK\x03\x04"  # the container of .docx, .xlsx, .odt and .ods
-SIGNATURES = {
-    "pdf": (b"%PDF-",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "doc": (OLE2,),
-    "xls": (OLE2,),
-    "docx": (ZIP,),
-    "xlsx": (ZIP,),
-    "odt": (ZIP,),
-    "ods": (ZIP,),
-}
-# The part every genuine file of the zip-based formats holds.
-ZIP_MEMBERS = {
-    "docx": ("word/document.xml", None),
-    "xlsx": ("xl/workbook.xml", None),
-    "odt": ("mimetype", b"application/vnd.oasis.opendocument.text"),
-    "ods": ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
-}
 ALLOWED_NAMES = "PDF, Word (DOC, DOCX), Excel (XLS, XLSX), CSV, ODT, ODS, PNG or JPG"
-
-
-def _zip_holds(file: UploadedFile, member: str, content: bytes | None) -> bool:
-    try:
-        with zipfile.ZipFile(file) as archive:
-            if member not in archive.namelist():
-                return False
-            return content is None or archive.read(member).strip() == content
-    except (zipfile.BadZipFile, KeyError, OSError):
-        return False
-
-
-def _looks_like_text(head: bytes) -> bool:
-    if b"\x00" in head:
-        return False
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            head.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return True
-    return False
 
 
 def check_evidence_file(file: UploadedFile) -> None:
     """Refuse a file that is too big, of a type not accepted, or whose content is not
     what its name says (a program renamed ``report.pdf``, say)."""
     name = file.name or "The file"
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    extension = uploads.extension_of(file.name)
     if extension not in EVIDENCE_EXTENSIONS:
         raise ValidationError(f"{name} must be a {ALLOWED_NAMES}")
     if file.size == 0:
         raise ValidationError(f"{name} is empty")
     if file.size > MAX_EVIDENCE_BYTES:
         raise ValidationError(f"{name} must be smaller than 10MB")
-    file.seek(0)
-    head = file.read(2048)
-    file.seek(0)
-    if extension == "csv":
-        genuine = _looks_like_text(head)
-    else:
-        genuine = head.startswith(SIGNATURES[extension])
-        if genuine and extension in ZIP_MEMBERS:
-            genuine = _zip_holds(file, *ZIP_MEMBERS[extension])
-            file.seek(0)
-    if not genuine:
+    too_large = uploads.unpacked_size_refusal(file, name)
+    if too_large:
+        raise ValidationError(too_large)
+    if not uploads.is_genuine(file, extension):
         raise ValidationError(
             f"{name} is not a real {extension.upper()} file: save it again as "
             f"{extension.upper()} and upload it"

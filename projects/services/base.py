@@ -6,10 +6,20 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
 from partnership.errors import PortalError
+from projects.permissions import acts_for_recipient
 
 
 class ProjectError(PortalError):
     pass
+
+
+def refuse_recipient(project, by: User | None, doing: str) -> None:
+    """Refuse ``by`` doing what only someone apart from the grant's recipient may do
+    (``projects.permissions.acts_for_recipient``)."""
+    if by is not None and acts_for_recipient(by, project):
+        raise ProjectError(
+            f"{project.lead_organisation} receives this grant, so someone outside it must {doing}."
+        )
 
 
 def gbp(amount: Decimal) -> str:

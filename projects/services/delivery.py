@@ -29,7 +29,7 @@ from projects.recipients import (
 )
 from projects.selectors import payments_scheduled_total, project_money
 
-from .base import ProjectError, gbp, move, save_valid
+from .base import ProjectError, gbp, move, refuse_recipient, save_valid
 
 PaymentStatus = GrantPayment.Status
 MilestoneStatus = Milestone.Status
@@ -273,6 +273,7 @@ def milestone_verify(
 ) -> Milestone:
     """The programme manager confirms delivery; the linked grant payment becomes due."""
     milestone = _locked_milestone(milestone)
+    refuse_recipient(milestone.project, by, "verify its milestones")
     move(milestone, MilestoneStatus.VERIFIED, by)
     verified_on = verified_on or timezone.localdate()
     if verified_on < milestone.achieved_on:
@@ -315,6 +316,7 @@ def _locked_payment(payment: GrantPayment) -> GrantPayment:
 @transaction.atomic
 def payment_approve(*, payment: GrantPayment, by: User, approved_on: datetime.date | None = None):
     payment = _locked_payment(payment)
+    refuse_recipient(payment.project, by, "approve its payments")
     move(payment, PaymentStatus.APPROVED, by)
     approved_on = approved_on or timezone.localdate()
     if approved_on > timezone.localdate():
@@ -366,6 +368,7 @@ def payment_record_paid(
     can never add up to more than its award."""
     project = Project.objects.select_for_update().get(pk=payment.project_id)
     payment = _locked_payment(payment)
+    refuse_recipient(project, by, "record its payments as paid")
     move(payment, PaymentStatus.PAID, by)
     if not reference.strip():
         raise ProjectError("Give the remittance reference.", field="reference")

@@ -24,7 +24,7 @@ from projects.models import (
 )
 from projects.selectors import payments_scheduled_total, project_money
 
-from .base import ProjectError, gbp, move, save_valid
+from .base import ProjectError, gbp, move, refuse_recipient, save_valid
 
 Kind = ChangeRequest.Kind
 RESCHEDULING = ChangeRequest.RESCHEDULING
@@ -298,6 +298,7 @@ def repayment_record_received(
     """Finance records an instalment received; the money flows back into the
     programme's funds."""
     repayment = Repayment.objects.select_for_update().select_related("project").get(pk=repayment.pk)
+    refuse_recipient(repayment.project, by, "record its repayments as received")
     if repayment.received_on is not None:
         raise ProjectError(f"This repayment was received on {repayment.received_on:%-d %B %Y}.")
     if not reference.strip():
@@ -347,6 +348,7 @@ def clawback_record_received(
     *, clawback: Clawback, received_on: datetime.date, reference: str, by: User
 ) -> Clawback:
     clawback = Clawback.objects.select_for_update().select_related("project").get(pk=clawback.pk)
+    refuse_recipient(clawback.project, by, "record its refund as received")
     move(clawback, Clawback.Status.RECEIVED, by)
     project = clawback.project
     clawback.ledger_entry = ledger_record(

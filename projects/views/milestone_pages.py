@@ -9,6 +9,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from partnership.form_pages import confirm_page, form_page, posted
+from partnership.private_files import private_file_response
 from projects import forms, selectors, services
 from projects.models import Milestone, MilestoneEvidence
 from projects.permissions import can_change_project, can_manage_delivery
@@ -150,5 +151,4 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     )
     if not request.user.has_perm("projects.view_milestoneevidence", evidence):
         raise PermissionDenied
-    name = evidence.file.name.rsplit("/", 1)[-1]
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=name)
+    return private_file_response(evidence.file)

@@ -1142,11 +1142,12 @@ def test_the_ranked_table_costs_the_same_queries_for_5_bids_as_for_30(
         assert response.status_code == 200
         return len(captured)
 
-    # Session, user, the user's roles, the round, whether the user is named to score
-    # it, its approved total, the sponsors to filter by, the bids with their sponsors
-    # and decisions, their declarations and the declaring users. The table shows no
+    # Session, user, the user's roles, the round, whether the board has decided its
+    # bids, whether the user is named to score it, its approved total, the sponsors to
+    # filter by, the bids with their sponsors and decisions, their declarations and the
+    # declaring users, and which of the bids the user may open. The table shows no
     # partners or scores, so they are not fetched. And the menu's unread notifications.
-    assert queries(small) == queries(large) == 11
+    assert queries(small) == queries(large) == 13
 
 
 def test_a_bid_page_costs_a_named_scorer_the_same_queries_for_1_score_as_for_6(

@@ -22,7 +22,7 @@ ROLES = list(dict.fromkeys(row["username"] for row in rows("demo_users.csv")))
 # Enough pages of each kind to meet every way a page draws its links, few enough to
 # keep each role's walk short.
 PER_PATTERN = 3
-SKIPPED = ("/static/", "/media/", "/accounts/logout/")
+SKIPPED = ("/static/", "/accounts/logout/")
 SIGN_IN = ("/accounts/login/", "/admin/login/")
 SITE = "http://testserver"  # the test client's host
 

@@ -86,12 +86,14 @@ def test_a_programme_manager_changes_projects_of_their_own_partnership_only(worl
     assert manager.has_perm("projects.change_grantpayment", payment)
 
 
-def test_finance_of_an_accountable_body_records_its_payments_only(world):
+def test_finance_of_an_accountable_body_reads_its_payments_but_records_none(world):
     finance = user_with_role("finance", organisation=world["nottinghamshire"])
     own = GrantPaymentFactory(project=world["fleet"])
     other = GrantPaymentFactory(project=world["shared_ict"])
-    assert finance.has_perm("projects.change_grantpayment", own)
+    # It receives the grant, so only the partnership's finance records it paid.
+    assert not finance.has_perm("projects.change_grantpayment", own)
     assert not finance.has_perm("projects.change_grantpayment", other)
+    assert finance.has_perm("projects.read_payment_schedule")
     assert list(GrantPayment.objects.visible_to(finance)) == [own]
     assert not finance.has_perm("projects.change_project", world["fleet"])
 

@@ -76,7 +76,7 @@ def worker(transactional_db, settings, tmp_path, monkeypatch):
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "PRIVATE_STORAGE_ROOT": str(settings.PRIVATE_STORAGE_ROOT),
         "CONN_MAX_AGE": "0",
     }
     with log.open("w") as output:
