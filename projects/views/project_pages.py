@@ -142,7 +142,6 @@ def _officer_milestones(request: HttpRequest, milestones, heading: str, intro: s
             "page": page_of(request, milestones, per_page=PAGE_SIZE),
             "heading": heading,
             "intro": intro,
-            "today": timezone.localdate(),
         },
     )
 
