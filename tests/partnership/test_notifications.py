@@ -32,7 +32,8 @@ from tests.factories import (
     user_with_role,
 )
 
-pytestmark = pytest.mark.django_db
+# The e-mails are sent by Celery tasks: run here, even where a broker is configured.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_run_here")]
 D = Decimal
 PORTAL = "https://portal.example.org"
 Event = Notification.Event
