@@ -7,7 +7,9 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from partnership.models import Role
@@ -228,3 +230,30 @@ def test_the_returns_due_page_shows_a_saved_draft(client, em_iep):
     other = user_with_role(Role.Kind.OFFICER, organisation=em_iep["boston"])
     client.force_login(other)
     assert "draft saved" not in text(client.get(reverse("savings:returns-due")))
+
+
+def test_the_officers_council_page_costs_the_same_queries_for_1_draft_as_for_8(client, em_iep):
+    client.force_login(em_iep["officer"])
+    url = council_url("council", em_iep["council"])
+    a_draft(em_iep, "1000")
+
+    def opening() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    one = opening()
+    for year in range(2001, 2008):
+        SavingsReturn.objects.create(
+            organisation=em_iep["council"],
+            financial_year=year,
+            quarter=1,
+            version=0,
+            status=SavingsReturn.Status.DRAFT,
+            draft={"source": "form", "rows": []},
+        )
+    # Session, user, the council, the user's roles, the returns sent back, the drafts,
+    # the return due, the count of returns (none to page through: drafts are not
+    # returns), targets, delivered savings, other benefits, the menu's unread
+    # notifications and forecasts.
+    assert one == opening() == 13
