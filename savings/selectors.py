@@ -281,6 +281,21 @@ def returns_to_sign_off(user) -> QuerySet[SavingsReturn]:
     return returns.select_related("organisation", "submitted_by").order_by("submitted_at")
 
 
+def savings_return_draft(
+    *, organisation: Organisation, financial_year: int, quarter: int
+) -> SavingsReturn | None:
+    """The council's draft return for the quarter, if it has one."""
+    return (
+        SavingsReturn.objects.drafts()
+        .filter(organisation=organisation, financial_year=financial_year, quarter=quarter)
+        .first()
+    )
+
+
+def savings_return_draft_rows(draft: SavingsReturn) -> list[SavingsRow]:
+    return [SavingsRow.from_json(row) for row in draft.draft["rows"]]
+
+
 def savings_return_versions(savings_return: SavingsReturn) -> list[SavingsReturn]:
     """Every version of the council's return for that quarter, newest first."""
     return list(

@@ -176,10 +176,6 @@ def savings_return_save_draft(
     return draft
 
 
-def savings_return_draft_rows(draft: SavingsReturn) -> list[SavingsRow]:
-    return [SavingsRow.from_json(row) for row in draft.draft["rows"]]
-
-
 @transaction.atomic
 def savings_return_discard_draft(*, draft: SavingsReturn, by: User) -> None:
     """Delete a draft return, which never counted (its history keeps it)."""

@@ -1,5 +1,6 @@
-"""A council's quarterly savings return: entered in the browser or uploaded, checked,
-submitted, and certified or sent back by the council's finance officer."""
+"""A council's quarterly savings return: entered in the browser or uploaded, saved as
+a draft, checked, submitted, and certified or sent back by the council's finance
+officer."""
 
 import io
 
@@ -38,14 +39,6 @@ from . import PAGE_SIZE, council_for, council_url
 ROWS_PREFIX = "rows"
 
 
-def _draft_of(organisation: Organisation, year: int, quarter: int) -> SavingsReturn | None:
-    return (
-        SavingsReturn.objects.drafts()
-        .filter(organisation=organisation, financial_year=year, quarter=quarter)
-        .first()
-    )
-
-
 def _save_draft(request, organisation, data, rows: list[SavingsRow], source: str) -> str:
     """Save the rows as the quarter's draft; then to the page to check and submit it,
     or, when the officer saves to come back later, to the council's savings page."""
@@ -80,6 +73,18 @@ def _quarter_asked(request: HttpRequest, organisation: Organisation) -> tuple[in
         return (due.financial_year, due.quarter) if due else None
 
 
+def _asked_with_draft(request, organisation) -> tuple[tuple[int, int] | None, SavingsReturn | None]:
+    """The quarter asked for and its draft, if it has one."""
+    quarter = _quarter_asked(request, organisation)
+    if quarter is None:
+        return None, None
+    year, number = quarter
+    draft = selectors.savings_return_draft(
+        organisation=organisation, financial_year=year, quarter=number
+    )
+    return quarter, draft
+
+
 def _period_initial(quarter: tuple[int, int] | None, draft: SavingsReturn | None) -> dict:
     """The quarter, and the revision of its draft the page is drawn from."""
     if not quarter:
@@ -93,11 +98,10 @@ def return_enter(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = council_for(request, pk, can_change_savings_record)
     rows_formset = {"organisation": organisation, "prefix": ROWS_PREFIX}
     if request.method != "POST":
-        quarter = _quarter_asked(request, organisation)
-        draft = _draft_of(organisation, *quarter) if quarter else None
+        quarter, draft = _asked_with_draft(request, organisation)
         period_form = ReturnPeriodForm(initial=_period_initial(quarter, draft))
         # Carrying on with a draft, the rows are as the officer saved them.
-        rows = services.savings_return_draft_rows(draft) if draft else []
+        rows = selectors.savings_return_draft_rows(draft) if draft else []
         initial = [SavingsRowForm.initial_from(row) for row in rows]
         blank = {"financial_year": quarter[0] if quarter else None}
         formset = SavingsRowFormSet(initial=initial or [blank], **rows_formset)
@@ -133,8 +137,7 @@ def return_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = ReturnUploadForm(request.POST, request.FILES, organisation=organisation)
     else:
-        quarter = _quarter_asked(request, organisation)
-        draft = _draft_of(organisation, *quarter) if quarter else None
+        quarter, draft = _asked_with_draft(request, organisation)
         form = ReturnUploadForm(initial=_period_initial(quarter, draft), organisation=organisation)
     return form_page(
         request,
@@ -149,11 +152,13 @@ def return_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def return_check(request: HttpRequest, pk: int, year: int, quarter: int) -> HttpResponse:
     organisation = council_for(request, pk, can_change_savings_record)
-    draft = _draft_of(organisation, year, quarter)
+    draft = selectors.savings_return_draft(
+        organisation=organisation, financial_year=year, quarter=quarter
+    )
     if draft is None:
         messages.info(request, "There is no return waiting to be submitted: enter one.")
         return redirect("savings:return-enter", pk=organisation.pk)
-    rows = services.savings_return_draft_rows(draft)
+    rows = selectors.savings_return_draft_rows(draft)
 
     def submit():
         revision = request.POST.get("revision", "")
