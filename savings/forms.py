@@ -42,6 +42,8 @@ class ReturnPeriodForm(GovukForm):
         label="Quarter",
         error_messages={"required": "Choose a quarter."},
     )
+    # The revision of the quarter's draft the page was drawn from, if it had one.
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

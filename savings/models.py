@@ -17,7 +17,7 @@ from partnership.models import Organisation
 from programmes.models import MONEY, PENNY, Programme
 from projects.models import Project, Rag
 
-from .querysets import OrganisationOwnedQuerySet, SavingsEntryQuerySet
+from .querysets import OrganisationOwnedQuerySet, SavingsEntryQuerySet, SavingsReturnQuerySet
 
 FINANCIAL_YEAR_SANE = Q(financial_year__gte=2000) & Q(financial_year__lte=2100)
 
@@ -47,16 +47,19 @@ class SavingsReturn(models.Model):
     quarter makes a new version; earlier versions stay for the record."""
 
     class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
         AWAITING_SIGN_OFF = "awaiting_sign_off", "Awaiting sign-off"
         RETURNED = "returned", "Changes requested"
         CERTIFIED = "certified", "Certified"
         SUPERSEDED = "superseded", "Superseded"
 
-    # A return is made when it is submitted; any version a later one replaces,
+    # A draft is the officer's until submitted (or discarded, which deletes it); a
+    # return is made when it is submitted; any version a later one replaces,
     # certified or not, is kept superseded.
     LIFECYCLE = Lifecycle(
         Status,
         {
+            Status.DRAFT: {Status.AWAITING_SIGN_OFF},
             Status.AWAITING_SIGN_OFF: {Status.CERTIFIED, Status.RETURNED, Status.SUPERSEDED},
             Status.RETURNED: {Status.SUPERSEDED},
             Status.CERTIFIED: {Status.SUPERSEDED},
@@ -64,7 +67,7 @@ class SavingsReturn(models.Model):
         },
         refusals=dict.fromkeys(
             product(
-                (Status.RETURNED, Status.CERTIFIED, Status.SUPERSEDED),
+                (Status.DRAFT, Status.RETURNED, Status.CERTIFIED, Status.SUPERSEDED),
                 (Status.CERTIFIED, Status.RETURNED),
             ),
             _not_awaiting_sign_off,
@@ -106,9 +109,16 @@ class SavingsReturn(models.Model):
         help_text="Who sent it back for changes",
     )
     returned_at = models.DateTimeField(null=True, blank=True)
+    # A draft's rows (``SavingsRow.as_json``) and where they came from ("form" or
+    # "upload"), until it is submitted: kept apart from the entries, so that a draft
+    # counts in no figure (ADR 0014).
+    draft = models.JSONField(null=True, blank=True)
+    revision = models.PositiveIntegerField(
+        default=0, help_text="Guards a draft against lost updates"
+    )
 
-    objects = OrganisationOwnedQuerySet.as_manager()
-    history = HistoricalRecords()
+    objects = SavingsReturnQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["revision"])
 
     class Meta:
         ordering = ["organisation", "-financial_year", "-quarter", "-version"]
@@ -119,11 +129,23 @@ class SavingsReturn(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["organisation", "financial_year", "quarter"],
-                condition=~Q(status="superseded"),
+                condition=~Q(status__in=["superseded", "draft"]),
                 name="savings_return_one_current_per_quarter",
                 violation_error_message=(
                     "This council already has a current return for that quarter."
                 ),
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "financial_year", "quarter"],
+                condition=Q(status="draft"),
+                name="savings_return_one_draft_per_quarter",
+                violation_error_message="This council already has a draft for that quarter.",
+            ),
+            # A draft is numbered when it is submitted.
+            models.CheckConstraint(
+                condition=Q(status="draft", version=0, draft__isnull=False)
+                | (~Q(status="draft") & Q(version__gte=1, draft__isnull=True)),
+                name="savings_return_draft_unnumbered",
             ),
             models.CheckConstraint(
                 condition=Q(quarter__gte=1) & Q(quarter__lte=4),
@@ -139,9 +161,14 @@ class SavingsReturn(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation} {label(self.financial_year)} Q{self.quarter} v{self.version}"
+        made = "draft" if self.status == self.Status.DRAFT else f"v{self.version}"
+        return f"{self.organisation} {label(self.financial_year)} Q{self.quarter} {made}"
 
     def get_absolute_url(self) -> str:
+        if self.status == self.Status.DRAFT:
+            # A draft is opened to carry on typing it.
+            enter = reverse("savings:return-enter", kwargs={"pk": self.organisation_id})
+            return f"{enter}?year={self.financial_year}&quarter={self.quarter}"
         return reverse("savings:return-detail", kwargs={"pk": self.pk})
 
 

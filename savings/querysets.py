@@ -29,3 +29,21 @@ class SavingsEntryQuerySet(OrganisationOwnedQuerySet):
         """Savings that count in summaries: those recorded directly (e.g. a programme's
         reported totals) and those of certified returns."""
         return self.filter(Q(savings_return__isnull=True) | Q(savings_return__status="certified"))
+
+
+class SavingsReturnQuerySet(OrganisationOwnedQuerySet):
+    def visible_to(self, user):
+        """A draft is seen by its council's officers alone: it is not yet a return."""
+        officer_of = scope_of(user).organisation_ids(Kind.OFFICER)
+        return super().visible_to(user).filter(~Q(status="draft") | Q(organisation__in=officer_of))
+
+    def drafts(self):
+        return self.filter(status="draft")
+
+    def made(self):
+        """Returns submitted, whatever became of them since: not drafts."""
+        return self.exclude(status="draft")
+
+    def current(self):
+        """The return of each quarter that no later version replaced."""
+        return self.exclude(status__in=["draft", "superseded"])

@@ -229,6 +229,7 @@ class DueReturn:
     quarter: int
     changes_requested: SavingsReturn | None = None
     organisation: Organisation | None = None
+    draft: SavingsReturn | None = None
 
 
 def savings_returns_due(
@@ -236,23 +237,25 @@ def savings_returns_due(
 ) -> list[DueReturn]:
     """For each of ``organisations``, in their order, the return for the latest
     completed quarter when it has none awaiting sign-off or certified; a return sent
-    back with changes requested is still due. One query."""
+    back with changes requested is still due, and so is one only drafted (with its
+    draft). One query."""
     year, quarter = financial_years.financial_year_of(today), financial_years.quarter_of(today)
     year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
     organisations = list(organisations)
-    current = {
-        savings_return.organisation_id: savings_return
-        for savings_return in SavingsReturn.objects.filter(
-            organisation__in=[organisation.pk for organisation in organisations],
-            financial_year=year,
-            quarter=quarter,
-        ).exclude(status=SavingsReturn.Status.SUPERSEDED)
-    }
+    current, drafts = {}, {}
+    for savings_return in SavingsReturn.objects.filter(
+        organisation__in=[organisation.pk for organisation in organisations],
+        financial_year=year,
+        quarter=quarter,
+    ).exclude(status=SavingsReturn.Status.SUPERSEDED):
+        is_draft = savings_return.status == SavingsReturn.Status.DRAFT
+        (drafts if is_draft else current)[savings_return.organisation_id] = savings_return
     due = []
     for organisation in organisations:
         savings_return = current.get(organisation.pk)
         if savings_return is None or savings_return.status == SavingsReturn.Status.RETURNED:
-            due.append(DueReturn(year, quarter, savings_return, organisation))
+            draft = drafts.get(organisation.pk)
+            due.append(DueReturn(year, quarter, savings_return, organisation, draft))
     return due
 
 
@@ -278,10 +281,26 @@ def returns_to_sign_off(user) -> QuerySet[SavingsReturn]:
     return returns.select_related("organisation", "submitted_by").order_by("submitted_at")
 
 
+def savings_return_draft(
+    *, organisation: Organisation, financial_year: int, quarter: int
+) -> SavingsReturn | None:
+    """The council's draft return for the quarter, if it has one."""
+    return (
+        SavingsReturn.objects.drafts()
+        .filter(organisation=organisation, financial_year=financial_year, quarter=quarter)
+        .first()
+    )
+
+
+def savings_return_draft_rows(draft: SavingsReturn) -> list[SavingsRow]:
+    return [SavingsRow.from_json(row) for row in draft.draft["rows"]]
+
+
 def savings_return_versions(savings_return: SavingsReturn) -> list[SavingsReturn]:
     """Every version of the council's return for that quarter, newest first."""
     return list(
-        SavingsReturn.objects.filter(
+        SavingsReturn.objects.made()
+        .filter(
             organisation_id=savings_return.organisation_id,
             financial_year=savings_return.financial_year,
             quarter=savings_return.quarter,

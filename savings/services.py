@@ -23,6 +23,7 @@ from .models import (
     SavingsTarget,
     SavingsTotal,
 )
+from .permissions import can_change_savings_record
 from .recipients import return_decided_recipients, return_submitted_recipients
 from .return_files import SavingsRow
 
@@ -108,6 +109,84 @@ def savings_totals_rebuild() -> int:
     return SavingsTotal.objects.count()
 
 
+def _check_rows(*, organisation: Organisation, quarter: int, rows: list[SavingsRow]) -> None:
+    """What a draft and a submitted return must both be: for a quarter, with rows of
+    the council's own savings."""
+    if not 1 <= quarter <= 4:
+        raise SavingsError("A financial quarter is 1, 2, 3 or 4.", field="quarter")
+    if not rows:
+        raise SavingsError("A return needs at least one row of savings.")
+    if any(row.organisation_id != organisation.pk for row in rows):
+        raise SavingsError(f"Every row must be a saving of {organisation}.")
+
+
+def _refuse_another_councils_officer(organisation: Organisation, by: User) -> None:
+    if not can_change_savings_record(by, SavingsReturn(organisation=organisation)):
+        raise SavingsError(f"Only {organisation}'s officers make its savings returns.")
+
+
+_STALE_DRAFT = (
+    "This draft was saved since you opened it, perhaps in another tab. Open the draft "
+    "again to see what was saved, then make your changes again."
+)
+
+
+def _locked_draft(organisation: Organisation, financial_year: int, quarter: int):
+    return (
+        SavingsReturn.objects.drafts()
+        .select_for_update()
+        .filter(organisation=organisation, financial_year=financial_year, quarter=quarter)
+        .first()
+    )
+
+
+@transaction.atomic
+def savings_return_save_draft(
+    *,
+    organisation: Organisation,
+    financial_year: int,
+    quarter: int,
+    rows: list[SavingsRow],
+    source: str,
+    revision: int | None,
+    by: User,
+) -> SavingsReturn:
+    """Save the council's draft return for a quarter, to be carried on with or
+    submitted later; a draft counts in no figure. ``revision`` is the draft's when
+    the officer's page was drawn (None when there was no draft): if the draft was
+    saved since, in another tab or by a colleague, the save is refused rather than
+    overwriting it."""
+    _refuse_another_councils_officer(organisation, by)
+    _check_rows(organisation=organisation, quarter=quarter, rows=rows)
+    draft = _locked_draft(organisation, financial_year, quarter)
+    if draft is None:
+        draft = SavingsReturn(
+            organisation=organisation,
+            financial_year=financial_year,
+            quarter=quarter,
+            version=0,
+            status=Status.DRAFT,
+        )
+    elif draft.revision != revision:
+        raise SavingsError(_STALE_DRAFT)
+    draft.draft = {"source": source, "rows": [row.as_json() for row in rows]}
+    draft.revision += 1
+    draft._history_user = by
+    draft.save()
+    return draft
+
+
+@transaction.atomic
+def savings_return_discard_draft(*, draft: SavingsReturn, by: User) -> None:
+    """Delete a draft return, which never counted (its history keeps it)."""
+    _refuse_another_councils_officer(draft.organisation, by)
+    draft = SavingsReturn.objects.select_for_update().get(pk=draft.pk)
+    if draft.status != Status.DRAFT:
+        raise SavingsError("This return was submitted: it is no longer a draft.")
+    draft._history_user = by
+    draft.delete()
+
+
 @transaction.atomic
 def savings_return_submit(
     *,
@@ -116,20 +195,23 @@ def savings_return_submit(
     quarter: int,
     rows: list[SavingsRow],
     by: User,
+    draft_revision: int | None = None,
 ) -> SavingsReturn:
     """Submit the council's return for a quarter. Any earlier return for the quarter
     is kept, marked superseded; the new one waits for sign-off. A certified return
-    superseded stops counting, so its entries leave the savings totals."""
-    if not 1 <= quarter <= 4:
-        raise SavingsError("A financial quarter is 1, 2, 3 or 4.", field="quarter")
-    if not rows:
-        raise SavingsError("A return needs at least one row of savings.")
-    if any(row.organisation_id != organisation.pk for row in rows):
-        raise SavingsError(f"Every row must be a saving of {organisation}.")
+    superseded stops counting, so its entries leave the savings totals.
+
+    The quarter's draft, if there is one, becomes the return. ``draft_revision`` is
+    the draft the officer checked: if it was saved or discarded since, the
+    submission is refused, so that what is submitted is what was checked."""
+    _check_rows(organisation=organisation, quarter=quarter, rows=rows)
+    draft = _locked_draft(organisation, financial_year, quarter)
+    if draft_revision is not None and (draft is None or draft.revision != draft_revision):
+        raise SavingsError(_STALE_DRAFT)
     earlier = list(
-        SavingsReturn.objects.select_for_update().filter(
-            organisation=organisation, financial_year=financial_year, quarter=quarter
-        )
+        SavingsReturn.objects.made()
+        .select_for_update()
+        .filter(organisation=organisation, financial_year=financial_year, quarter=quarter)
     )
     latest_version = max((r.version for r in earlier), default=0)
     for previous in earlier:
@@ -139,15 +221,20 @@ def savings_return_submit(
             previous.save(update_fields=["status"])
             if counted:
                 savings_totals_add(previous.entries.all(), sign=-1)
-    savings_return = SavingsReturn.objects.create(
+    savings_return = draft or SavingsReturn(
         organisation=organisation,
         financial_year=financial_year,
         quarter=quarter,
-        version=latest_version + 1,
-        status=Status.AWAITING_SIGN_OFF,
-        submitted_by=by,
-        submitted_at=timezone.now(),
+        status=Status.DRAFT,
     )
+    SavingsReturn.LIFECYCLE.move(
+        savings_return, Status.AWAITING_SIGN_OFF, by=by, error=SavingsError
+    )
+    savings_return.version = latest_version + 1
+    savings_return.draft = None
+    savings_return.submitted_by = by
+    savings_return.submitted_at = timezone.now()
+    savings_return.save()
     entries = [
         SavingsEntry(
             savings_return=savings_return,

@@ -38,5 +38,6 @@ urlpatterns: list = [
         name="return-template-xlsx",
     ),
     path("returns/<int:pk>/", returns.return_detail, name="return-detail"),
+    path("returns/drafts/<int:pk>/discard/", returns.draft_discard, name="draft-discard"),
     path("returns/<int:pk>/sign-off/", returns.return_sign_off, name="return-sign-off"),
 ]

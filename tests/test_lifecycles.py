@@ -251,6 +251,26 @@ def test_a_return_sent_back_cannot_be_certified():
 
 
 @pytest.mark.django_db
+def test_a_draft_return_cannot_be_certified():
+    draft = SavingsReturn.objects.create(
+        organisation=OrganisationFactory(),
+        financial_year=2011,
+        quarter=1,
+        version=0,
+        draft={"source": "form", "rows": []},
+        status=SavingsReturn.Status.DRAFT,
+    )
+    refused(
+        savings_return_certify,
+        SavingsError,
+        "This return is not awaiting sign-off: its status is “Draft”.",
+        draft,
+        savings_return=draft,
+        by=UserFactory(),
+    )
+
+
+@pytest.mark.django_db
 def test_minutes_not_drafted_cannot_be_approved():
     meeting = MeetingFactory()
     later = MeetingFactory(partnership=meeting.partnership, held_on=datetime.date(2011, 6, 1))

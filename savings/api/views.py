@@ -28,8 +28,11 @@ class SavingsReturnViewSet(ReadOnlyViewSet):
     ordering_fields = ["financial_year", "quarter", "submitted_at"]
 
     def get_queryset(self):
-        return SavingsReturn.objects.visible_to(self.request.user).order_by(
-            "organisation", "-financial_year", "-quarter", "-version", "pk"
+        # Drafts are not yet returns: they are on their officers' pages alone.
+        return (
+            SavingsReturn.objects.made()
+            .visible_to(self.request.user)
+            .order_by("organisation", "-financial_year", "-quarter", "-version", "pk")
         )
 
 

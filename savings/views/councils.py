@@ -43,9 +43,7 @@ def our_savings(request: HttpRequest) -> HttpResponse:
 @login_required
 def council_savings(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = council_for(request, pk, can_view_savings_record)
-    returns = SavingsReturn.objects.filter(organisation=organisation).exclude(
-        status=SavingsReturn.Status.SUPERSEDED
-    )
+    returns = SavingsReturn.objects.filter(organisation=organisation).current()
     record = SavingsReturn(organisation=organisation)
     can_submit = can_change_savings_record(request.user, record)
     can_certify = can_certify_savings_return(request.user, record)
@@ -57,6 +55,14 @@ def council_savings(request: HttpRequest, pk: int) -> HttpResponse:
             "can_submit": can_submit,
             "can_certify": can_certify,
             "sent_back": list(returns.filter(status=SavingsReturn.Status.RETURNED))
+            if can_submit
+            else [],
+            # A council's drafts are its officers' alone.
+            "drafts": list(
+                SavingsReturn.objects.drafts()
+                .filter(organisation=organisation)
+                .order_by("-financial_year", "-quarter")
+            )
             if can_submit
             else [],
             "awaiting": list(returns.filter(status=SavingsReturn.Status.AWAITING_SIGN_OFF))

@@ -1,5 +1,6 @@
-"""A council's quarterly savings return: entered in the browser or uploaded, checked,
-submitted, and certified or sent back by the council's finance officer."""
+"""A council's quarterly savings return: entered in the browser or uploaded, saved as
+a draft, checked, submitted, and certified or sent back by the council's finance
+officer."""
 
 import io
 
@@ -7,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,30 +34,34 @@ from ..permissions import (
     can_change_savings_record,
 )
 from ..return_files import SavingsRow, template_csv_lines, template_xlsx
-from . import PAGE_SIZE, council_for
+from . import PAGE_SIZE, council_for, council_url
 
 ROWS_PREFIX = "rows"
 
 
-def _pending_key(organisation: Organisation, year: int, quarter: int) -> str:
-    return f"savings-return:{organisation.pk}:{year}:{quarter}"
+def _save_draft(request, organisation, data, rows: list[SavingsRow], source: str) -> str:
+    """Save the rows as the quarter's draft; then to the page to check and submit it,
+    or, when the officer saves to come back later, to the council's savings page."""
+    services.savings_return_save_draft(
+        organisation=organisation,
+        financial_year=data["financial_year"],
+        quarter=data["quarter"],
+        rows=rows,
+        source=source,
+        revision=data["revision"],
+        by=request.user,
+    )
+    if "save" in request.POST:
+        return council_url(organisation)
+    return reverse(
+        "savings:return-check", args=[organisation.pk, data["financial_year"], data["quarter"]]
+    )
 
 
-def _keep_pending(request, organisation, year, quarter, rows: list[SavingsRow], source: str):
-    """Hold the checked rows in the session until the officer submits them; the page
-    to submit them on."""
-    request.session[_pending_key(organisation, year, quarter)] = {
-        "source": source,
-        "rows": [row.as_json() for row in rows],
-    }
-    return reverse("savings:return-check", args=[organisation.pk, year, quarter])
-
-
-def _pending(request, organisation, year, quarter) -> dict | None:
-    pending = request.session.get(_pending_key(organisation, year, quarter))
-    if pending is None:
-        return None
-    return {**pending, "rows": [SavingsRow.from_json(row) for row in pending["rows"]]}
+def _saved_for_later(request) -> str | None:
+    if "save" in request.POST:
+        return "Draft saved. Carry on with it from your council's savings page."
+    return None
 
 
 def _quarter_asked(request: HttpRequest, organisation: Organisation) -> tuple[int, int] | None:
@@ -68,8 +73,24 @@ def _quarter_asked(request: HttpRequest, organisation: Organisation) -> tuple[in
         return (due.financial_year, due.quarter) if due else None
 
 
-def _period_initial(quarter: tuple[int, int] | None) -> dict:
-    return {"financial_year": quarter[0], "quarter": quarter[1]} if quarter else {}
+def _asked_with_draft(request, organisation) -> tuple[tuple[int, int] | None, SavingsReturn | None]:
+    """The quarter asked for and its draft, if it has one."""
+    quarter = _quarter_asked(request, organisation)
+    if quarter is None:
+        return None, None
+    year, number = quarter
+    draft = selectors.savings_return_draft(
+        organisation=organisation, financial_year=year, quarter=number
+    )
+    return quarter, draft
+
+
+def _period_initial(quarter: tuple[int, int] | None, draft: SavingsReturn | None) -> dict:
+    """The quarter, and the revision of its draft the page is drawn from."""
+    if not quarter:
+        return {}
+    revision = draft.revision if draft else None
+    return {"financial_year": quarter[0], "quarter": quarter[1], "revision": revision}
 
 
 @login_required
@@ -77,11 +98,11 @@ def return_enter(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = council_for(request, pk, can_change_savings_record)
     rows_formset = {"organisation": organisation, "prefix": ROWS_PREFIX}
     if request.method != "POST":
-        quarter = _quarter_asked(request, organisation)
-        period_form = ReturnPeriodForm(initial=_period_initial(quarter))
-        # Coming back from the check page, the rows are as the officer left them.
-        pending = _pending(request, organisation, *quarter) if quarter else None
-        initial = [SavingsRowForm.initial_from(row) for row in pending["rows"]] if pending else []
+        quarter, draft = _asked_with_draft(request, organisation)
+        period_form = ReturnPeriodForm(initial=_period_initial(quarter, draft))
+        # Carrying on with a draft, the rows are as the officer saved them.
+        rows = selectors.savings_return_draft_rows(draft) if draft else []
+        initial = [SavingsRowForm.initial_from(row) for row in rows]
         blank = {"financial_year": quarter[0] if quarter else None}
         formset = SavingsRowFormSet(initial=initial or [blank], **rows_formset)
     elif "add" in request.POST or "remove" in request.POST:
@@ -105,15 +126,8 @@ def return_enter(request: HttpRequest, pk: int) -> HttpResponse:
         {"organisation": organisation, "period_form": period_form, "formset": formset},
         period_form,
         formset,
-        act=lambda data: _keep_pending(
-            request,
-            organisation,
-            data["financial_year"],
-            data["quarter"],
-            formset.rows(),
-            source="form",
-        ),
-        done=None,
+        act=lambda data: _save_draft(request, organisation, data, formset.rows(), "form"),
+        done=_saved_for_later(request),
     )
 
 
@@ -123,23 +137,14 @@ def return_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = ReturnUploadForm(request.POST, request.FILES, organisation=organisation)
     else:
-        form = ReturnUploadForm(
-            initial=_period_initial(_quarter_asked(request, organisation)),
-            organisation=organisation,
-        )
+        quarter, draft = _asked_with_draft(request, organisation)
+        form = ReturnUploadForm(initial=_period_initial(quarter, draft), organisation=organisation)
     return form_page(
         request,
         "savings/return_upload.html",
         {"organisation": organisation},
         form,
-        act=lambda data: _keep_pending(
-            request,
-            organisation,
-            data["financial_year"],
-            data["quarter"],
-            data["rows"],
-            source="upload",
-        ),
+        act=lambda data: _save_draft(request, organisation, data, data["rows"], "upload"),
         done=None,
     )
 
@@ -147,36 +152,39 @@ def return_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def return_check(request: HttpRequest, pk: int, year: int, quarter: int) -> HttpResponse:
     organisation = council_for(request, pk, can_change_savings_record)
-    pending = _pending(request, organisation, year, quarter)
-    if pending is None:
+    draft = selectors.savings_return_draft(
+        organisation=organisation, financial_year=year, quarter=quarter
+    )
+    if draft is None:
         messages.info(request, "There is no return waiting to be submitted: enter one.")
         return redirect("savings:return-enter", pk=organisation.pk)
+    rows = selectors.savings_return_draft_rows(draft)
 
     def submit():
-        savings_return = services.savings_return_submit(
+        revision = request.POST.get("revision", "")
+        return services.savings_return_submit(
             organisation=organisation,
             financial_year=year,
             quarter=quarter,
-            rows=pending["rows"],
+            rows=rows,
+            # A page without the revision cannot say which draft was checked.
+            draft_revision=int(revision) if revision.isdigit() else -1,
             by=request.user,
         )
-        del request.session[_pending_key(organisation, year, quarter)]
-        return savings_return
 
     return confirm_page(
         request,
         "savings/return_check.html",
         {
             "organisation": organisation,
+            "draft": draft,
             "financial_year": year,
             "quarter": quarter,
-            "source": pending["source"],
-            "rows": selectors.savings_rows_described(pending["rows"]),
-            "totals": selectors.savings_split(pending["rows"]),
-            "replaces": SavingsReturn.objects.filter(
-                organisation=organisation, financial_year=year, quarter=quarter
-            )
-            .exclude(status=SavingsReturn.Status.SUPERSEDED)
+            "source": draft.draft["source"],
+            "rows": selectors.savings_rows_described(rows),
+            "totals": selectors.savings_split(rows),
+            "replaces": SavingsReturn.objects.current()
+            .filter(organisation=organisation, financial_year=year, quarter=quarter)
             .first(),
         },
         act=submit,
@@ -186,6 +194,24 @@ def return_check(request: HttpRequest, pk: int, year: int, quarter: int) -> Http
         ),
         # The page has no inputs: the link goes to its button.
         link=lambda _error: "#submit",
+    )
+
+
+@login_required
+def draft_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    # Another council's draft is not found: a draft is its officers' alone.
+    draft = get_object_or_404(
+        SavingsReturn.objects.drafts().visible_to(request.user).select_related("organisation"),
+        pk=pk,
+    )
+    return confirm_page(
+        request,
+        "savings/draft_discard.html",
+        {"organisation": draft.organisation, "draft": draft},
+        act=lambda: services.savings_return_discard_draft(draft=draft, by=request.user),
+        done=(f"Draft return for {label(draft.financial_year)} quarter {draft.quarter} discarded."),
+        next_url=council_url(draft.organisation),
+        link=lambda _error: "#discard",
     )
 
 
@@ -220,6 +246,8 @@ def _viewable_return(request: HttpRequest, pk: int) -> SavingsReturn:
 @login_required
 def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
     savings_return = _viewable_return(request, pk)
+    if savings_return.status == SavingsReturn.Status.DRAFT:
+        return redirect(savings_return)
     return render(
         request,
         "savings/savingsreturn_detail.html",

@@ -1,6 +1,7 @@
 """A council's quarterly savings return in the browser: uploaded with a mistake, the
 mistake seen and fixed, the return checked and submitted, then certified by the
-council's finance officer."""
+council's finance officer; or typed, saved as a draft, carried on with after signing
+out, and discarded."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -96,7 +97,7 @@ def test_an_officer_fixes_an_uploaded_return_submits_it_and_the_finance_officer_
     expect(page.get_by_role("table", name="Savings in this return")).to_contain_text(
         "Joint stationery contract"
     )
-    assert not SavingsReturn.objects.exists()
+    assert not SavingsReturn.objects.made().exists()  # a draft, until submitted
     page.get_by_role("button", name="Submit return").click()
 
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
@@ -154,4 +155,45 @@ def test_the_totals_so_far_follow_what_the_officer_types_on_the_enter_page(live_
 
     expect(totals.locator("[data-total='delivered_cashable']")).to_have_text("£0.00")
     expect(totals.locator("[data-total='forecast_cashable']")).to_have_text("£1,250.50")
+    assert not SavingsReturn.objects.exists()
+
+
+@pytest.mark.browser
+def test_an_officer_saves_a_typed_return_signs_out_and_carries_on_with_it(live_server, page: Page):
+    council = OrganisationFactory(name="North Kesteven District Council", gss_code="E07000139")
+    SavingsCategoryFactory(name="Procurement", slug="procurement")
+    user_with_role(
+        Role.Kind.OFFICER,
+        organisation=council,
+        username="officer-north-kesteven",
+        password=PASSWORD,
+    )
+    sign_in(
+        page,
+        f"{live_server.url}/savings/councils/{council.pk}/returns/new/?year=2010&quarter=4",
+        "officer-north-kesteven",
+    )
+    page.get_by_label("Category").select_option(label="Procurement")
+    page.get_by_label("Amount in pounds").fill("1250.50")
+    page.get_by_label("Cashable", exact=True).check()
+    page.get_by_label("Delivered", exact=True).check()
+    page.get_by_role("button", name="Save as a draft and come back later").click()
+
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Draft saved")
+    sign_out(page)
+    sign_in(page, f"{live_server.url}/savings/councils/{council.pk}/", "officer-north-kesteven")
+    page.get_by_role("link", name="Carry on with the draft return for 2010/11 quarter 4").click()
+
+    expect(page.get_by_label("Amount in pounds")).to_have_value("1250.50")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("table", name="Totals, each summed apart")).to_contain_text(
+        "Delivered £1,250.50"
+    )
+    page.get_by_role("link", name="discard the draft").click()
+    expect(
+        page.get_by_role("heading", name="Discard the draft return for 2010/11 quarter 4?")
+    ).to_be_visible()
+    page.get_by_role("button", name="Discard the draft").click()
+
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("discarded")
     assert not SavingsReturn.objects.exists()

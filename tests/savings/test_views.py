@@ -34,7 +34,6 @@ from tests.factories import (
     OrganisationFactory,
     PartnershipFactory,
     ProjectFactory,
-    SavingsCategoryFactory,
     SavingsEntryFactory,
     UserFactory,
     user_with_role,
@@ -44,35 +43,6 @@ from tests.reading import page_words
 pytestmark = pytest.mark.django_db
 D = Decimal
 HEADER = ",".join(COLUMNS)
-
-
-@pytest.fixture
-def em_iep():
-    partnership = PartnershipFactory(
-        name="East Midlands Improvement and Efficiency Partnership",
-        short_name="EM IEP",
-        slug="em-iep",
-    )
-    north_kesteven = OrganisationFactory(
-        name="North Kesteven District Council",
-        short_name="North Kesteven DC",
-        gss_code="E07000139",
-        partnership=partnership,
-    )
-    boston = OrganisationFactory(name="Boston Borough Council", partnership=partnership)
-    SavingsCategoryFactory(name="Procurement", slug="procurement")
-    SavingsCategoryFactory(name="Shared services", slug="shared-services")
-    return {
-        "partnership": partnership,
-        "council": north_kesteven,
-        "boston": boston,
-        "officer": user_with_role(Role.Kind.OFFICER, organisation=north_kesteven),
-        "finance": user_with_role(Role.Kind.FINANCE, organisation=north_kesteven),
-        "boston_officer": user_with_role(Role.Kind.OFFICER, organisation=boston),
-        "boston_finance": user_with_role(Role.Kind.FINANCE, organisation=boston),
-        "manager": user_with_role(Role.Kind.PROGRAMME_MANAGER, partnership=partnership),
-        "board": user_with_role(Role.Kind.BOARD_MEMBER, partnership=partnership),
-    }
 
 
 text = page_words
@@ -112,10 +82,17 @@ def good_file(*amounts: str) -> str:
     )
 
 
+def press_submit(client, check_url: str):
+    """Press Submit on the check page, as drawn: with the revision of the draft shown."""
+    page = client.get(check_url).content.decode()
+    revision = re.search(r'name="revision" value="(\d+)"', page).group(1)
+    return client.post(check_url, {"revision": revision})
+
+
 def submit_by_upload(client, council, *amounts: str) -> SavingsReturn:
     response = upload(client, council, good_file(*amounts))
     assert response.status_code == 302, error_summary(response)
-    response = client.post(response["Location"])
+    response = press_submit(client, response["Location"])
     assert response.status_code == 302
     return SavingsReturn.objects.filter(organisation=council).order_by("-version").first()
 
@@ -283,7 +260,7 @@ def test_a_valid_upload_is_shown_with_its_totals_for_confirmation_before_anythin
 
     check_url = council_url("return-check", em_iep["council"], year=2010, quarter=4)
     assert response["Location"] == check_url
-    assert not SavingsReturn.objects.exists()
+    assert not SavingsReturn.objects.made().exists()
     page = text(client.get(check_url))
     assert "Check your savings return before submitting it" in page
     assert "2010/11 quarter 4" in page
@@ -291,7 +268,7 @@ def test_a_valid_upload_is_shown_with_its_totals_for_confirmation_before_anythin
     assert "£52,500" not in page  # delivered and forecast are never added together
     assert "Shared services Shared ICT – 2011/12 Non-cashable Forecast £40,000.00" in page
 
-    response = client.post(check_url)
+    response = press_submit(client, check_url)
 
     savings_return = SavingsReturn.objects.get()
     assert response["Location"] == savings_return.get_absolute_url()
@@ -375,7 +352,7 @@ def test_the_checked_rows_belong_to_their_council_and_quarter(client, em_iep):
     response = client.get(council_url("return-check", em_iep["council"], year=2010, quarter=3))
 
     assert response["Location"] == council_url("return-enter", em_iep["council"])
-    assert not SavingsReturn.objects.exists()
+    assert not SavingsReturn.objects.made().exists()
 
 
 # Entering a return in the browser, without JavaScript
@@ -451,7 +428,7 @@ def test_an_officer_adds_and_removes_rows_then_checks_the_totals_and_submits(cli
     # Changing the savings goes back to the form with the rows as entered.
     assert 'value="250.50"' in client.get(url, {"year": 2010, "quarter": 4}).content.decode()
 
-    client.post(check_url)
+    press_submit(client, check_url)
 
     savings_return = SavingsReturn.objects.get()
     assert savings_return.status == SavingsReturn.Status.AWAITING_SIGN_OFF
@@ -511,7 +488,7 @@ def test_typed_savings_differing_only_in_description_are_two_savings(client, em_
 
     check_url = council_url("return-check", em_iep["council"], year=2010, quarter=4)
     assert response["Location"] == check_url, error_summary(response)
-    client.post(check_url)
+    press_submit(client, check_url)
     entries = SavingsReturn.objects.get().entries
     assert sorted(entries.values_list("description", "amount")) == [
         ("Paper", D("1000.00")),
@@ -543,7 +520,7 @@ def test_resubmitting_a_quarter_replaces_the_return_and_keeps_earlier_versions_v
     assert "This replaces version 1 of the return (awaiting sign-off)" in text(
         client.get(response["Location"])
     )
-    client.post(response["Location"])
+    press_submit(client, response["Location"])
 
     second = SavingsReturn.objects.get(version=2)
     first.refresh_from_db()
@@ -868,7 +845,7 @@ def test_the_council_page_shows_the_latest_completed_quarter_as_due_until_it_is_
 
     assert f"The savings return for {financial_years.label(year)} quarter {quarter} is due." in page
     upload(client, em_iep["council"], good_file("10"), year=year, quarter=quarter)
-    client.post(council_url("return-check", em_iep["council"], year=year, quarter=quarter))
+    press_submit(client, council_url("return-check", em_iep["council"], year=year, quarter=quarter))
     assert "Your return for the latest quarter is in." in text(client.get(url))
 
 
