@@ -8,8 +8,9 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
+from tests.browser.test_projects import sign_in
 from tests.pages.test_crawl import ROLES, crawl
 
 pytestmark = pytest.mark.browser
@@ -74,5 +75,16 @@ def test_axe_finds_no_violations_on_any_page_a_demo_role_reaches(
 
 def test_axe_finds_no_violations_on_the_sign_in_page(live_server, page: Page):
     page.goto(live_server.url)
+    found = violations(page)
+    assert not found, "\n".join(found)
+
+
+def test_axe_finds_no_violations_on_a_form_sent_back_with_errors(live_server, page: Page, demo):
+    # The crawl opens forms empty; their error summary and messages come from the
+    # shared form page, checked here once.
+    sign_in(page, live_server, "manager")
+    page.goto(f"{live_server.url}/partnerships/em-iep/meetings/add/")
+    page.locator("main form [type=submit]").first.click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     found = violations(page)
     assert not found, "\n".join(found)
