@@ -84,6 +84,7 @@ def app_confirm(*, device: TOTPDevice, token: str) -> list[str]:
     """Confirm the app the user is setting up with a code it shows, and give them new
     recovery codes (returned once, never shown again). Any app set up before is
     replaced."""
+    _refuse_while_throttled([device])
     if not device.verify_token(token):
         raise TwoFactorError(
             "The code is not right: enter the 6-digit code your app shows now", field="token"
@@ -108,13 +109,25 @@ def code_check(*, user: User, token: str) -> Device:
     which is then used up. Wrong codes slow each device down (django-otp's
     throttling)."""
     token = "".join(token.split()).lower()
-    for device in devices_for_user(user):
+    devices = list(devices_for_user(user))
+    _refuse_while_throttled(devices)
+    for device in devices:
         if device.verify_token(token):
             return device
     raise TwoFactorError(
         "The code is not right: enter the 6-digit code your app shows now, or a recovery code",
         field="token",
     )
+
+
+def _refuse_while_throttled(devices: list[Device]) -> None:
+    # Each wrong code makes the next wait longer (django-otp's throttling): say so,
+    # rather than call a right code wrong.
+    if devices and not any(device.verify_is_allowed()[0] for device in devices):
+        raise TwoFactorError(
+            "Too many wrong codes: wait a minute, then enter the code your app shows now",
+            field="token",
+        )
 
 
 @transaction.atomic
