@@ -28,6 +28,7 @@ from .two_factor import (
     session_owes_code,
     session_signed_in,
     session_verified,
+    two_factor_required,
 )
 
 # Signed so a browser cannot claim to be known to a user it never signed in as.
@@ -122,6 +123,7 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
         request,
         "registration/two_factor_set_up.html",
         {
+            "required": two_factor_required(request.user),
             "qr_code": qr_code_svg(device),
             # Grouped in fours, as authenticator apps show keys typed by hand.
             "key": " ".join(_in_fours(base64.b32encode(device.bin_key).decode())),

@@ -75,7 +75,9 @@ def test_officers_and_board_members_may_sign_in_with_a_password_alone(client, ki
     assert _sign_in(client, user)["Location"] == HOME
     assert client.get(HOME).status_code == 200
     # ... and may set up an app if they choose.
-    assert client.get(SET_UP).status_code == 200
+    set_up = client.get(SET_UP)
+    assert set_up.status_code == 200
+    assert "Your role means" not in set_up.content.decode()
 
 
 def test_without_the_setting_a_manager_signs_in_with_a_password_alone(client, settings):
@@ -90,6 +92,7 @@ def test_setting_up_scans_a_qr_code_refuses_a_wrong_code_and_shows_recovery_code
     _sign_in(client, user)
 
     page = client.get(SET_UP)
+    assert "Your role means you sign in with a password and a code" in page.content.decode()
     assert "<svg" in page.content.decode()
     assert "I cannot scan the QR code" in page.content.decode()
     device = TOTPDevice.objects.get(user=user, confirmed=False)
