@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
+from django_otp import user_has_device
 
 from .errors import PortalError
 from .form_errors import add_service_error
@@ -103,7 +104,8 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
     set up gives it first, so a stolen password cannot set up another app."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.path)
-    if session_owes_code(request.session, request.user) and request.session.get(HAS_DEVICE):
+    # Read afresh, not from the session: whichever way the password was given.
+    if session_owes_code(request.session, request.user) and user_has_device(request.user):
         return redirect("two-factor-verify")
     device = app_being_set_up(user=request.user)
     form = CodeForm(posted(request))
@@ -141,7 +143,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in: the code from the app, or a recovery code."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.path)
-    if not request.session.get(HAS_DEVICE):
+    if not user_has_device(request.user):
         return redirect("two-factor-set-up")
     form = CodeForm(posted(request))
     if form.is_valid():

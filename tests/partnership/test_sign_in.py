@@ -151,6 +151,12 @@ def test_a_password_alone_cannot_set_up_another_app(client):
     assert client.post(SET_UP, {"token": "123456"})["Location"] == VERIFY
 
 
+def test_the_admin_signs_in_through_the_portals_sign_in(client):
+    response = client.get(reverse("admin:login") + "?next=/admin/")
+
+    assert response["Location"] == reverse("login") + "?next=/admin/"
+
+
 def test_a_recovery_code_signs_in_once(client):
     user = _user(Role.Kind.PROGRAMME_MANAGER)
     _app(user)
