@@ -3,15 +3,12 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from config.healthchecks import healthz
 from partnership import sign_in_views
 from reports.views import home
 
 urlpatterns = [
-    # One way in, with its lockout, two-factor step and new-browser e-mail.
-    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
     path("accounts/login/", sign_in_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

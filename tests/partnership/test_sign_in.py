@@ -151,10 +151,15 @@ def test_a_password_alone_cannot_set_up_another_app(client):
     assert client.post(SET_UP, {"token": "123456"})["Location"] == VERIFY
 
 
-def test_the_admin_signs_in_through_the_portals_sign_in(client):
-    response = client.get(reverse("admin:login") + "?next=/admin/")
+def test_signing_in_through_the_admin_still_asks_for_the_code_of_the_app(client):
+    user = _user(Role.Kind.PROGRAMME_MANAGER, is_staff=True)
+    _app(user)
 
-    assert response["Location"] == reverse("login") + "?next=/admin/"
+    client.post(reverse("admin:login"), {"username": user.username, "password": PASSWORD})
+
+    assert client.get(reverse("admin:index"))["Location"] == SET_UP
+    # ... where a password alone cannot set up another app.
+    assert client.get(SET_UP)["Location"] == VERIFY
 
 
 def test_a_recovery_code_signs_in_once(client):
