@@ -5,6 +5,7 @@ SECRET_KEY, DEBUG=false, ALLOWED_HOSTS, DATABASE_URL and CELERY_BROKER_URL; a mi
 secret with DEBUG off fails at start-up rather than running with a known key.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -60,6 +61,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "partnership",
     "programmes",
     "bids",
@@ -75,9 +80,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "partnership.sign_in_middleware.SessionKeptWhileActive",
+    # Before any view runs, so no page (nor one kept in the cache) reaches a session
+    # that still owes its two-factor code.
+    "partnership.sign_in_middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -127,6 +138,8 @@ elif not DEBUG:
     )
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -139,6 +152,24 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in hardening (docs/adr/0016). Programme managers, finance and administrators
+# must sign in with a code from an authenticator app; off only to try the demo
+# without one.
+PORTAL_REQUIRE_2FA = env_bool("PORTAL_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = "Partnership Portal"
+# Five wrong passwords for a username lock it for 15 minutes, from any address.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# By address too would lock everyone out behind a proxy whose address axes sees, and
+# cookies and user agents play no part in a lockout by username.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+# Signed out after 30 minutes without a request: a request moves the session's expiry
+# on (partnership.sign_in_middleware.SessionKeptWhileActive, at most once a minute).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 30 * 60))
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

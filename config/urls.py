@@ -3,12 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config.healthchecks import healthz
+from partnership import sign_in_views
 from reports.views import home
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", sign_in_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/set-up/", sign_in_views.two_factor_set_up, name="two-factor-set-up"),
+    path("accounts/two-factor/", sign_in_views.two_factor_verify, name="two-factor-verify"),
     # No trailing slash: SECURE_REDIRECT_EXEMPT matches "healthz" exactly, so
     # container health checks over plain HTTP are not redirected to HTTPS.
     path("healthz", healthz, name="healthz"),

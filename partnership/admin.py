@@ -19,6 +19,7 @@ from .models import (
     Theme,
 )
 from .services import meeting_schedule, meeting_update
+from .two_factor import two_factor_reset
 
 
 class SubRegionInline(PortalInline):
@@ -104,6 +105,17 @@ class PortalUserAdmin(UserAdmin):
     """Django's user pages, with the person's portal roles on them."""
 
     inlines = [RoleInline]
+    actions = ["reset_two_factor"]
+
+    @admin.action(description="Reset two-factor authentication of selected users")
+    def reset_two_factor(self, request, queryset):
+        for user in queryset:
+            two_factor_reset(user=user, by=request.user)
+        self.message_user(
+            request,
+            f"Two-factor authentication reset for {len(queryset)} user(s): "
+            "they set up an authenticator app again when they next sign in.",
+        )
 
 
 class AgendaItemInline(PortalInline):

@@ -272,3 +272,19 @@ class MinutesApprovalForm(_MeetingPageForm):
         field = self.fields["at_meeting"]
         field.queryset = meeting.partnership.meetings.exclude(pk=meeting.pk).order_by("-held_on")
         field.label_from_instance = lambda other: f"{other.title}, {other.held_on:%-d %B %Y}"
+
+
+class CodeForm(GovukForm):
+    token = forms.CharField(
+        label="Code",
+        max_length=16,
+        error_messages={"required": "Enter the code"},
+        widget=forms.TextInput(
+            attrs={
+                "class": "govuk-input govuk-input--width-10",
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+            }
+        ),
+    )

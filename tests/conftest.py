@@ -1,7 +1,12 @@
+import time
+
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 from config.celery import app
+from partnership import two_factor
+from partnership.sign_in_middleware import LAST_TOUCHED
 
 
 @pytest.fixture(autouse=True)
@@ -34,3 +39,21 @@ def _empty_cache():
     """Each test starts with an empty cache, so a page kept by one test never answers
     another's reads."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_gives_the_code(monkeypatch):
+    """``force_login`` stands for a whole sign-in: the password and, where the user's
+    role requires it, the two-factor code. tests/partnership/test_sign_in.py signs in
+    through the pages instead, step by step."""
+    force_login = Client.force_login
+
+    def signed_in_with_code(self, user, backend=None):
+        force_login(self, user, backend)
+        session = self.session
+        session[two_factor.VERIFIED] = "tests.force_login"
+        # Just touched, so the first request does not save the session again.
+        session[LAST_TOUCHED] = int(time.time())
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", signed_in_with_code)

@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from bids.services import round_open
 from partnership.models import Role
+from tests.browser.two_factor import give_code_if_asked
 from tests.factories import (
     OrganisationFactory,
     PartnershipFactory,
@@ -25,6 +26,7 @@ def sign_in(page: Page, live_server, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    give_code_if_asked(page, username)
     expect(page.get_by_role("navigation", name="Menu")).to_contain_text(username)
 
 

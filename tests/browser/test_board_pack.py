@@ -4,6 +4,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
+from tests.browser.two_factor import give_code_if_asked
+
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("tasks_run_here")]
 
 
@@ -14,6 +16,7 @@ def test_a_programme_manager_requests_the_board_pack_and_downloads_it(
     page.get_by_label("Username").fill("manager")
     page.get_by_role("textbox", name="Password").fill("partnership-demo")
     page.get_by_role("button", name="Sign in").click()
+    give_code_if_asked(page, "manager")
 
     page.goto(f"{live_server.url}/partnerships/em-iep/meetings/")
     page.get_by_role("row").filter(has_text="12 April 2011").get_by_role("link").click()

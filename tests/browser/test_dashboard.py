@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from partnership.models import Role
 from programmes.models import LedgerEntry
+from tests.browser.two_factor import give_code_if_asked
 from tests.factories import (
     OrganisationFactory,
     PartnershipFactory,
@@ -28,6 +29,7 @@ def sign_in(page: Page, url: str, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    give_code_if_asked(page, username)
 
 
 @pytest.mark.browser

@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from partnership.models import Role
 from projects.models import GrantPayment, Milestone, MilestoneEvidence
 from projects.services import milestone_add
+from tests.browser.two_factor import give_code_if_asked
 from tests.factories import (
     GrantPaymentFactory,
     OrganisationFactory,
@@ -29,6 +30,7 @@ def sign_in(page: Page, live_server, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    give_code_if_asked(page, username)
     expect(page.get_by_role("heading", name="Work waiting for you")).to_be_visible()
 
 

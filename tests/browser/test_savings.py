@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from partnership.models import Role
 from savings.models import SavingsReturn
 from savings.return_files import COLUMNS
+from tests.browser.two_factor import give_code_if_asked
 from tests.factories import (
     OrganisationFactory,
     PartnershipFactory,
@@ -27,6 +28,7 @@ def sign_in(page: Page, url: str, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    give_code_if_asked(page, username)
 
 
 def sign_out(page: Page) -> None:

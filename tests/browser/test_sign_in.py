@@ -2,6 +2,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from partnership.models import Role
+from tests.browser.two_factor import give_code_if_asked
 from tests.factories import OrganisationFactory, PartnershipFactory, user_with_role
 
 DEMO_PASSWORD = "partnership-demo"
@@ -42,6 +43,7 @@ def test_each_demo_role_signs_in_with_the_keyboard_sees_what_to_do_next_and_sign
     page.keyboard.press("Tab")
     page.keyboard.type(DEMO_PASSWORD)
     page.keyboard.press("Enter")
+    give_code_if_asked(page, username)
 
     expect(page.get_by_role("heading", name="Work waiting for you")).to_be_visible()
     main = page.get_by_role("main")

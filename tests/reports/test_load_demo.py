@@ -9,6 +9,7 @@ from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db.models import Sum
+from django.urls import reverse
 
 from bids.models import Bid, BiddingRound
 from partnership.models import Meeting, Organisation, Partnership, Role
@@ -273,6 +274,10 @@ def test_each_demo_user_signs_in_with_the_demo_password_and_holds_one_role(debug
         "finance-north-kesteven": [("finance", None, "North Kesteven District Council")],
     }
     for user in User.objects.all():
-        assert client.login(username=user.username, password=DEMO_PASSWORD)
+        signed_in = client.post(
+            reverse("login"), {"username": user.username, "password": DEMO_PASSWORD}
+        )
+        assert signed_in.status_code == 302
+        assert client.session["_auth_user_id"] == str(user.pk)
         assert user.is_staff == (user.username in ("admin", "manager"))
         assert user.is_superuser == (user.username == "admin")
