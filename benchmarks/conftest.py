@@ -1,5 +1,8 @@
 import pytest
 
+# force_login stands for a whole sign-in, two-factor code included, as in the tests.
+from tests.conftest import _force_login_gives_the_code  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def _private_files_in_tmp(settings, tmp_path):
