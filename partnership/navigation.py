@@ -3,6 +3,7 @@ exactly when the reader passes the named rule its page asks, so the menu never l
 to a page that would refuse them. URLs and rules are named, so this root app links to
 the apps above it without importing them."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import rules
@@ -27,15 +28,19 @@ class MenuItem:
     label: str
     url: str
     is_current: bool
+    # How many unread: called only by a page that draws the menu.
+    unread: Callable[[], int] | None = None
 
 
-def menu_for(user, path: str) -> list[MenuItem]:
+def menu_for(user, path: str, *, unread_notifications: Callable[[], int]) -> list[MenuItem]:
     home = reverse("home")
     # The rule itself, not ``has_perm``: Django's own backend would read the user's
-    # permission tables to refuse each entry.
-    offered = [("Home", home)] + [
-        (label, reverse(name)) for label, name, rule in MENU if rules.has_perm(rule, user)
-    ]
+    # permission tables to refuse each entry. Every signed-in reader has notifications.
+    offered = (
+        [("Home", home)]
+        + [(label, reverse(name)) for label, name, rule in MENU if rules.has_perm(rule, user)]
+        + [("Notifications", reverse("notifications:list"))]
+    )
     # One entry is current: the longest whose address starts the path ("My projects"
     # on /projects/mine/, not "Projects" as well); Home only on the home page.
     current = max(
@@ -43,4 +48,12 @@ def menu_for(user, path: str) -> list[MenuItem]:
         key=len,
         default=None,
     )
-    return [MenuItem(label, url, url == current) for label, url in offered]
+    return [
+        MenuItem(
+            label,
+            url,
+            url == current,
+            unread_notifications if label == "Notifications" else None,
+        )
+        for label, url in offered
+    ]

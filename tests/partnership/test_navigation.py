@@ -8,8 +8,11 @@ pytestmark = pytest.mark.django_db
 
 
 def menu_of(client, user) -> list[str]:
+    """The menu's entries before Notifications, which every signed-in reader has."""
     client.force_login(user)
-    return [item.label for item in client.get(reverse("home")).context["portal_menu"]]
+    labels = [item.label for item in client.get(reverse("home")).context["portal_menu"]]
+    assert labels[-1] == "Notifications"
+    return labels[:-1]
 
 
 def test_each_role_is_offered_the_pages_it_works_in(client):
@@ -136,3 +139,14 @@ def test_meetings_refuses_an_officer_whom_the_menu_does_not_offer_it(client):
     client.force_login(user_with_role("officer", organisation=OrganisationFactory()))
 
     assert client.get(reverse("partnership:meetings")).status_code == 403
+
+
+def test_the_notifications_entry_is_current_on_its_own_page_and_counts_the_unread(client):
+    user = user_with_role("board_member", partnership=PartnershipFactory())
+    client.force_login(user)
+    user.notifications.create(event="milestone_logged", text="Milestone logged", url="/")
+
+    menu = client.get(reverse("notifications:list")).context["portal_menu"]
+
+    assert [item.label for item in menu if item.is_current] == ["Notifications"]
+    assert [item.unread() for item in menu if item.unread] == [1]
