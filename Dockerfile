@@ -10,9 +10,17 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONPATH=/app \
     PRIVATE_STORAGE_ROOT=/app/private
 
+# The PostgreSQL server's major version (docker-compose.yml): pg_dump cannot back up a
+# newer server, so `manage.py backup` needs the client of the same version, from the
+# PostgreSQL project's apt repository.
+ARG PG_MAJOR=16
+
 # WeasyPrint draws the board-pack PDFs with Pango.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation \
+        postgresql-common \
+    && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y \
+    && apt-get install -y --no-install-recommends postgresql-client-${PG_MAJOR} \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 1000 portal
@@ -34,7 +42,7 @@ COPY . .
 # the build step, which connects to neither.
 RUN DEBUG=false SECRET_KEY=collectstatic-only-not-a-real-secret CACHE_URL=redis://build-only \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/media && chown portal:portal /app/media
+    && mkdir -p /app/media /app/backups && chown portal:portal /app/media /app/backups
 
 USER portal
 EXPOSE 8000

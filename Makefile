@@ -10,7 +10,7 @@ CHROMIUM := /usr/bin/chromium
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install-system run test lint format bench migrate demo worker beat
+.PHONY: help venv install-system run test lint format bench migrate demo worker beat backup restore
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -66,3 +66,10 @@ worker: venv ## Run a Celery worker (needs CELERY_BROKER_URL)
 beat: venv ## Run the Celery beat scheduler (needs CELERY_BROKER_URL)
 	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0"; exit 1; }
 	$(BIN)/celery -A config beat --loglevel=INFO
+
+backup: venv ## Back up the database and private files to backups/ (or BACKUP_DIR)
+	$(MANAGE) backup
+
+restore: venv ## Restore BACKUP=backups/<folder> into DATABASE_URL (REPLACE=1 overwrites)
+	@test -n "$(BACKUP)" || { echo "Name the backup: make restore BACKUP=backups/2026-12-07T221500"; exit 1; }
+	$(MANAGE) restore "$(BACKUP)" $(if $(REPLACE),--replace)
