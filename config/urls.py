@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config.healthchecks import healthz
-from partnership import sign_in_views
+from partnership import sign_in_views, statement_views
 from reports.views import home
 
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     # No trailing slash: SECURE_REDIRECT_EXEMPT matches "healthz" exactly, so
     # container health checks over plain HTTP are not redirected to HTTPS.
     path("healthz", healthz, name="healthz"),
+    path("accessibility/", statement_views.accessibility_statement, name="accessibility-statement"),
+    path("privacy/", statement_views.privacy_notice, name="privacy-notice"),
     path("", home, name="home"),
     path("partnerships/", include("partnership.urls")),
     path("downloads/", include("partnership.download_urls")),

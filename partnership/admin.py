@@ -1,7 +1,8 @@
-from django.contrib import admin
-from django.contrib.admin import RelatedOnlyFieldListFilter
+from django.contrib import admin, messages
+from django.contrib.admin import RelatedOnlyFieldListFilter, helpers
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.template.response import TemplateResponse
 
 from .admin_base import PortalAdmin, PortalInline, service_form
 from .models import (
@@ -18,7 +19,7 @@ from .models import (
     SubRegion,
     Theme,
 )
-from .services import meeting_schedule, meeting_update
+from .services import PersonError, meeting_schedule, meeting_update, user_anonymise
 from .two_factor import two_factor_reset
 
 
@@ -105,7 +106,7 @@ class PortalUserAdmin(UserAdmin):
     """Django's user pages, with the person's portal roles on them."""
 
     inlines = [RoleInline]
-    actions = ["reset_two_factor"]
+    actions = ["reset_two_factor", "anonymise"]
 
     @admin.action(description="Reset two-factor authentication of selected users")
     def reset_two_factor(self, request, queryset):
@@ -116,6 +117,35 @@ class PortalUserAdmin(UserAdmin):
             f"Two-factor authentication reset for {len(queryset)} user(s): "
             "they set up an authenticator app again when they next sign in.",
         )
+
+    def has_anonymise_permission(self, request) -> bool:
+        return request.user.has_perm("auth.anonymise_user")
+
+    @admin.action(description="Anonymise people who have left", permissions=["anonymise"])
+    def anonymise(self, request, queryset):
+        """Asks first, on a page of its own; then anonymises each person the service
+        allows and says why any other was refused."""
+        if request.POST.get("post") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/auth/user/anonymise_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.model._meta,
+                    "queryset": queryset,
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        done = 0
+        for person in queryset:
+            try:
+                user_anonymise(user=person, by=request.user)
+            except PersonError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"Anonymised {done} {'person' if done == 1 else 'people'}.")
 
 
 class AgendaItemInline(PortalInline):

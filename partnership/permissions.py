@@ -92,6 +92,13 @@ def can_manage_roles(user, obj=None) -> bool:
     return is_administrator(user)
 
 
+def can_anonymise_user(user, person=None) -> bool:
+    """Administrators remove the personal data of people who have left
+    (``partnership.services.user_anonymise``, which refuses oneself and the last
+    administrator with a reason)."""
+    return is_administrator(user)
+
+
 def via(rule, parent):
     """The same rule, asked of the object's parent: ``via(can_view_meeting,
     lambda item: item.meeting)`` for an agenda item."""
@@ -133,6 +140,7 @@ for model_name in ("subregion", "theme"):
     )
 register("partnership", "organisation", view=can_view_organisation, change=can_change_organisation)
 register("partnership", "role", view=can_manage_roles, change=can_manage_roles)
+rules.set_perm("auth.anonymise_user", rules.predicate(can_anonymise_user))
 register("partnership", "meeting", view=can_view_meeting, change=can_change_meeting)
 for model_name in ("attendance", "agendaitem", "declaration", "decision", "action"):
     of_meeting = lambda obj: obj.meeting  # noqa: E731

@@ -1,15 +1,20 @@
-"""Board meetings: attendance, minutes and actions."""
+"""Board meetings: attendance, minutes and actions; and people who have left."""
 
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_otp import devices_for_user
 
 from . import uploads
 from .errors import PortalError
@@ -19,10 +24,15 @@ from .models import (
     Attendance,
     Decision,
     Declaration,
+    Download,
     Meeting,
+    Notification,
+    NotificationPreference,
     Organisation,
     Partnership,
+    Role,
 )
+from .scopes import scope_of
 
 MAX_REPORT_BYTES = 20 * 1024 * 1024
 
@@ -305,3 +315,108 @@ def meeting_minutes_draft(*, meeting: Meeting, by: User | None) -> Meeting:
         raise MeetingError("Minutes are drafted after the meeting.")
     meeting.save(update_fields=["minutes_status"])
     return meeting
+
+
+# People who have left --------------------------------------------------------------
+
+
+class PersonError(PortalError):
+    pass
+
+
+FORMER_USER = "Former user"
+
+
+def _active_administrators() -> models.QuerySet[User]:
+    return User.objects.filter(
+        Q(is_superuser=True) | Q(portal_roles__kind=Role.Kind.ADMINISTRATOR), is_active=True
+    ).distinct()
+
+
+@transaction.atomic
+def user_anonymise(*, user: User, by: User) -> User:
+    """Remove the personal data of someone who has left, keeping what they did.
+
+    Their name becomes "Former user (Programme manager, EM IEP)", from the roles they
+    held, so every record and history that names them still says in what capacity
+    they acted; their username becomes ``former-user-<id>`` and their e-mail is
+    removed. They can no longer sign in (no usable password, inactive, no roles), and
+    what was theirs alone goes: two-factor devices, sessions, notifications and their
+    settings, their downloads and sign-in records. Nobody anonymises themselves, nor
+    the last active administrator."""
+    # The person and every active administrator, locked in one order: two
+    # administrators anonymising each other at once cannot both pass the last check.
+    locked = {
+        person.pk: person
+        for person in User.objects.select_for_update()
+        .filter(Q(pk=user.pk) | Q(pk__in=_active_administrators().values("pk")))
+        .order_by("pk")
+    }
+    user = locked[user.pk]
+    if user.pk == by.pk:
+        raise PersonError("You cannot anonymise yourself: ask another administrator.")
+    if not user.is_active and user.username == f"former-user-{user.pk}":
+        raise PersonError(f"{user.get_full_name()} is already anonymised.")
+    others_active = any(person.is_active for person in locked.values() if person.pk != user.pk)
+    if scope_of(user).is_administrator and not others_active:
+        raise PersonError(
+            f"{user.get_username()} is the last active administrator: make someone else "
+            "an administrator first, so that the portal can still be run."
+        )
+    roles = list(user.portal_roles.select_related("organisation", "partnership"))
+    held = "; ".join(str(role) for role in roles) or ("Administrator" if user.is_superuser else "")
+    former_username = user.get_username()
+
+    user.username = f"former-user-{user.pk}"
+    user.first_name = FORMER_USER
+    # Cut to the field's length; a person rarely holds more roles than fit.
+    user.last_name = f"({held})"[: User._meta.get_field("last_name").max_length] if held else ""
+    user.email = ""
+    user.set_unusable_password()
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.save(
+        update_fields=[
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "password",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+        ]
+    )
+    for role in roles:  # one by one, so each removal is in the role's history
+        role._history_user = by
+        role.delete()
+    for device in devices_for_user(user, confirmed=None):
+        device.delete()
+    NotificationPreference.objects.filter(user=user).delete()
+    Notification.objects.filter(recipient=user).delete()
+    downloads = Download.objects.filter(requested_by=user)
+    files = [download.file for download in downloads if download.file]
+    downloads.delete()
+
+    def delete_files() -> None:
+        for file in files:
+            file.storage.delete(file.name)
+
+    # Only once the removal is saved: a transaction rolled back keeps every file.
+    transaction.on_commit(delete_files)
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+    for log in (AccessAttempt, AccessLog, AccessFailureLog):
+        log.objects.filter(username=former_username).delete()
+    # The admin's record of changes to this user names them by their old username.
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
+    ).update(object_repr=user.username)
+    LogEntry.objects.log_actions(
+        user_id=by.pk,
+        queryset=[user],
+        action_flag=CHANGE,
+        change_message="Anonymised: this person has left",
+        single_object=True,
+    )
+    return user

@@ -32,7 +32,16 @@ class SessionKeptWhileActive:
         return self.get_response(request)
 
 
-OPEN_TO_ALL = {"login", "logout", "two-factor-set-up", "two-factor-verify", "healthz"}
+OPEN_TO_ALL = {
+    "login",
+    "logout",
+    "two-factor-set-up",
+    "two-factor-verify",
+    "healthz",
+    # Read before deciding to sign in, or to set up an app, as much as after.
+    "accessibility-statement",
+    "privacy-notice",
+}
 
 
 class TwoFactorMiddleware:
