@@ -183,6 +183,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded and generated files: outside static/ and never at a public address, sent
 # only by views that check permission (partnership.private_files).
 PRIVATE_STORAGE_ROOT = Path(os.environ.get("PRIVATE_STORAGE_ROOT", BASE_DIR / "private"))
+# Where `manage.py backup` writes its folders (partnership.backups); ignored by git.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 # A download of more rows than this is written in the background (partnership.downloads)
 # rather than while the reader waits on a web worker.
 DOWNLOAD_IN_BACKGROUND_OVER = int(os.environ.get("DOWNLOAD_IN_BACKGROUND_OVER", "5000"))

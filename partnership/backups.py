@@ -33,16 +33,10 @@ class BackupError(PortalError):
     pass
 
 
-def backup_root() -> Path:
-    """Where backups are written unless told otherwise: ``BACKUP_DIR``, else
-    ``backups/`` beside the code (ignored by git)."""
-    return Path(os.environ.get("BACKUP_DIR") or settings.BASE_DIR / "backups")
-
-
 def backup_make(*, into: Path | None = None, database: str = "default") -> Path:
     """Back up the database and the private files into a new folder under ``into``
-    (:func:`backup_root` by default), named for the time, and return the folder."""
-    folder = (into or backup_root()) / timezone.now().strftime("%Y-%m-%dT%H%M%S")
+    (``BACKUP_DIR`` by default), named for the time, and return the folder."""
+    folder = Path(into or settings.BACKUP_DIR) / timezone.now().strftime("%Y-%m-%dT%H%M%S")
     try:
         folder.mkdir(parents=True)
     except FileExistsError:

@@ -33,10 +33,8 @@ def _backup(into: Path) -> Path:
 
 
 @pytest.mark.django_db
-def test_backup_writes_a_timestamped_folder_with_the_database_and_private_files(
-    settings, tmp_path, monkeypatch
-):
-    monkeypatch.setenv("BACKUP_DIR", str(tmp_path / "backups"))
+def test_backup_writes_a_timestamped_folder_with_the_database_and_private_files(settings, tmp_path):
+    settings.BACKUP_DIR = tmp_path / "backups"
     evidence = settings.PRIVATE_STORAGE_ROOT / "evidence" / "2026" / "report.pdf"
     evidence.parent.mkdir(parents=True)
     evidence.write_bytes(b"%PDF-1.7 evidence")
