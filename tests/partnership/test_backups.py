@@ -140,6 +140,11 @@ def test_demo_data_restored_into_a_new_database_has_every_balance_and_file(setti
 
         assert _balances() == before
         assert _private_files() == files_before
+
+        # Again over the restored copy, as onto a machine whose database was migrated.
+        call_command("restore", str(folder), "--replace", stdout=io.StringIO())
+
+        assert _balances() == before
     finally:
         connection.close()
         connection.settings_dict["NAME"] = original
