@@ -1,5 +1,5 @@
 from partnership.api.access import ReadOnlyViewSet
-from projects.models import GrantPayment, Milestone, Project
+from projects.models import ChangeRequest, GrantPayment, Milestone, ProgressReport, Project
 
 from . import filters, serializers
 
@@ -43,4 +43,38 @@ class GrantPaymentViewSet(ReadOnlyViewSet):
     def get_queryset(self):
         return GrantPayment.objects.visible_to(self.request.user).order_by(
             "due_on", "project__reference", "pk"
+        )
+
+
+class ProgressReportViewSet(ReadOnlyViewSet):
+    """The quarterly progress reports of the projects the user may open, with the
+    spend each gives by quarter; latest quarter first."""
+
+    serializer_class = serializers.ProgressReportSerializer
+    filterset_class = filters.ProgressReportFilter
+    ordering_fields = ["financial_year", "quarter", "submitted_at"]
+
+    def get_queryset(self):
+        return (
+            ProgressReport.objects.visible_to(self.request.user)
+            .select_related("submitted_by")
+            .prefetch_related("spend", "risks")
+            .order_by("-financial_year", "-quarter", "project__reference", "-version", "pk")
+        )
+
+
+class ChangeRequestViewSet(ReadOnlyViewSet):
+    """Requests to vary the projects the user may open, with the payments each
+    re-profiles (before and after); latest first."""
+
+    serializer_class = serializers.ChangeRequestSerializer
+    filterset_class = filters.ChangeRequestFilter
+    ordering_fields = ["requested_at", "decided_at"]
+
+    def get_queryset(self):
+        return (
+            ChangeRequest.objects.visible_to(self.request.user)
+            .select_related("requested_by", "decided_by")
+            .prefetch_related("payment_changes")
+            .order_by("-requested_at", "pk")
         )
