@@ -32,7 +32,18 @@ class SessionKeptWhileActive:
         return self.get_response(request)
 
 
-OPEN_TO_ALL = {"login", "logout", "two-factor-set-up", "two-factor-verify", "healthz"}
+# The published open data (reports.open_data_views) is public: a session that owes
+# its code reads it as anyone may.
+OPEN_TO_ALL = {
+    "login",
+    "logout",
+    "two-factor-set-up",
+    "two-factor-verify",
+    "healthz",
+    "open-data",
+    "open-data-json",
+    "open-data-xlsx",
+}
 
 
 class TwoFactorMiddleware:
