@@ -15,7 +15,7 @@ from partnership.private_files import PrivateFileField
 from partnership.uploads import GenuineContent
 from programmes.models import MONEY, PENNY, BudgetLine
 
-from .querysets import BiddingRoundQuerySet, BidQuerySet
+from .querysets import BiddingRoundQuerySet, BidQuerySet, CriterionQuerySet
 
 
 class BiddingRound(models.Model):
@@ -85,6 +85,8 @@ class Criterion(models.Model):
     name = models.CharField(max_length=300)
     max_points = models.PositiveSmallIntegerField(null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = CriterionQuerySet.as_manager()
 
     class Meta:
         ordering = ["bidding_round", "position"]

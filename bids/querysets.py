@@ -45,6 +45,15 @@ class BiddingRoundQuerySet(models.QuerySet):
         )
 
 
+class CriterionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A round's criteria are read with the round."""
+        return self.filter(
+            programme_visibility(user, via="bidding_round__budget_line__programme__")
+            | _scored_rounds(user, "bidding_round")
+        )
+
+
 class BidQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Programme managers and board members of the partnership, and the named

@@ -288,6 +288,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # A progress report's four RAG ratings share one set of choices: one enum, "Rag".
+    "ENUM_NAME_OVERRIDES": {"Rag": "projects.models.Rag"},
 }
 
 if not DEBUG:

@@ -43,6 +43,8 @@ class PartnershipAdmin(PortalAdmin):
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["short_name"]}
     autocomplete_fields = ["members"]
+    # The partnership's manager publishes its grants (partnership_publish_grants).
+    readonly_fields = ["grants_published_from"]
     inlines = [SubRegionInline, ThemeInline]
 
 
@@ -50,10 +52,10 @@ class PartnershipAdmin(PortalAdmin):
 class OrganisationAdmin(PortalAdmin):
     # Organisations are public bodies: anyone signed in may read them.
     visible_to_all = True
-    list_display = ["name", "short_name", "kind", "gss_code"]
+    list_display = ["name", "short_name", "kind", "gss_code", "org_id"]
     list_select_related = ()
     list_filter = ["kind", ("partnerships", RelatedOnlyFieldListFilter)]
-    search_fields = ["name", "short_name", "gss_code"]
+    search_fields = ["name", "short_name", "gss_code", "org_id"]
 
 
 @admin.register(SubRegion)

@@ -288,3 +288,11 @@ class CodeForm(GovukForm):
             }
         ),
     )
+
+
+class PublishGrantsForm(GovukForm):
+    published_from = DateField(
+        what="the date",
+        label="Publish the grants the board approved from",
+        help_text="For example, 1 4 2011. Grants approved later are published as they are.",
+    )

@@ -5,7 +5,7 @@ from itertools import product
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -38,6 +38,26 @@ class Partnership(models.Model):
     )
     quorum = models.PositiveSmallIntegerField(
         default=5, help_text="Members who must be present for a quorate meeting"
+    )
+    giving_prefix = models.CharField(
+        "360Giving prefix",
+        max_length=40,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^360G-[A-Za-z0-9]+(-[A-Za-z0-9]+)*$",
+                "A 360Giving prefix is 360G- and letters or digits, e.g. 360G-emiep.",
+            )
+        ],
+        help_text="The prefix 360Giving issued, which begins the id of every grant it publishes",
+    )
+    grants_published_from = models.DateField(
+        null=True,
+        blank=True,
+        help_text=(
+            "Grants approved by the board on or after this date are published as open "
+            "data (360Giving); none is while empty"
+        ),
     )
 
     objects = PartnershipQuerySet.as_manager()
@@ -80,6 +100,21 @@ class Organisation(models.Model):
         max_length=9,
         blank=True,
         help_text="ONS Government Statistical Service code, e.g. E07000121",
+    )
+    org_id = models.CharField(
+        "organisation identifier",
+        max_length=60,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Z]{2}-[A-Z]{2,5}-\S+$",
+                "An organisation identifier is a list code and an id, e.g. GB-LAE-NKE.",
+            )
+        ],
+        help_text=(
+            "From a register listed at org-id.guide: GB-LAE- and the code of the Local "
+            "Authorities in England register for an English council, e.g. GB-LAE-NKE"
+        ),
     )
 
     class Meta:

@@ -37,6 +37,29 @@ from .scopes import scope_of
 MAX_REPORT_BYTES = 20 * 1024 * 1024
 
 
+class OpenDataError(PortalError):
+    pass
+
+
+@transaction.atomic
+def partnership_publish_grants(
+    *, partnership: Partnership, published_from: datetime.date | None, by: User | None
+) -> Partnership:
+    """Publish as open data (360Giving) every grant the board approves on or after
+    ``published_from``; with None, stop publishing. A partnership publishes under the
+    prefix 360Giving issued it, so it needs one first."""
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    if published_from is not None and not partnership.giving_prefix:
+        raise OpenDataError(
+            f"{partnership.short_name} has no 360Giving prefix yet: ask the portal’s "
+            "administrator to record the one 360Giving issued.",
+            field="published_from",
+        )
+    partnership.grants_published_from = published_from
+    partnership.save(update_fields=["grants_published_from"])
+    return partnership
+
+
 class MeetingError(PortalError):
     pass
 

@@ -41,6 +41,11 @@ OPEN_TO_ALL = {
     # Read before deciding to sign in, or to set up an app, as much as after.
     "accessibility-statement",
     "privacy-notice",
+    # The published open data (reports.open_data_views) is public: a session that owes
+    # its code reads it as anyone may.
+    "open-data",
+    "open-data-json",
+    "open-data-xlsx",
 }
 
 

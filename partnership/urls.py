@@ -21,6 +21,10 @@ urlpatterns: list = [
     path("actions/<int:pk>/done/", views.action_complete, name="action-complete"),
     path("actions/<int:pk>/reopen/", views.action_reopen, name="action-reopen"),
     path("<slug:slug>/", views.partnership_detail, name="partnership-detail"),
+    path("<slug:slug>/open-data/", views.publish_grants, name="publish-grants"),
+    path(
+        "<slug:slug>/open-data/stop/", views.stop_publishing_grants, name="stop-publishing-grants"
+    ),
     path("<slug:slug>/meetings/", views.meeting_list, name="meeting-list"),
     path("<slug:slug>/meetings/add/", views.meeting_create, name="meeting-create"),
     path("<slug:slug>/actions/", views.outstanding_action_list, name="outstanding-actions"),

@@ -33,7 +33,51 @@ def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "partnership/partnership_detail.html",
-        {"partnership": partnership, "overview": selectors.partnership_overview(partnership)},
+        {
+            "partnership": partnership,
+            "overview": selectors.partnership_overview(partnership),
+            "may_publish": request.user.has_perm("partnership.change_partnership", partnership),
+        },
+    )
+
+
+def _partnership_to_publish(request: HttpRequest, slug: str) -> Partnership:
+    """The partnership, for its programme managers, who decide what it publishes."""
+    partnership = _readable_partnership(request, slug)
+    if not request.user.has_perm("partnership.change_partnership", partnership):
+        raise PermissionDenied
+    return partnership
+
+
+@login_required
+def publish_grants(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _partnership_to_publish(request, slug)
+    return form_page(
+        request,
+        "partnership/publish_grants.html",
+        {"partnership": partnership},
+        forms.PublishGrantsForm(
+            posted(request), initial={"published_from": partnership.grants_published_from}
+        ),
+        act=lambda data: services.partnership_publish_grants(
+            partnership=partnership, published_from=data["published_from"], by=request.user
+        ),
+        done="Grants published as open data.",
+        next_url=partnership.get_absolute_url(),
+    )
+
+
+@login_required
+@require_POST
+def stop_publishing_grants(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _partnership_to_publish(request, slug)
+    return button(
+        request,
+        lambda: services.partnership_publish_grants(
+            partnership=partnership, published_from=None, by=request.user
+        ),
+        done="Grants are no longer published as open data.",
+        next_url=partnership.get_absolute_url(),
     )
 
 

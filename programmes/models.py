@@ -112,6 +112,7 @@ class FundingSource(models.Model):
     )
     note = models.TextField(blank=True)
 
+    objects = BudgetLineQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

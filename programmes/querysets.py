@@ -30,6 +30,8 @@ class ProgrammeQuerySet(models.QuerySet):
 
 
 class BudgetLineQuerySet(models.QuerySet):
+    """Budget lines and funding sources are read with their programme."""
+
     def visible_to(self, user):
         return self.filter(programme_visibility(user, via="programme__"))
 

@@ -1,6 +1,6 @@
 import django_filters
 
-from bids.models import Bid, BiddingRound
+from bids.models import Bid, BiddingRound, Criterion
 from partnership.api.filters import ApiFilterSet, IdFilter, MomentRangeFilter
 
 _PROGRAMME = "budget_line__programme"
@@ -15,6 +15,15 @@ class BiddingRoundFilter(ApiFilterSet):
     class Meta:
         model = BiddingRound
         fields = ["budget_line", "programme", "partnership"]
+
+
+class CriterionFilter(ApiFilterSet):
+    programme = IdFilter(field_name=f"bidding_round__{_PROGRAMME}")
+    partnership = IdFilter(field_name=f"bidding_round__{_PROGRAMME}__partnership")
+
+    class Meta:
+        model = Criterion
+        fields = ["bidding_round", "programme", "partnership"]
 
 
 class BidFilter(ApiFilterSet):

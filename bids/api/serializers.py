@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from bids.models import Bid, BiddingRound, Score
+from bids.models import Bid, BiddingRound, Criterion, Score
 from partnership.api.fields import derived_amount
 
 
@@ -21,6 +21,12 @@ class BiddingRoundSerializer(serializers.ModelSerializer):
             "previous_round",
             "minimum_points",
         ]
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Criterion
+        fields = ["id", "bidding_round", "name", "max_points", "position"]
 
 
 class ScoreSerializer(serializers.ModelSerializer):

@@ -1,6 +1,6 @@
 from django.db.models import Prefetch
 
-from bids.models import Bid, BiddingRound, Score
+from bids.models import Bid, BiddingRound, Criterion, Score
 from bids.selectors import RANK_ORDER
 from partnership.api.access import ReadOnlyViewSet
 
@@ -20,6 +20,19 @@ class BiddingRoundViewSet(ReadOnlyViewSet):
             BiddingRound.objects.visible_to(self.request.user)
             .with_approved()
             .order_by("-opens_on", "name", "pk")
+        )
+
+
+class CriterionViewSet(ReadOnlyViewSet):
+    """What the bids of the rounds the user may read are scored against."""
+
+    serializer_class = serializers.CriterionSerializer
+    filterset_class = filters.CriterionFilter
+    ordering_fields = ["position", "name"]
+
+    def get_queryset(self):
+        return Criterion.objects.visible_to(self.request.user).order_by(
+            "bidding_round", "position", "pk"
         )
 
 

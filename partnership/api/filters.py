@@ -44,10 +44,11 @@ class OrganisationFilter(ApiFilterSet):
     sub_region = IdFilter(field_name="sub_regions", label="Sub-region")
     kind = django_filters.ChoiceFilter(choices=Organisation.Kind.choices)
     gss_code = django_filters.CharFilter()
+    org_id = django_filters.CharFilter()
 
     class Meta:
         model = Organisation
-        fields = ["partnership", "sub_region", "kind", "gss_code"]
+        fields = ["partnership", "sub_region", "kind", "gss_code", "org_id"]
 
 
 class SubRegionFilter(ApiFilterSet):

@@ -23,7 +23,7 @@ class PartnershipSerializer(serializers.ModelSerializer):
 class OrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
-        fields = ["id", "name", "short_name", "kind", "gss_code"]
+        fields = ["id", "name", "short_name", "kind", "gss_code", "org_id"]
 
 
 class SubRegionSerializer(serializers.ModelSerializer):

@@ -1,7 +1,7 @@
 import django_filters
 
 from partnership.api.filters import ApiFilterSet, FinancialYearFilter, IdFilter
-from programmes.models import BudgetLine, LedgerEntry, Programme
+from programmes.models import BudgetLine, FundingSource, LedgerEntry, Programme
 
 
 class ProgrammeFilter(ApiFilterSet):
@@ -16,6 +16,14 @@ class BudgetLineFilter(ApiFilterSet):
     class Meta:
         model = BudgetLine
         fields = ["programme", "partnership"]
+
+
+class FundingSourceFilter(ApiFilterSet):
+    partnership = IdFilter(field_name="programme__partnership")
+
+    class Meta:
+        model = FundingSource
+        fields = ["programme", "partnership", "kind", "ring_fenced"]
 
 
 class LedgerEntryFilter(ApiFilterSet):

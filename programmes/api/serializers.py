@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from partnership.api.fields import derived_amount
-from programmes.models import BudgetLine, LedgerEntry, Programme
+from programmes.models import BudgetLine, FundingSource, LedgerEntry, Programme
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
@@ -41,6 +41,12 @@ class BudgetLineSerializer(serializers.ModelSerializer):
             "available",
             "unpaid",
         ]
+
+
+class FundingSourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FundingSource
+        fields = ["id", "programme", "name", "kind", "ring_fenced", "expected_amount", "note"]
 
 
 class LedgerEntrySerializer(serializers.ModelSerializer):

@@ -1,5 +1,5 @@
 from partnership.api.access import ReadOnlyViewSet
-from programmes.models import BudgetLine, LedgerEntry, Programme
+from programmes.models import BudgetLine, FundingSource, LedgerEntry, Programme
 from programmes.selectors import budget_lines_with_balances
 
 from . import filters, serializers
@@ -29,6 +29,20 @@ class BudgetLineViewSet(ReadOnlyViewSet):
         return budget_lines_with_balances(
             BudgetLine.objects.visible_to(self.request.user).select_related("programme")
         ).order_by("programme", "position", "name", "pk")
+
+
+class FundingSourceViewSet(ReadOnlyViewSet):
+    """Where each programme's money comes from; what each has brought in is in the
+    ledger (its funding entries)."""
+
+    serializer_class = serializers.FundingSourceSerializer
+    filterset_class = filters.FundingSourceFilter
+    ordering_fields = ["name", "expected_amount"]
+
+    def get_queryset(self):
+        return FundingSource.objects.visible_to(self.request.user).order_by(
+            "programme", "name", "pk"
+        )
 
 
 class LedgerEntryViewSet(ReadOnlyViewSet):

@@ -7,9 +7,9 @@ import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from partnership.api.filters import ApiFilterSet, FinancialYearFilter, IdFilter
+from partnership.api.filters import ApiFilterSet, FinancialYearFilter, IdFilter, MomentRangeFilter
 from projects.forms.filters import PaymentScheduleFilter, ProjectFilter
-from projects.models import Milestone, Project
+from projects.models import ChangeRequest, Milestone, ProgressReport, Project, Rag
 
 
 class ProjectApiFilter(ProjectFilter):
@@ -67,3 +67,39 @@ class MilestoneFilter(ApiFilterSet):
     class Meta:
         model = Milestone
         fields = ["project", "partnership", "programme", "lead_organisation", "status"]
+
+
+class ProgressReportFilter(ApiFilterSet):
+    partnership = IdFilter(field_name="project__programme__partnership")
+    programme = IdFilter(field_name="project__programme")
+    lead_organisation = IdFilter(field_name="project__lead_organisation")
+    status = django_filters.MultipleChoiceFilter(choices=ProgressReport.Status.choices)
+    rag = django_filters.MultipleChoiceFilter(choices=Rag.choices)
+    submitted_at = MomentRangeFilter()
+
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "project",
+            "partnership",
+            "programme",
+            "lead_organisation",
+            "financial_year",
+            "quarter",
+            "status",
+            "rag",
+        ]
+
+
+class ChangeRequestFilter(ApiFilterSet):
+    partnership = IdFilter(field_name="project__programme__partnership")
+    programme = IdFilter(field_name="project__programme")
+    lead_organisation = IdFilter(field_name="project__lead_organisation")
+    kind = django_filters.MultipleChoiceFilter(choices=ChangeRequest.Kind.choices)
+    status = django_filters.MultipleChoiceFilter(choices=ChangeRequest.Status.choices)
+    requested_at = MomentRangeFilter()
+    decided_at = MomentRangeFilter()
+
+    class Meta:
+        model = ChangeRequest
+        fields = ["project", "partnership", "programme", "lead_organisation", "kind", "status"]

@@ -1,7 +1,9 @@
+import datetime
 from collections.abc import Callable
 
 from django.db import transaction
 
+from partnership.services import partnership_publish_grants
 from savings.services import savings_totals_rebuild
 
 from .em_iep_bids import load_april_2011_round
@@ -10,6 +12,9 @@ from .em_iep_programmes import load_em_iep_programmes, load_savings_categories
 from .organisations import load_organisations, load_partnerships, load_sub_regions
 from .team_lancashire import load_team_lancashire
 from .users import load_demo_users
+
+# The start of the legacy Improvement and Efficiency Programme 2011/13.
+EM_IEP_PUBLISHES_FROM = datetime.date(2011, 4, 1)
 
 
 @transaction.atomic
@@ -27,6 +32,8 @@ def load_demo(*, with_users: bool = True, log: Callable[[str], object] = print) 
     load_april_2011_round(
         projects_line=projects_line, meeting=april_2011, organisations=organisations
     )
+    # EM IEP publishes its legacy programme's grants, from the first decision on them.
+    partnership_publish_grants(partnership=em_iep, published_from=EM_IEP_PUBLISHES_FROM, by=None)
     log("Loaded EM IEP: sub-regions, programmes, board meetings and the April 2011 bids.")
 
     load_team_lancashire(partnerships["Team Lancashire"], sub_regions)

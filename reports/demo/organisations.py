@@ -28,6 +28,7 @@ def load_partnerships() -> dict[str, Partnership]:
             "slug": row["slug"],
             "region": row["region"],
             "description": row["description"],
+            "giving_prefix": row["giving_prefix"],
         }
         # Where the documents give no board, the model's defaults stand.
         if row["board_size"]:
@@ -54,6 +55,7 @@ def load_organisations(partnerships: dict[str, Partnership]) -> dict[str, Organi
                 "short_name": row["short_name"],
                 "kind": KIND_BY_TYPE[row["type"]],
                 "gss_code": row["gss_code"],
+                "org_id": row["org_id"],
             },
         )
         partnerships[row["partnership"]].members.add(organisation)

@@ -150,3 +150,52 @@ def test_the_bids_list_answers_in_the_same_number_of_queries_however_many_rows(
     # session, user, the user's roles, the count, the page, its partners and its scores
     with django_assert_num_queries(7):
         assert len(client.get(BIDS).json()["results"]) == 6
+
+
+CRITERIA = "/api/v1/criteria/"
+
+
+def test_a_rounds_criteria_are_read_by_whoever_reads_the_round(client, bidding):
+    criterion = bidding["scored"].scores.get().criterion
+    elsewhere = CriterionFactory(bidding_round=bidding["other_round"], name="Proven elsewhere")
+
+    assert listed(client, bidding["nk_officer"], CRITERIA) == [
+        {
+            "id": criterion.pk,
+            "bidding_round": bidding["round"].pk,
+            "name": "Involves other councils",
+            "max_points": 3,
+            "position": 0,
+        }
+    ]
+    assert read(client, bidding["board"], f"{CRITERIA}{elsewhere.pk}/").status_code == 404
+    assert read(client, None, CRITERIA).status_code == 403
+
+
+def test_a_named_scorer_reads_the_criteria_of_the_round_they_score(client, bidding):
+    elsewhere = CriterionFactory(bidding_round=bidding["other_round"])
+    scorer = user_with_role(Role.Kind.OFFICER, organisation=OrganisationFactory())
+    bidding["other_round"].scorers.add(scorer)
+
+    assert listed_ids(client, scorer, CRITERIA) == {elsewhere.pk}
+
+
+def test_criteria_narrow_by_round_and_sort_by_position(client, bidding):
+    first = bidding["scored"].scores.get().criterion
+    second = CriterionFactory(bidding_round=bidding["round"], position=2)
+    CriterionFactory(bidding_round=BiddingRoundFactory(budget_line=bidding["round"].budget_line))
+    board = bidding["board"]
+
+    rows = listed(client, board, CRITERIA, bidding_round=bidding["round"].pk, ordering="-position")
+    assert [row["id"] for row in rows] == [second.pk, first.pk]
+
+
+def test_criteria_answer_in_the_same_number_of_queries_however_many_rows(
+    client, bidding, django_assert_num_queries
+):
+    for _ in range(5):
+        CriterionFactory(bidding_round=bidding["round"])
+    client.force_login(bidding["board"])
+    # session, user, the user's roles, the count, the page
+    with django_assert_num_queries(5):
+        assert len(client.get(CRITERIA).json()["results"]) == 6

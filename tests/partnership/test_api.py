@@ -24,7 +24,10 @@ def partnerships():
     em_iep = PartnershipFactory(short_name="EM IEP")
     lancashire = PartnershipFactory(short_name="Team Lancashire")
     north_kesteven = OrganisationFactory(
-        name="North Kesteven District Council", gss_code="E07000139", partnership=em_iep
+        name="North Kesteven District Council",
+        gss_code="E07000139",
+        org_id="GB-LAE-NKE",
+        partnership=em_iep,
     )
     lancaster = OrganisationFactory(
         name="Lancaster City Council", gss_code="E07000121", partnership=lancashire
@@ -81,8 +84,12 @@ def test_organisations_are_read_by_anyone_signed_in_and_narrow_by_partnership(cl
             "short_name": "",
             "kind": "district",
             "gss_code": "E07000139",
+            "org_id": "GB-LAE-NKE",
         }
     ]
+    assert listed_ids(client, officer, "/api/v1/organisations/", org_id="GB-LAE-NKE") == {
+        partnerships["north_kesteven"].pk
+    }
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from programmes.models import LedgerEntry
 from tests.api import listed, listed_ids, read
 from tests.factories import (
     BudgetLineFactory,
+    FundingSourceFactory,
     OrganisationFactory,
     ProgrammeFactory,
     funded_budget_line,
@@ -115,3 +116,57 @@ def test_budget_lines_answer_in_the_same_number_of_queries_however_many_rows(
     # session, user, the user's roles, the count, the page with its balances
     with django_assert_num_queries(5):
         assert len(client.get(LINES).json()["results"]) == 6
+
+
+SOURCES = "/api/v1/funding-sources/"
+
+
+def test_funding_sources_are_read_with_their_programme(client, money):
+    source = money["line"].programme.funding_sources.get()
+    source.ring_fenced = True
+    source.expected_amount = Decimal("366000.00")
+    source.save()
+    elsewhere = money["other_line"].programme
+    FundingSourceFactory(programme=elsewhere)
+
+    assert listed(client, money["officer"], SOURCES) == [
+        {
+            "id": source.pk,
+            "programme": source.programme_id,
+            "name": source.name,
+            "kind": "government_grant",
+            "ring_fenced": True,
+            "expected_amount": "366000.00",
+            "note": "",
+        }
+    ]
+    other = elsewhere.funding_sources.get()
+    assert read(client, money["officer"], f"{SOURCES}{other.pk}/").status_code == 404
+    assert read(client, None, SOURCES).status_code == 403
+
+
+def test_funding_sources_narrow_by_kind_and_sort_by_expected_amount(client, money):
+    programme = money["line"].programme
+    grant = programme.funding_sources.get()
+    grant.expected_amount = Decimal("750000.00")
+    grant.save()
+    underspend = FundingSourceFactory(
+        programme=programme, kind="underspend", expected_amount=Decimal("10.00")
+    )
+    board = money["board"]
+
+    assert listed_ids(client, board, SOURCES, kind="underspend") == {underspend.pk}
+    assert listed_ids(client, board, SOURCES, ring_fenced="false") == {grant.pk, underspend.pk}
+    rows = listed(client, board, SOURCES, ordering="expected_amount")
+    assert [row["id"] for row in rows] == [underspend.pk, grant.pk]
+
+
+def test_funding_sources_answer_in_the_same_number_of_queries_however_many_rows(
+    client, money, django_assert_num_queries
+):
+    for _ in range(5):
+        FundingSourceFactory(programme=money["line"].programme)
+    client.force_login(money["board"])
+    # session, user, the user's roles, the count, the page
+    with django_assert_num_queries(5):
+        assert len(client.get(SOURCES).json()["results"]) == 6

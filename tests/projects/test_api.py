@@ -3,10 +3,12 @@ officers their own projects, a partnership's staff all of its projects, nobody
 another partnership's; and it narrows them as the pages' filters do."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
 from partnership.models import Role
+from projects.models import ChangeRequest, PaymentChange, ProgressReport, ProgressReportSpend
 from tests.api import listed, listed_ids, read
 from tests.factories import (
     GrantPaymentFactory,
@@ -210,3 +212,133 @@ def test_lists_answer_in_the_same_number_of_queries_however_many_rows(
         assert len(client.get(PAYMENTS).json()["results"]) == 7
     with django_assert_num_queries(5):
         assert len(client.get(MILESTONES).json()["results"]) == 7
+
+
+REPORTS = "/api/v1/progress-reports/"
+CHANGES = "/api/v1/change-requests/"
+
+
+def _report(project, *, quarter=2, **fields):
+    report = ProgressReport.objects.create(
+        project=project, financial_year=2011, quarter=quarter, rag="amber", **fields
+    )
+    ProgressReportSpend.objects.create(
+        report=report, financial_year=2011, quarter=quarter, forecast=Decimal("5000.00")
+    )
+    return report
+
+
+def test_progress_reports_follow_their_projects_with_the_spend_they_give(client, delivery):
+    report = _report(
+        delivery["shared_ict"], narrative="Two councils signed", spend_to_date=Decimal("4100.50")
+    )
+    _report(delivery["fleet"])
+    officer = delivery["nk_officer"]
+
+    assert listed(client, officer, REPORTS) == [
+        {
+            "id": report.pk,
+            "project": delivery["shared_ict"].pk,
+            "financial_year": 2011,
+            "quarter": 2,
+            "version": 1,
+            "status": "draft",
+            "rag": "amber",
+            "rag_schedule": "",
+            "rag_budget": "",
+            "rag_benefits": "",
+            "narrative": "Two councils signed",
+            "risks_and_issues": "",
+            "spend_to_date": "4100.50",
+            "savings_to_date": None,
+            "spend": [
+                {"financial_year": 2011, "quarter": 2, "forecast": "5000.00", "actual": None}
+            ],
+            "risks": [],
+            "submitted_by": None,
+            "submitted_at": None,
+        }
+    ]
+    fleet_report = delivery["fleet"].progress_reports.get()
+    assert read(client, officer, f"{REPORTS}{fleet_report.pk}/").status_code == 404
+    assert read(client, None, REPORTS).status_code == 403
+
+
+def test_progress_reports_narrow_by_quarter_and_rag(client, delivery):
+    second = _report(delivery["shared_ict"], quarter=2)
+    third = _report(delivery["shared_ict"], quarter=3)
+    third.rag = "red"
+    third.save(update_fields=["rag"])
+    manager = delivery["manager"]
+
+    assert listed_ids(client, manager, REPORTS, quarter=2) == {second.pk}
+    assert listed_ids(client, manager, REPORTS, rag="red") == {third.pk}
+    assert [row["id"] for row in listed(client, manager, REPORTS, ordering="quarter")] == [
+        second.pk,
+        third.pk,
+    ]
+
+
+def _change_request(project, by, **fields):
+    return ChangeRequest.objects.create(
+        project=project, kind="profile", reason="Slippage", requested_by=by, **fields
+    )
+
+
+def test_change_requests_follow_their_projects_with_the_payments_they_reprofile(client, delivery):
+    officer = delivery["nk_officer"]
+    payment = delivery["payments"]["EMIEP-01"]
+    request = _change_request(delivery["shared_ict"], officer)
+    PaymentChange.objects.create(
+        change_request=request,
+        payment=payment,
+        previous_amount=payment.amount,
+        previous_due_on=payment.due_on,
+        new_amount=Decimal("20000.00"),
+        new_due_on=datetime.date(2012, 3, 31),
+    )
+    _change_request(delivery["fleet"], delivery["manager"])
+
+    rows = listed(client, officer, CHANGES)
+
+    assert [row["id"] for row in rows] == [request.pk]
+    assert rows[0]["status"] == "pending"
+    assert rows[0]["requested_by"] == officer.get_username()
+    assert rows[0]["decided_by"] is None
+    assert rows[0]["payment_changes"] == [
+        {
+            "payment": payment.pk,
+            "previous_amount": "25000.00",
+            "previous_due_on": "2011-09-30",
+            "new_amount": "20000.00",
+            "new_due_on": "2012-03-31",
+        }
+    ]
+    fleet_request = delivery["fleet"].change_requests.get()
+    assert read(client, officer, f"{CHANGES}{fleet_request.pk}/").status_code == 404
+    assert read(client, None, CHANGES).status_code == 403
+
+
+def test_change_requests_narrow_by_status_and_project(client, delivery):
+    manager = delivery["manager"]
+    pending = _change_request(delivery["shared_ict"], manager)
+    refused = _change_request(delivery["fleet"], manager, status="refused")
+
+    assert listed_ids(client, manager, CHANGES, status="refused") == {refused.pk}
+    assert listed_ids(client, manager, CHANGES, project=delivery["shared_ict"].pk) == {pending.pk}
+
+
+def test_reports_and_change_requests_answer_in_the_same_number_of_queries_however_many(
+    client, delivery, django_assert_num_queries
+):
+    manager = delivery["manager"]
+    for quarter in (1, 2, 3, 4):
+        _report(delivery["fleet"], quarter=quarter)
+        _change_request(delivery["fleet"], manager)
+    client.force_login(manager)
+    # session, user, roles, the count, the page (with who submitted), its spend and risks
+    with django_assert_num_queries(7):
+        assert len(client.get(REPORTS).json()["results"]) == 4
+    # session, user, roles, the count, the page (with who asked and decided), its payments
+    with django_assert_num_queries(6):
+        assert len(client.get(CHANGES).json()["results"]) == 4
