@@ -4,10 +4,10 @@ records that have since changed, or another reader's page."""
 
 import pytest
 from django.contrib import messages
-from django.core.cache import caches
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
