@@ -63,52 +63,60 @@ def _database_url() -> str:
 
 
 @pytest.fixture
-def worker(transactional_db, settings, tmp_path, monkeypatch):
-    """A worker process on a queue of its own, so no other worker on the same broker
-    takes this test's task (nor this worker another's)."""
+def start_worker(transactional_db, settings, tmp_path, monkeypatch):
+    """Starts worker processes on a queue of their own, so no other worker on the same
+    broker takes this test's task (nor these workers another's). ``app`` names the
+    Celery app a worker runs; ``env`` adds to its environment."""
     queue = f"board-packs-test-{uuid.uuid4().hex[:12]}"
     monkeypatch.setattr(
         render_board_pack, "delay", lambda *args: render_board_pack.apply_async(args, queue=queue)
     )
     was_eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
-    log = tmp_path / "worker.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "PRIVATE_STORAGE_ROOT": str(settings.PRIVATE_STORAGE_ROOT),
-        "CONN_MAX_AGE": "0",
-    }
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "--app=config",
-                "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                f"--queues={queue}",
-                f"--hostname={queue}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "--loglevel=INFO",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    process.log = log
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    started = []
+
+    def start(app: str = "config", **env: str) -> subprocess.Popen:
+        log = tmp_path / f"worker-{len(started) + 1}.log"
+        with log.open("w") as output:
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    f"--app={app}",
+                    "worker",
+                    "--pool=solo",
+                    "--concurrency=1",
+                    f"--queues={queue}",
+                    f"--hostname={queue}-{len(started) + 1}@%h",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    "--loglevel=INFO",
+                ],
+                cwd=settings.BASE_DIR,
+                env={
+                    **os.environ,
+                    "DATABASE_URL": _database_url(),
+                    "PRIVATE_STORAGE_ROOT": str(settings.PRIVATE_STORAGE_ROOT),
+                    "CONN_MAX_AGE": "0",
+                    **env,
+                },
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        process.log = log
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
     celery_app.conf.task_always_eager = was_eager
     # Declared here too, so that this connection knows the bindings it deletes.
     with celery_app.connection_for_write() as broker:
@@ -118,18 +126,27 @@ def worker(transactional_db, settings, tmp_path, monkeypatch):
         bound.exchange.delete()
 
 
-def _wait_until_finished(pack: BoardPack, worker) -> BoardPack:
+@pytest.fixture
+def worker(start_worker):
+    return start_worker()
+
+
+def _wait_until(pack: BoardPack, worker, *statuses: str) -> BoardPack:
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
         pack.refresh_from_db()
-        if pack.is_finished:
+        if pack.status in statuses:
             return pack
         assert worker.poll() is None, f"the worker stopped:\n{worker.log.read_text()}"
         time.sleep(0.5)
-    pytest.fail(f"no result after {WAIT_SECONDS} s:\n{worker.log.read_text()}")
+    pytest.fail(f"still {pack.status} after {WAIT_SECONDS} s:\n{worker.log.read_text()}")
 
 
-def test_a_worker_draws_the_pack_a_manager_asked_for(worker):
+def _wait_until_finished(pack: BoardPack, worker) -> BoardPack:
+    return _wait_until(pack, worker, BoardPack.Status.DONE, BoardPack.Status.FAILED)
+
+
+def _meeting_with_a_programme():
     meeting = MeetingFactory(held_on=datetime.date(2011, 4, 12))
     partnership = meeting.partnership
     programme = ProgrammeFactory(
@@ -153,7 +170,12 @@ def test_a_worker_draws_the_pack_a_manager_asked_for(worker):
         status="submitted",
         agreed_points=7,
     )
-    manager = user_with_role("programme_manager", partnership=partnership)
+    return meeting
+
+
+def test_a_worker_draws_the_pack_a_manager_asked_for(worker):
+    meeting = _meeting_with_a_programme()
+    manager = user_with_role("programme_manager", partnership=meeting.partnership)
 
     pack = board_pack_request(meeting=meeting, kind=BoardPack.Kind.FULL, by=manager)
     pack = _wait_until_finished(pack, worker)
@@ -165,3 +187,28 @@ def test_a_worker_draws_the_pack_a_manager_asked_for(worker):
     log = worker.log.read_text()
     assert "Task reports.tasks.render_board_pack[" in log  # drawn by the worker
     assert "succeeded" in log
+
+
+def test_a_pack_whose_worker_was_killed_mid_pack_is_drawn_when_another_worker_starts(
+    start_worker,
+):
+    meeting = _meeting_with_a_programme()
+    manager = user_with_role("programme_manager", partnership=meeting.partnership)
+    # The broker gives a task no worker acknowledged to another worker once this
+    # long has passed since it was taken (in production, longer than any task runs).
+    redelivered_after = {"CELERY_VISIBILITY_TIMEOUT": "1"}
+    slow = start_worker("tests.slow_pack_worker", **redelivered_after)
+
+    pack = board_pack_request(meeting=meeting, kind=BoardPack.Kind.FULL, by=manager)
+    pack = _wait_until(pack, slow, BoardPack.Status.RUNNING)
+    slow.kill()  # SIGKILL: no chance to say anything to the broker or the database
+    slow.wait()
+    pack.refresh_from_db()
+    assert (pack.status, pack.attempts) == (BoardPack.Status.RUNNING, 1)
+
+    again = start_worker(**redelivered_after)
+    pack = _wait_until_finished(pack, again)
+    assert pack.status == BoardPack.Status.DONE, pack.error
+    assert pack.attempts == 2
+    assert Path(pack.file.path).read_bytes().startswith(b"%PDF-")
+    assert "Task reports.tasks.render_board_pack[" in again.log.read_text()
