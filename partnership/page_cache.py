@@ -74,7 +74,7 @@ def records_version() -> str | None:
     with _passed_by_when_silent():
         if _change_missed.is_set():
             _change_missed.clear()
-            cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            records_changed()
         version = cache.get(VERSION_KEY)
         if version is None:
             # add(): readers arriving together after the key was lost agree on one token.

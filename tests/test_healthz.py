@@ -61,7 +61,8 @@ def test_healthz_stays_200_naming_the_broker_and_the_cache_when_redis_does_not_a
 
 def test_healthz_names_a_cache_that_answers(client, settings):
     settings.CELERY_BROKER_URL = ""
-    settings.CACHE_URL = "locmem://"
+    settings.CACHE_URL = "redis://cache.example:6379/1"  # set, as in production
+    # ... and the cache in use (this process's memory here) answers.
 
     assert client.get(reverse("healthz")).json()["cache"] == "ok"
 
