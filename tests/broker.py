@@ -1,12 +1,13 @@
 """A Celery broker that does not answer, as when Redis is down."""
 
+import socket
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from config.celery import app
 
 # Nothing listens on port 1, so every connection is refused at once.
-UNREACHABLE = "redis://127.0.0.1:1/5"
+REFUSING_PORT = 1
 
 
 def _forget_connections() -> None:
@@ -16,13 +17,22 @@ def _forget_connections() -> None:
 
 
 @contextmanager
-def broker_unreachable() -> Iterator[None]:
-    """Send tasks to a broker that refuses them rather than running them here."""
+def _silent_port() -> Iterator[int]:
+    # Connections are taken (the kernel completes them) but never answered.
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        yield server.getsockname()[1]
+
+
+@contextmanager
+def broker_unreachable(*, silent: bool = False) -> Iterator[None]:
+    """Send tasks, rather than running them here, to a broker that refuses them or,
+    when ``silent``, takes connections and never answers."""
     before = app.conf.broker_url, app.conf.task_always_eager
-    app.conf.broker_url, app.conf.task_always_eager = UNREACHABLE, False
-    _forget_connections()
-    try:
-        yield
-    finally:
-        app.conf.broker_url, app.conf.task_always_eager = before
+    with _silent_port() if silent else nullcontext(REFUSING_PORT) as port:
+        app.conf.broker_url, app.conf.task_always_eager = f"redis://127.0.0.1:{port}/5", False
         _forget_connections()
+        try:
+            yield
+        finally:
+            app.conf.broker_url, app.conf.task_always_eager = before
+            _forget_connections()
