@@ -1,8 +1,10 @@
 """A Celery broker that does not answer, as when Redis is down."""
 
+import os
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from unittest import mock
 
 from config.celery import app
 
@@ -29,10 +31,14 @@ def broker_unreachable(*, silent: bool = False) -> Iterator[None]:
     when ``silent``, takes connections and never answers."""
     before = app.conf.broker_url, app.conf.task_always_eager
     with _silent_port() if silent else nullcontext(REFUSING_PORT) as port:
-        app.conf.broker_url, app.conf.task_always_eager = f"redis://127.0.0.1:{port}/5", False
-        _forget_connections()
-        try:
-            yield
-        finally:
-            app.conf.broker_url, app.conf.task_always_eager = before
+        url = f"redis://127.0.0.1:{port}/5"
+        # Celery reads the broker from CELERY_BROKER_URL in the environment before its
+        # own settings, so both say where it is.
+        with mock.patch.dict(os.environ, {"CELERY_BROKER_URL": url}):
+            app.conf.broker_url, app.conf.task_always_eager = url, False
             _forget_connections()
+            try:
+                yield
+            finally:
+                app.conf.broker_url, app.conf.task_always_eager = before
+                _forget_connections()
