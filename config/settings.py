@@ -114,6 +114,9 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        # A kept connection is checked before a request uses it, so the first request
+        # after the database restarts connects afresh rather than failing.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -129,6 +132,10 @@ if CACHE_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "portal",
+            # A cache that does not answer is passed by (page_cache), so it must not
+            # hold a page up for long: a refused connection fails at once, a silent one
+            # in half a second.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 elif not DEBUG:
@@ -205,14 +212,38 @@ CRISPY_GDS_FRONTEND_VERSION = "5.8.0"
 
 # Celery: with no broker configured, tasks run in the web process (local use, tests).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# A job's outcome is recorded on its own row (partnership.jobs) and never read from
+# Celery, so sending a task needs the broker alone.
+CELERY_TASK_IGNORE_RESULT = True
+# A broker that does not answer fails the request's enqueue within seconds (the job is
+# then marked failed, to be tried again) rather than holding the page: two seconds to
+# connect, tried three times.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# A task is acknowledged once it has finished, so a worker killed in the middle of one
+# leaves its message with the broker: a lost pool process's task is put back at once
+# (reject on worker lost); a whole worker's, Redis gives to another worker once the
+# visibility timeout has passed since it was taken (docs/adr/0019). The timeout must
+# be longer than any task runs (a download: 31 minutes) plus its retry countdown, or
+# a task still running would be given to a second worker as well.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 40 * 60)),
+    # A broker that takes connections but never answers would otherwise hold the
+    # request that sends a task for ever.
+    "socket_timeout": 5,
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60

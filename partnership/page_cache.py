@@ -17,12 +17,20 @@ A page is kept per browser session and CSRF cookie, not shared by readers who se
 the same records: what a page shows and links depends on who reads it, and its
 forms carry that session's CSRF token. Every web process must share the cache, so
 production sets ``CACHE_URL`` (Redis); ADR 0007 says why this design.
+
+A cache that does not answer is passed by: pages are derived afresh and nothing is
+kept, and writes go through. A process that found it silent starts a new version as
+soon as it answers again, since a write made meanwhile could not change the version
+(ADR 0019).
 """
 
 import hashlib
+import logging
 import re
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 
 from django.conf import settings
@@ -31,6 +39,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 VERSION_KEY = "records-version"
 # Long enough to serve a morning of reads; pages kept under an old version simply
@@ -43,17 +52,40 @@ _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.I
 NOT_RECORDS = ("django_session", "django_celery_", "partnership_download")
 
 
-def records_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # add(): readers arriving together after the key was lost agree on one token.
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+logger = logging.getLogger(__name__)
+
+# Set while this process owes the records a new version: it could not reach the cache,
+# and a write it made meanwhile would have left pages kept before it in place.
+_change_missed = threading.Event()
+
+
+@contextmanager
+def _passed_by_when_silent() -> Iterator[None]:
+    try:
+        yield
+    except RedisError:
+        logger.warning("The cache did not answer: pages are derived afresh", exc_info=True)
+        _change_missed.set()
+
+
+def records_version() -> str | None:
+    """The records' current version; None when the cache does not answer."""
+    version = None
+    with _passed_by_when_silent():
+        if _change_missed.is_set():
+            _change_missed.clear()
+            records_changed()
         version = cache.get(VERSION_KEY)
+        if version is None:
+            # add(): readers arriving together after the key was lost agree on one token.
+            cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            version = cache.get(VERSION_KEY)
     return version
 
 
 def records_changed() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    with _passed_by_when_silent():
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def watch_writes(execute, sql, params, many, context):
@@ -113,8 +145,13 @@ def kept_until_records_change(view: Callable[..., HttpResponse]) -> Callable[...
             or len(get_messages(request))
         ):
             return view(request, *args, **kwargs)
-        key = _page_key(request, records_version())
-        kept = cache.get(key)
+        version = records_version()
+        if version is None:
+            return view(request, *args, **kwargs)
+        key = _page_key(request, version)
+        kept = None
+        with _passed_by_when_silent():
+            kept = cache.get(key)
         if kept is not None:
             content, content_type = kept
             return HttpResponse(content, content_type=content_type)
@@ -125,7 +162,8 @@ def kept_until_records_change(view: Callable[..., HttpResponse]) -> Callable[...
             and not response.cookies
             and _csrf_secret_kept(request)
         ):
-            cache.set(key, (response.content, response["Content-Type"]), KEPT_FOR)
+            with _passed_by_when_silent():
+                cache.set(key, (response.content, response["Content-Type"]), KEPT_FOR)
         return response
 
     return read

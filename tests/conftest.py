@@ -7,6 +7,7 @@ from django.test import Client
 from config.celery import app
 from partnership import two_factor
 from partnership.sign_in_middleware import LAST_TOUCHED
+from tests.celery_worker import start_worker, worker  # noqa: F401  (fixtures for every test)
 
 
 @pytest.fixture(autouse=True)

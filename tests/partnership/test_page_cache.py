@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
@@ -177,3 +178,54 @@ def test_anonymous_readers_and_posts_are_never_kept():
     page(posted)
 
     assert len(rendered) == 4
+
+
+# Nothing listens on port 1: the cache refuses every connection, as when Redis is down.
+SILENT_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+}
+# A cache of this process's memory that outlives a change of settings, as Redis outlives
+# its outage.
+CACHE_HERE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "answers-again",
+    }
+}
+
+
+def test_with_the_cache_down_pages_are_served_and_writes_shown(client, settings):
+    project = ProjectFactory(title="Shared revenues and benefits")
+    client.force_login(_manager_of(project))
+    settings.CACHES = SILENT_CACHE
+
+    first = _read_until_kept(client, PROJECTS)
+    Project.objects.filter(pk=project.pk).update(title="Joint procurement hub")
+    again = client.get(PROJECTS)
+
+    assert first.status_code == again.status_code == 200
+    assert "Shared revenues and benefits" in first.content.decode()
+    assert "Joint procurement hub" in again.content.decode()
+
+
+def test_a_page_kept_before_the_cache_fell_silent_is_not_served_after_a_write_meanwhile(
+    client, settings
+):
+    project = ProjectFactory(title="Shared revenues and benefits")
+    client.force_login(_manager_of(project))
+    settings.CACHES = CACHE_HERE
+    caches["default"].clear()
+    _read_until_kept(client, PROJECTS)
+
+    settings.CACHES = SILENT_CACHE
+    # The write cannot reach the cache to change the records' version.
+    Project.objects.filter(pk=project.pk).update(title="Joint procurement hub")
+    settings.CACHES = CACHE_HERE
+    page = client.get(PROJECTS).content.decode()
+
+    assert "Joint procurement hub" in page
+    assert "Shared revenues and benefits" not in page

@@ -14,9 +14,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from partnership import downloads, exports
+from partnership.jobs import NOT_SENT
 from partnership.models import Download, Role
 from projects.exports import HEADER, PAYMENT_SCHEDULE, payment_schedule_rows
 from projects.models import GrantPayment
+from tests.broker import broker_unreachable
 from tests.downloads import ask_in_background, downloaded_file
 from tests.factories import GrantPaymentFactory, user_with_role
 
@@ -169,6 +171,25 @@ def test_a_failed_file_says_why_and_can_be_tried_again(
     assert response["Location"] == download.get_absolute_url()
     download.refresh_from_db()
     assert (download.status, download.attempts, download.error) == ("done", 5, "")
+
+
+def test_with_the_broker_down_asking_for_a_file_says_it_was_not_sent_and_can_be_sent_again(
+    client, schedule, django_capture_on_commit_callbacks
+):
+    client.force_login(schedule["finance"])
+    with broker_unreachable():
+        download = ask_in_background(client, CSV_URL, django_capture_on_commit_callbacks)
+        assert (download.status, download.attempts) == ("failed", 0)
+        page = client.get(download.get_absolute_url()).content.decode()
+        assert "The file could not be written" in page
+        assert NOT_SENT in page
+        assert "Try again" in page
+
+    # The broker answers again.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("downloads:retry", args=[download.pk]))
+    download.refresh_from_db()
+    assert (download.status, download.attempts) == ("done", 1)
 
 
 def test_someone_who_lost_their_role_gets_a_refusal_not_thedownloaded_file(

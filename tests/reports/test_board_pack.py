@@ -5,6 +5,7 @@ the environment says (``tests/reports/test_celery_worker.py`` runs a real worker
 import datetime
 import io
 import re
+import time
 from decimal import Decimal
 from unittest import mock
 
@@ -13,7 +14,6 @@ from celery.exceptions import Retry, SoftTimeLimitExceeded
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from kombu.exceptions import OperationalError
 from pypdf import PdfReader
 
 from bids.models import BiddingRound
@@ -34,6 +34,7 @@ from reports.services import (
 )
 from reports.tasks import render_board_pack
 from savings.models import SavingsEntry
+from tests.broker import broker_unreachable
 from tests.factories import (
     BiddingRoundFactory,
     BidFactory,
@@ -460,20 +461,36 @@ def test_a_pack_that_takes_too_long_says_so(em_iep, manager, django_capture_on_c
     assert pack.error == TOO_SLOW
 
 
-def test_a_pack_the_broker_never_received_is_failed_and_can_be_sent_again(
-    em_iep, manager, django_capture_on_commit_callbacks
+@pytest.mark.parametrize("silent", [False, True], ids=["refusing", "silent"])
+def test_with_the_broker_down_asking_for_a_pack_says_it_was_not_sent_and_can_be_sent_again(
+    client, em_iep, manager, django_capture_on_commit_callbacks, silent
 ):
-    unreachable = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-    with mock.patch.object(render_board_pack, "delay", side_effect=unreachable):
-        pack = _request(em_iep, manager, django_capture_on_commit_callbacks)
-    assert pack.status == BoardPack.Status.FAILED
-    assert pack.error == NOT_SENT
-    assert pack.attempts == 0
+    client.force_login(manager)
+    packs_page = reverse("reports:pack-list", kwargs={"meeting_pk": em_iep.pk})
+    with broker_unreachable(silent=silent):
+        asked = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(packs_page, {"kind": "full"})
+        # Well inside the web server's 30 s: the broker's timeouts end the wait.
+        assert time.monotonic() - asked < 20
+        pack = BoardPack.objects.get()
+        assert response.status_code == 302
+        assert response.url == pack.get_absolute_url()
+        page = client.get(pack.get_absolute_url())
+        assert page.status_code == 200
+        assert "The pack could not be produced" in page.text
+        assert NOT_SENT in page.text
+        assert "Try again</button>" in page.text
+        assert (pack.status, pack.attempts) == (BoardPack.Status.FAILED, 0)
+        assert client.get(packs_page).status_code == 200
 
+    # The broker answers again.
+    retry = reverse("reports:pack-retry", kwargs={"pk": pack.pk})
     with django_capture_on_commit_callbacks(execute=True):
-        board_pack_retry(pack=pack, by=manager)
+        client.post(retry)
     pack.refresh_from_db()
     assert (pack.status, pack.attempts) == (BoardPack.Status.DONE, 1)
+    assert "The pack is ready" in client.get(pack.get_absolute_url()).text
 
 
 def test_a_failed_drawing_is_retried_after_10_then_20_then_40_seconds():
