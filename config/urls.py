@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", sign_in_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", sign_in_views.account, name="account"),
     path("accounts/two-factor/set-up/", sign_in_views.two_factor_set_up, name="two-factor-set-up"),
     path("accounts/two-factor/", sign_in_views.two_factor_verify, name="two-factor-verify"),
     # No trailing slash: SECURE_REDIRECT_EXEMPT matches "healthz" exactly, so

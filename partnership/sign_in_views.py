@@ -1,10 +1,12 @@
-"""Signing in: the password page, the two-factor pages, and the e-mail sent when a
-browser not seen before signs in (docs/adr/0016)."""
+"""Signing in: the password page, the two-factor pages, the e-mail sent when a
+browser not seen before signs in (docs/adr/0016), and the account page that says how
+the user signs in."""
 
 import base64
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse
@@ -20,8 +22,10 @@ from .errors import PortalError
 from .form_errors import add_service_error
 from .form_pages import posted, render_form
 from .forms import CodeForm
+from .selectors import account_overview
 from .two_factor import (
     HAS_DEVICE,
+    RECOVERY_CODES,
     app_being_set_up,
     app_confirm,
     code_check,
@@ -155,3 +159,14 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             session_verified(request, device)
             return redirect(_next_page(request))
     return render_form(request, "registration/two_factor_verify.html", {}, form)
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's name, roles and two-factor sign-in, with the way to set up
+    an authenticator app (or a new one). Every signed-in user may open their own."""
+    return render(
+        request,
+        "registration/account.html",
+        {"account": account_overview(request.user), "recovery_codes": RECOVERY_CODES},
+    )
