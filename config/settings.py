@@ -152,6 +152,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Single sign-on through a council's OpenID Connect provider (Microsoft Entra ID or
+# similar), only when OIDC_RP_CLIENT_ID is set (docs/adr/0017). It signs in users the
+# portal already has, found by e-mail; it never makes users or roles, and the portal
+# still asks for its own code where the user's roles require one.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+PORTAL_SINGLE_SIGN_ON = bool(OIDC_RP_CLIENT_ID)
+if PORTAL_SINGLE_SIGN_ON:
+    _oidc_required = [
+        "OIDC_RP_CLIENT_SECRET",
+        "OIDC_OP_AUTHORIZATION_ENDPOINT",
+        "OIDC_OP_TOKEN_ENDPOINT",
+        "OIDC_OP_USER_ENDPOINT",
+        "OIDC_OP_JWKS_ENDPOINT",
+    ]
+    _oidc_missing = [name for name in _oidc_required if not os.environ.get(name)]
+    if _oidc_missing:
+        raise ImproperlyConfigured(
+            f"Single sign-on (OIDC_RP_CLIENT_ID) also needs {', '.join(_oidc_missing)}"
+        )
+    OIDC_RP_CLIENT_SECRET = os.environ["OIDC_RP_CLIENT_SECRET"]
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ["OIDC_OP_AUTHORIZATION_ENDPOINT"]
+    OIDC_OP_TOKEN_ENDPOINT = os.environ["OIDC_OP_TOKEN_ENDPOINT"]
+    OIDC_OP_USER_ENDPOINT = os.environ["OIDC_OP_USER_ENDPOINT"]
+    OIDC_OP_JWKS_ENDPOINT = os.environ["OIDC_OP_JWKS_ENDPOINT"]
+    OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+    OIDC_USE_PKCE = True
+    AUTHENTICATION_BACKENDS.append("partnership.single_sign_on.ExistingUserBackend")
+# The button's words on the sign-in page, e.g. "Sign in with your council's Microsoft account".
+PORTAL_SINGLE_SIGN_ON_LABEL = os.environ.get(
+    "PORTAL_SINGLE_SIGN_ON_LABEL", "Sign in with your council account"
+)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -47,25 +47,39 @@ class SignInView(auth_views.LoginView):
     an e-mail to the user when the browser has not signed in as them before."""
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        user = form.get_user()
-        session_signed_in(self.request.session, user)
-        if session_owes_code(self.request.session, user):
-            page = "two-factor-verify" if self.request.session[HAS_DEVICE] else "two-factor-set-up"
-            response = redirect(f"{reverse(page)}?{urlencode({'next': self.get_success_url()})}")
-        known = _known_users(self.request)
-        if str(user.pk) not in known:
-            _email_new_browser(self.request, user)
-            response.set_signed_cookie(
-                KNOWN_BROWSER_COOKIE,
-                ",".join([*known, str(user.pk)]),
-                salt=KNOWN_BROWSER_SALT,
-                max_age=KNOWN_FOR,
-                secure=settings.SESSION_COOKIE_SECURE,
-                httponly=True,
-                samesite="Lax",
-            )
-        return response
+        super().form_valid(form)
+        return signed_in_response(self.request, form.get_user(), self.get_success_url())
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "single_sign_on": settings.PORTAL_SINGLE_SIGN_ON,
+            "single_sign_on_label": settings.PORTAL_SINGLE_SIGN_ON_LABEL,
+        }
+
+
+def signed_in_response(request: HttpRequest, user, next_url: str) -> HttpResponse:
+    """Where a user goes once their password, or their council's single sign-on, has
+    signed them in: on to the page they wanted, or first to give the portal's code."""
+    session_signed_in(request.session, user)
+    if session_owes_code(request.session, user):
+        page = "two-factor-verify" if request.session[HAS_DEVICE] else "two-factor-set-up"
+        response = redirect(f"{reverse(page)}?{urlencode({'next': next_url})}")
+    else:
+        response = redirect(next_url)
+    known = _known_users(request)
+    if str(user.pk) not in known:
+        _email_new_browser(request, user)
+        response.set_signed_cookie(
+            KNOWN_BROWSER_COOKIE,
+            ",".join([*known, str(user.pk)]),
+            salt=KNOWN_BROWSER_SALT,
+            max_age=KNOWN_FOR,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
 
 
 def _known_users(request: HttpRequest) -> list[str]:

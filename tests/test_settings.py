@@ -20,6 +20,7 @@ NOT_INHERITED = {
     "DJANGO_SETTINGS_MODULE",
     "CACHE_URL",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "OIDC_RP_CLIENT_ID",
 }
 
 
@@ -123,3 +124,18 @@ def test_tls_and_ssl_cannot_both_be_asked_for():
 
     assert result.returncode != 0
     assert "Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both" in result.stderr
+
+
+def test_single_sign_on_refuses_to_start_without_the_providers_addresses():
+    result = _manage(
+        "check",
+        OIDC_RP_CLIENT_ID="portal",
+        OIDC_RP_CLIENT_SECRET="secret",
+        OIDC_OP_AUTHORIZATION_ENDPOINT="https://login.example.org/authorize",
+    )
+
+    assert result.returncode != 0
+    assert (
+        "Single sign-on (OIDC_RP_CLIENT_ID) also needs OIDC_OP_TOKEN_ENDPOINT, "
+        "OIDC_OP_USER_ENDPOINT, OIDC_OP_JWKS_ENDPOINT" in result.stderr
+    )
