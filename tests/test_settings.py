@@ -60,13 +60,13 @@ def test_production_settings_pass_the_deployment_checklist():
 
 
 def test_production_pages_carry_the_security_headers():
-    # /healthz renders no template, so needs no collected static files.
+    # /healthz renders no template, so needs no collected static files; whether it
+    # finds the database and broker of this environment (200 or 503) does not matter.
     result = _manage(
         "shell",
         "-c",
         "from django.test import Client; "
         "response = Client().get('/healthz', secure=True, HTTP_HOST='portal.example.org'); "
-        "print('status:', response.status_code); "
         "[print(f'{name}: {value}') for name, value in response.headers.items()]",
         SECRET_KEY=secrets.token_urlsafe(50),
         **{**PRODUCTION, "CACHE_URL": "redis://127.0.0.1:6379/2"},
@@ -74,7 +74,6 @@ def test_production_pages_carry_the_security_headers():
 
     assert result.returncode == 0, result.stderr
     headers = dict(line.split(": ", 1) for line in result.stdout.splitlines() if ": " in line)
-    assert headers["status"] == "200"
     assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
     assert "default-src 'self'" in headers["Content-Security-Policy"]
     assert "unsafe-inline" not in headers["Content-Security-Policy"]
