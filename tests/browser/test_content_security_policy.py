@@ -1,8 +1,8 @@
 """The portal's Content-Security-Policy (docs/adr/0017) is on in every browser test,
 and tests/browser/conftest.py fails any test in which Chromium refuses a script or
 style under it. These show the refusals are seen, and that the pages whose scripts
-matter most still work: GOV.UK Frontend's components, the two-factor QR code, the
-admin's own scripts and the API's Swagger UI."""
+matter most still work: GOV.UK Frontend's components, the two-factor QR code (also
+reached from the account page), the admin's own scripts and the API's Swagger UI."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from partnership.models import Role
 from tests.browser.test_projects import PASSWORD
 from tests.browser.two_factor import give_code_if_asked
-from tests.factories import user_with_role
+from tests.factories import OrganisationFactory, user_with_role
 
 pytestmark = pytest.mark.browser
 
@@ -93,3 +93,23 @@ def test_the_api_docs_draw_swagger_ui_under_the_policy(live_server, page: Page, 
     assert "img-src 'self' data:" in response.headers["content-security-policy"]
     expect(page.get_by_role("heading", name="Partnership Portal API")).to_be_visible()
     expect(page.get_by_text("/api/v1/projects/", exact=True).first).to_be_visible()
+
+
+def test_an_officer_sets_up_an_app_from_their_account_page(live_server, page: Page):
+    council = OrganisationFactory(name="North Kesteven District Council")
+    user_with_role(Role.Kind.OFFICER, organisation=council, username="officer", password=PASSWORD)
+    _sign_in(page, live_server, "officer")
+    expect(page.get_by_role("heading", name="Work waiting for you")).to_be_visible()
+
+    menu = page.get_by_role("navigation", name="Menu")
+    menu.get_by_role("link", name="Account", exact=True).click()
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("Officer, North Kesteven District Council")
+    expect(main).to_contain_text("It is optional for your roles")
+    main.get_by_role("link", name="Set up an authenticator app").click()
+    expect(page.locator("main svg").first).to_be_visible()
+    give_code_if_asked(page, "officer")
+    menu.get_by_role("link", name="Account", exact=True).click()
+
+    expect(main).to_contain_text("Set up: you enter a code from it each time you sign in")
+    expect(main).to_contain_text("10 of 10 left")
