@@ -3,13 +3,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config.healthchecks import healthz
-from partnership import sign_in_views, statement_views
+from partnership import sign_in_views, single_sign_on, statement_views
 from reports.views import home
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", sign_in_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", sign_in_views.account, name="account"),
+    # Single sign-on, answering only when it is set up; mozilla-django-oidc's names.
+    path("accounts/sso/", single_sign_on.start, name="oidc_authentication_init"),
+    path("accounts/sso/callback/", single_sign_on.callback, name="oidc_authentication_callback"),
     path("accounts/two-factor/set-up/", sign_in_views.two_factor_set_up, name="two-factor-set-up"),
     path("accounts/two-factor/", sign_in_views.two_factor_verify, name="two-factor-verify"),
     # No trailing slash: SECURE_REDIRECT_EXEMPT matches "healthz" exactly, so

@@ -117,7 +117,8 @@ class PortalUserAdmin(UserAdmin):
         self.message_user(
             request,
             f"Two-factor authentication reset for {len(queryset)} user(s): "
-            "they set up an authenticator app again when they next sign in.",
+            "they are signed out, and set up an authenticator app again when they next "
+            "sign in.",
         )
 
     def has_anonymise_permission(self, request) -> bool:

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import (
     Action,
@@ -19,9 +21,11 @@ from .models import (
     Meeting,
     Organisation,
     Partnership,
+    Role,
     SubRegion,
     Theme,
 )
+from .two_factor import two_factor_required
 
 RECENT_MEETINGS = 5
 
@@ -167,4 +171,29 @@ def outstanding_actions(meetings: models.QuerySet[Meeting]) -> models.QuerySet[A
         Action.objects.filter(meeting__in=meetings, done_on__isnull=True)
         .select_related("meeting__partnership")
         .order_by(models.F("due_on").asc(nulls_last=True), "id")
+    )
+
+
+@dataclass(frozen=True)
+class AccountOverview:
+    roles: list[Role]
+    app_set_up: bool
+    app_required: bool
+    recovery_codes_left: int
+
+
+def account_overview(user) -> AccountOverview:
+    """What the user's account page shows: their roles and how they sign in, in a
+    fixed number of queries."""
+    return AccountOverview(
+        roles=list(
+            Role.objects.filter(user=user)
+            .select_related("organisation", "partnership")
+            .order_by("kind", "partnership__name", "organisation__name")
+        ),
+        app_set_up=TOTPDevice.objects.devices_for_user(user, confirmed=True).exists(),
+        app_required=two_factor_required(user),
+        recovery_codes_left=StaticToken.objects.filter(
+            device__user=user, device__confirmed=True
+        ).count(),
     )

@@ -1,10 +1,12 @@
-"""Signing in: the password page, the two-factor pages, and the e-mail sent when a
-browser not seen before signs in (docs/adr/0016)."""
+"""Signing in: the password page, the two-factor pages, the e-mail sent when a
+browser not seen before signs in (docs/adr/0016), and the account page that says how
+the user signs in."""
 
 import base64
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse
@@ -20,8 +22,10 @@ from .errors import PortalError
 from .form_errors import add_service_error
 from .form_pages import posted, render_form
 from .forms import CodeForm
+from .selectors import account_overview
 from .two_factor import (
     HAS_DEVICE,
+    RECOVERY_CODES,
     app_being_set_up,
     app_confirm,
     code_check,
@@ -43,25 +47,39 @@ class SignInView(auth_views.LoginView):
     an e-mail to the user when the browser has not signed in as them before."""
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        user = form.get_user()
-        session_signed_in(self.request.session, user)
-        if session_owes_code(self.request.session, user):
-            page = "two-factor-verify" if self.request.session[HAS_DEVICE] else "two-factor-set-up"
-            response = redirect(f"{reverse(page)}?{urlencode({'next': self.get_success_url()})}")
-        known = _known_users(self.request)
-        if str(user.pk) not in known:
-            _email_new_browser(self.request, user)
-            response.set_signed_cookie(
-                KNOWN_BROWSER_COOKIE,
-                ",".join([*known, str(user.pk)]),
-                salt=KNOWN_BROWSER_SALT,
-                max_age=KNOWN_FOR,
-                secure=settings.SESSION_COOKIE_SECURE,
-                httponly=True,
-                samesite="Lax",
-            )
-        return response
+        super().form_valid(form)
+        return signed_in_response(self.request, form.get_user(), self.get_success_url())
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "single_sign_on": settings.PORTAL_SINGLE_SIGN_ON,
+            "single_sign_on_label": settings.PORTAL_SINGLE_SIGN_ON_LABEL,
+        }
+
+
+def signed_in_response(request: HttpRequest, user, next_url: str) -> HttpResponse:
+    """Where a user goes once their password, or their council's single sign-on, has
+    signed them in: on to the page they wanted, or first to give the portal's code."""
+    session_signed_in(request.session, user)
+    if session_owes_code(request.session, user):
+        page = "two-factor-verify" if request.session[HAS_DEVICE] else "two-factor-set-up"
+        response = redirect(f"{reverse(page)}?{urlencode({'next': next_url})}")
+    else:
+        response = redirect(next_url)
+    known = _known_users(request)
+    if str(user.pk) not in known:
+        _email_new_browser(request, user)
+        response.set_signed_cookie(
+            KNOWN_BROWSER_COOKIE,
+            ",".join([*known, str(user.pk)]),
+            salt=KNOWN_BROWSER_SALT,
+            max_age=KNOWN_FOR,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
 
 
 def _known_users(request: HttpRequest) -> list[str]:
@@ -155,3 +173,14 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             session_verified(request, device)
             return redirect(_next_page(request))
     return render_form(request, "registration/two_factor_verify.html", {}, form)
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's name, roles and two-factor sign-in, with the way to set up
+    an authenticator app (or a new one). Every signed-in user may open their own."""
+    return render(
+        request,
+        "registration/account.html",
+        {"account": account_overview(request.user), "recovery_codes": RECOVERY_CODES},
+    )

@@ -12,9 +12,12 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.sessions.backends.base import SessionBase
+from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.utils import timezone
 from django_otp import devices_for_user, user_has_device
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -132,10 +135,12 @@ def _refuse_while_throttled(devices: list[Device]) -> None:
 
 @transaction.atomic
 def two_factor_reset(*, user: User, by: User) -> None:
-    """Remove the user's app and recovery codes (they lost their phone): they set up
-    again at their next sign-in. Recorded in the user's history in the admin."""
+    """Remove the user's app and recovery codes (they lost their phone, or it was
+    stolen) and end their sessions, which gave a code from that app: they sign in and
+    set up again. Recorded in the user's history in the admin."""
     for device in devices_for_user(user, confirmed=None):
         device.delete()
+    _sessions_end(user)
     LogEntry.objects.log_actions(
         user_id=by.pk,
         queryset=[user],
@@ -143,3 +148,14 @@ def two_factor_reset(*, user: User, by: User) -> None:
         change_message="Reset two-factor authentication",
         single_object=True,
     )
+
+
+def _sessions_end(user: User) -> None:
+    # Sessions are not indexed by user, so each live one is read; idle sessions end
+    # after SESSION_COOKIE_AGE, so only those of the last half hour or so are live.
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()

@@ -48,3 +48,27 @@ def demo(settings):
     settings.DEBUG = True  # demo users are made only with DEBUG on
     call_command("load_demo", stdout=io.StringIO())
     settings.DEBUG = False
+
+
+@pytest.fixture
+def csp_refusals(context) -> list[str]:
+    """What the browser refused under the Content-Security-Policy on any page of the
+    test: Chromium reports each refusal as a console error."""
+    refused = []
+    context.on(
+        "console",
+        lambda message: (
+            refused.append(f"{message.location.get('url')}: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    return refused
+
+
+@pytest.fixture(autouse=True)
+def no_csp_refusals(csp_refusals):
+    """Every journey runs with the portal's Content-Security-Policy on (docs/adr/0017):
+    a page whose script or style the policy refuses fails the test that opened it."""
+    yield
+    assert not csp_refusals, "\n".join(csp_refusals)

@@ -226,6 +226,30 @@ def test_an_administrator_resets_a_users_two_factor_and_it_is_recorded(admin_cli
     assert client.get(HOME)["Location"] == SET_UP
 
 
+def test_the_reset_ends_the_sessions_that_gave_a_code_from_the_lost_app(admin_client):
+    user = _user(Role.Kind.FINANCE)
+    device = _app(user)
+    phone, laptop, someone_else = Client(), Client(), Client()
+    for browser in (phone, laptop):
+        _sign_in(browser, user)
+        browser.post(VERIFY, {"token": _code(device)})
+        device.refresh_from_db()
+        device.last_t -= 1  # a second browser in the same 30 seconds gives the same code
+        device.save()
+        assert browser.get(HOME).status_code == 200
+    someone_else.force_login(_user(Role.Kind.OFFICER))
+
+    admin_client.post(
+        reverse("admin:auth_user_changelist"),
+        {"action": "reset_two_factor", "_selected_action": [user.pk]},
+    )
+
+    for browser in (phone, laptop):
+        assert browser.get(HOME)["Location"].startswith(reverse("login"))
+    assert someone_else.get(HOME).status_code == 200
+    assert admin_client.get(HOME).status_code == 200
+
+
 def test_five_wrong_passwords_lock_the_username_for_15_minutes(client):
     user = _user(Role.Kind.OFFICER)
     for _ in range(4):
