@@ -2,12 +2,12 @@ from django.db.models import Prefetch
 
 from bids.models import Bid, BiddingRound, Score
 from bids.selectors import RANK_ORDER
-from partnership.api.access import ReadOnlyViewSet
+from partnership.api.access import PortalViewSet
 
 from . import filters, serializers
 
 
-class BiddingRoundViewSet(ReadOnlyViewSet):
+class BiddingRoundViewSet(PortalViewSet):
     """The rounds of the programmes the user may read, and those they are named to
     score."""
 
@@ -23,7 +23,7 @@ class BiddingRoundViewSet(ReadOnlyViewSet):
         )
 
 
-class BidViewSet(ReadOnlyViewSet):
+class BidViewSet(PortalViewSet):
     """Bids as the bid pages show them: an officer's own council's, drafts included;
     every submitted bid for the partnership's programme managers and board, and for
     a round's named scorers. Ranked by agreed score within each round."""

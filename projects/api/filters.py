@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from partnership.api.filters import ApiFilterSet, FinancialYearFilter, IdFilter
 from projects.forms.filters import PaymentScheduleFilter, ProjectFilter
-from projects.models import Milestone, Project
+from projects.models import Milestone, ProgressReport, Project
 
 
 class ProjectApiFilter(ProjectFilter):
@@ -67,3 +67,14 @@ class MilestoneFilter(ApiFilterSet):
     class Meta:
         model = Milestone
         fields = ["project", "partnership", "programme", "lead_organisation", "status"]
+
+
+class ProgressReportFilter(ApiFilterSet):
+    partnership = IdFilter(field_name="project__programme__partnership")
+    lead_organisation = IdFilter(field_name="project__lead_organisation")
+    status = django_filters.MultipleChoiceFilter(choices=ProgressReport.Status.choices)
+    financial_year = django_filters.NumberFilter()
+
+    class Meta:
+        model = ProgressReport
+        fields = ["project", "partnership", "lead_organisation", "status", "financial_year"]

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from projects.models import GrantPayment, Milestone, Project
+from projects.models import GrantPayment, Milestone, ProgressReport, Project
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -59,4 +59,26 @@ class GrantPaymentSerializer(serializers.ModelSerializer):
             "paid_on",
             "reference",
             "withheld_reason",
+        ]
+
+
+class ProgressReportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "id",
+            "project",
+            "financial_year",
+            "quarter",
+            "version",
+            "status",
+            "rag",
+            "rag_schedule",
+            "rag_budget",
+            "rag_benefits",
+            "narrative",
+            "risks_and_issues",
+            "spend_to_date",
+            "savings_to_date",
+            "submitted_at",
         ]

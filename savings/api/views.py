@@ -2,13 +2,13 @@
 the managers, board and finance of every partnership it belongs to
 (``savings.querysets.OrganisationOwnedQuerySet``)."""
 
-from partnership.api.access import ReadOnlyViewSet
+from partnership.api.access import PortalViewSet
 from savings.models import ForecastReturn, SavingsEntry, SavingsReturn, SavingsTarget
 
 from . import filters, serializers
 
 
-class SavingsEntryViewSet(ReadOnlyViewSet):
+class SavingsEntryViewSet(PortalViewSet):
     """Savings entries, those of returns not yet certified included (the summaries
     count only certified ones)."""
 
@@ -22,7 +22,7 @@ class SavingsEntryViewSet(ReadOnlyViewSet):
         )
 
 
-class SavingsReturnViewSet(ReadOnlyViewSet):
+class SavingsReturnViewSet(PortalViewSet):
     serializer_class = serializers.SavingsReturnSerializer
     filterset_class = filters.SavingsReturnFilter
     ordering_fields = ["financial_year", "quarter", "submitted_at"]
@@ -36,7 +36,7 @@ class SavingsReturnViewSet(ReadOnlyViewSet):
         )
 
 
-class SavingsTargetViewSet(ReadOnlyViewSet):
+class SavingsTargetViewSet(PortalViewSet):
     serializer_class = serializers.SavingsTargetSerializer
     filterset_class = filters.SavingsTargetFilter
     ordering_fields = ["financial_year"]
@@ -47,7 +47,7 @@ class SavingsTargetViewSet(ReadOnlyViewSet):
         )
 
 
-class ForecastReturnViewSet(ReadOnlyViewSet):
+class ForecastReturnViewSet(PortalViewSet):
     serializer_class = serializers.ForecastReturnSerializer
     filterset_class = filters.ForecastReturnFilter
     ordering_fields = ["financial_year", "returned_on"]
