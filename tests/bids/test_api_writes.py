@@ -109,9 +109,8 @@ def test_the_officer_changes_the_draft_at_the_version_they_read(
     bid = _draft(open_round, north_kesteven)
     url = f"/api/v1/bids/{bid.pk}/change/"
 
-    changed = write(
-        client, officer, url, {**BID, "title": "Shared benefits", "version": bid.version}, multipart=True
-    )
+    renamed = {**BID, "title": "Shared benefits", "version": bid.version}
+    changed = write(client, officer, url, renamed, multipart=True)
     stale = write(client, officer, url, {**BID, "version": bid.version}, multipart=True)
 
     assert changed.status_code == 200, changed.content
