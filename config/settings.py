@@ -295,8 +295,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Request bodies apart from responses, so that an upload is binary in requests.
     "COMPONENT_SPLIT_REQUEST": True,
-    # One choice set shared by a progress report's overall and part RAG ratings.
-    "ENUM_NAME_OVERRIDES": {"RagEnum": "projects.models.Rag"},
+    # Choice sets that several fields share, each named once.
+    "ENUM_NAME_OVERRIDES": {
+        "RagEnum": "projects.models.Rag",
+        "SavingsEntryStatusEnum": "savings.models.SavingsEntry.Status",
+    },
 }
 
 if not DEBUG:

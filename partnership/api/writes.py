@@ -104,8 +104,14 @@ def form_data(form_class: type[forms.Form], data) -> MultiValueDict:
     if isinstance(data, QueryDict):
         posted = MultiValueDict({name: data.getlist(name) for name in data})
     else:
+        # JSON's null is an input left empty.
         posted = MultiValueDict(
-            {name: value if isinstance(value, list) else [value] for name, value in data.items()}
+            {
+                name: ["" if item is None else item for item in value]
+                if isinstance(value, list)
+                else ["" if value is None else value]
+                for name, value in data.items()
+            }
         )
     for name, field in form_class.base_fields.items():
         if isinstance(field, DateInputField) and name in posted:
@@ -129,13 +135,18 @@ def bind(form_class: type[forms.Form], request, **kwargs) -> forms.Form:
     return form_class(data, files, **kwargs)
 
 
+def form_errors(form: forms.Form) -> dict:
+    """A form's messages by field name; those about no one field as ``detail``."""
+    errors = dict(form.errors)
+    if forms.forms.NON_FIELD_ERRORS in errors:
+        errors["detail"] = " ".join(errors.pop(forms.forms.NON_FIELD_ERRORS))
+    return errors
+
+
 def cleaned(form: forms.Form) -> dict:
     """The form's cleaned data; a 400 with its messages, field by field, if any."""
     if not form.is_valid():
-        errors = dict(form.errors)
-        if forms.forms.NON_FIELD_ERRORS in errors:
-            errors["detail"] = " ".join(errors.pop(forms.forms.NON_FIELD_ERRORS))
-        raise ValidationError(errors)
+        raise ValidationError(form_errors(form))
     return form.cleaned_data
 
 
