@@ -38,6 +38,7 @@ def _organisation() -> fields.IntegerField:
 class _Council(fields.Serializer):
     organisation = _organisation()
 
+
 ReturnRows = form_serializer(
     ReturnPeriodForm,
     "SavingsReturnRows",
