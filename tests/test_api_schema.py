@@ -60,7 +60,8 @@ def test_every_response_of_every_endpoint_matches_the_schema_for_every_demo_user
     settings.DEBUG = True  # demo users are made only with DEBUG on
     call_command("load_demo", stdout=io.StringIO())
     schema = schemathesis.openapi.from_wsgi(SCHEMA, application)
-    lists = [path for path in schema.raw_schema["paths"] if "{" not in path]
+    paths = schema.raw_schema["paths"]
+    lists = [path for path in paths if "{" not in path and "get" in paths[path]]
     assert len(lists) >= 15
     read = 0
     for username in DEMO_USERS:
