@@ -11,6 +11,7 @@ from bids.forms import BidForm
 from bids.models import Bid, BiddingRound, Score
 from bids.permissions import can_change_bid
 from bids.selectors import RANK_ORDER
+from bids.views.access import require
 from partnership.api.access import PortalViewSet
 from partnership.api.writes import allowed, bind, cleaned, form_serializer, write
 
@@ -70,7 +71,8 @@ class BiddingRoundViewSet(PortalViewSet):
     def draft_bid(self, request, pk=None):
         bidding_round = self.get_object()
         sponsors = selectors.round_sponsors_for(request.user, bidding_round)
-        allowed(request.user, bidding_round, lambda *_: bool(sponsors))
+        # As on the page: only an officer of a member council drafts a bid.
+        require(bool(sponsors))
         form = bind(BidForm, request, bidding_round=bidding_round, sponsors=sponsors)
         data = cleaned(form)
         bid = services.bid_create(
