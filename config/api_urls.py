@@ -1,5 +1,5 @@
-"""The API, version 1, mounted at /api/v1/: each app's read-only endpoints, the
-OpenAPI 3 schema and its browsable docs (docs/adr/0012)."""
+"""The API, version 1, mounted at /api/v1/: each app's endpoints (docs/adr/0012) and
+their writes (docs/adr/0021), the OpenAPI 3 schema and its browsable docs."""
 
 from csp.decorators import csp_update
 from django.urls import path

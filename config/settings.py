@@ -341,12 +341,19 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
     "DATE_FORMAT": "iso-8601",
     "DATETIME_FORMAT": "iso-8601",
+    # A service's refusal (PortalError) answers 400 with the page's message.
+    "EXCEPTION_HANDLER": "partnership.api.writes.exception_handler",
+    # Writes only (partnership.api.writes.WriteThrottle), per user: "120/minute".
+    "DEFAULT_THROTTLE_RATES": {"api-write": os.environ.get("API_WRITE_RATE", "120/minute")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Partnership Portal API",
     "DESCRIPTION": (
-        "Read-only access to what the signed-in user may see on the portal's pages: "
-        "money as decimal strings in pounds, dates in ISO 8601."
+        "What the signed-in user may see on the portal's pages, and the writes they "
+        "may make there, through the same rules and with the same messages: money as "
+        "decimal strings in pounds, dates in ISO 8601. Writes signed in by the session "
+        "send its CSRF token (X-CSRFToken); an Idempotency-Key header makes a retry "
+        "harmless."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -354,8 +361,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # A progress report's four RAG ratings share one set of choices: one enum, "Rag".
-    "ENUM_NAME_OVERRIDES": {"Rag": "projects.models.Rag"},
+    # Request bodies apart from responses, so that an upload is binary in requests.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that several fields share, each named once.
+    "ENUM_NAME_OVERRIDES": {
+        "RagEnum": "projects.models.Rag",
+        "SavingsEntryStatusEnum": "savings.models.SavingsEntry.Status",
+    },
 }
 
 # Headers on every response (docs/adr/0017). Scripts and styles come only from the

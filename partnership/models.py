@@ -656,3 +656,29 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_event_display()}: {self.get_delivery_display()}"
+
+
+class IdempotentRequest(models.Model):
+    """An API write sent with an ``Idempotency-Key`` header, and the answer it got: the
+    same key sent again by the same user gets that answer back, and nothing is done
+    twice (partnership.api.idempotency)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idempotent_requests"
+    )
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=2000)
+    # SHA-256 of the body sent: the same key with another body is a mistake, not a retry.
+    body_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.JSONField(null=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotent_request_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} ({self.key})"

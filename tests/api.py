@@ -1,4 +1,4 @@
-"""Reading the API as a signed-in user, for each app's ``test_api.py``."""
+"""Reading and writing the API as a signed-in user, for each app's API tests."""
 
 
 def read(client, user, url: str, **params):
@@ -18,3 +18,12 @@ def listed(client, user, url: str, **params) -> list[dict]:
 
 def listed_ids(client, user, url: str, **params) -> set[int]:
     return {row["id"] for row in listed(client, user, url, **params)}
+
+
+def write(client, user, url: str, data: dict | None = None, *, multipart: bool = False, **headers):
+    """POST ``data`` to an API write as ``user``: JSON, or a multipart form with files."""
+    client.logout()
+    client.force_login(user)
+    if multipart:
+        return client.post(url, data or {}, headers=headers)
+    return client.post(url, data or {}, content_type="application/json", headers=headers)

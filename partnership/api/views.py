@@ -1,10 +1,10 @@
 from partnership.models import Action, Decision, Meeting, Organisation, Partnership, SubRegion
 
 from . import filters, serializers
-from .access import ReadOnlyViewSet
+from .access import PortalViewSet
 
 
-class PartnershipViewSet(ReadOnlyViewSet):
+class PartnershipViewSet(PortalViewSet):
     """The partnerships the user works in."""
 
     serializer_class = serializers.PartnershipSerializer
@@ -18,7 +18,7 @@ class PartnershipViewSet(ReadOnlyViewSet):
         )
 
 
-class OrganisationViewSet(ReadOnlyViewSet):
+class OrganisationViewSet(PortalViewSet):
     """Every public body the portal knows, member or not: anyone signed in may read
     them."""
 
@@ -30,7 +30,7 @@ class OrganisationViewSet(ReadOnlyViewSet):
         return Organisation.objects.order_by("name")
 
 
-class SubRegionViewSet(ReadOnlyViewSet):
+class SubRegionViewSet(PortalViewSet):
     """The sub-regions of the user's partnerships."""
 
     serializer_class = serializers.SubRegionSerializer
@@ -45,7 +45,7 @@ class SubRegionViewSet(ReadOnlyViewSet):
         )
 
 
-class MeetingViewSet(ReadOnlyViewSet):
+class MeetingViewSet(PortalViewSet):
     """The board meetings of the user's partnerships, latest first."""
 
     serializer_class = serializers.MeetingSerializer
@@ -56,7 +56,7 @@ class MeetingViewSet(ReadOnlyViewSet):
         return Meeting.objects.visible_to(self.request.user).order_by("-held_on", "pk")
 
 
-class DecisionViewSet(ReadOnlyViewSet):
+class DecisionViewSet(PortalViewSet):
     """What the boards of the user's partnerships resolved."""
 
     serializer_class = serializers.DecisionSerializer
@@ -67,7 +67,7 @@ class DecisionViewSet(ReadOnlyViewSet):
         return Decision.objects.visible_to(self.request.user).order_by("-meeting__held_on", "pk")
 
 
-class ActionViewSet(ReadOnlyViewSet):
+class ActionViewSet(PortalViewSet):
     """The actions the boards of the user's partnerships set, soonest due first."""
 
     serializer_class = serializers.ActionSerializer

@@ -1,11 +1,11 @@
-from partnership.api.access import ReadOnlyViewSet
+from partnership.api.access import PortalViewSet
 from programmes.models import BudgetLine, FundingSource, LedgerEntry, Programme
 from programmes.selectors import budget_lines_with_balances
 
 from . import filters, serializers
 
 
-class ProgrammeViewSet(ReadOnlyViewSet):
+class ProgrammeViewSet(PortalViewSet):
     """The programmes of the user's partnerships."""
 
     serializer_class = serializers.ProgrammeSerializer
@@ -18,7 +18,7 @@ class ProgrammeViewSet(ReadOnlyViewSet):
         )
 
 
-class BudgetLineViewSet(ReadOnlyViewSet):
+class BudgetLineViewSet(PortalViewSet):
     """Budget lines with their balances, summed from the ledger as they are read."""
 
     serializer_class = serializers.BudgetLineSerializer
@@ -31,7 +31,7 @@ class BudgetLineViewSet(ReadOnlyViewSet):
         ).order_by("programme", "position", "name", "pk")
 
 
-class FundingSourceViewSet(ReadOnlyViewSet):
+class FundingSourceViewSet(PortalViewSet):
     """Where each programme's money comes from; what each has brought in is in the
     ledger (its funding entries)."""
 
@@ -45,7 +45,7 @@ class FundingSourceViewSet(ReadOnlyViewSet):
         )
 
 
-class LedgerEntryViewSet(ReadOnlyViewSet):
+class LedgerEntryViewSet(PortalViewSet):
     """The money ledger, for the programme managers, board members and finance staff
     of its partnership. Entries are recorded, never changed."""
 
