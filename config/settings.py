@@ -259,11 +259,17 @@ if EMAIL_BACKEND == "django_gov_notify.backends.NotifyEmailBackend" and not (
 # The portal's own address, for links in e-mails sent outside a request.
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://localhost:8000")
 
-# The API reads what the pages read, as the signed-in user (docs/adr/0012). Personal
-# tokens will join the session in DEFAULT_AUTHENTICATION_CLASSES.
+# The API reads what the pages read, as the signed-in user (docs/adr/0012): signed in
+# by a personal API token (docs/adr/0022) or the browser's session. The token comes
+# first, so that a request without either is answered 401 with the scheme to use.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "partnership.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # Wrong or revoked tokens from one address (partnership.api.authentication).
+    "DEFAULT_THROTTLE_RATES": {"token_failures": "10/min"},
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -274,6 +280,15 @@ REST_FRAMEWORK = {
     "DATE_FORMAT": "iso-8601",
     "DATETIME_FORMAT": "iso-8601",
 }
+# Webhooks (docs/adr/0022): each delivery is tried again after 30 s, 1, 2, 4... minutes,
+# up to WEBHOOK_MAX_RETRIES times, waiting at most an hour between tries.
+WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
+WEBHOOK_RETRY_BACKOFF = int(os.environ.get("WEBHOOK_RETRY_BACKOFF", "30"))
+WEBHOOK_MAX_RETRIES = int(os.environ.get("WEBHOOK_MAX_RETRIES", "8"))
+WEBHOOK_RETRY_BACKOFF_MAX = 60 * 60
+# Endpoints must be https://, except http://127.0.0.1 or localhost while developing.
+WEBHOOK_ALLOW_LOCAL_HTTP = DEBUG
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Partnership Portal API",
     "DESCRIPTION": (

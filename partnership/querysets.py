@@ -70,3 +70,14 @@ class NotificationQuerySet(models.QuerySet):
 
     def unread(self):
         return self.filter(read_at__isnull=True)
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def of(self, user):
+        """The user's own tokens: nobody lists or revokes another's."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+    def live(self):
+        return self.filter(revoked_at__isnull=True)
