@@ -16,6 +16,7 @@ from django_otp import user_has_device
 
 from .errors import PortalError
 from .models import ApiToken
+from .permissions import is_own_api_token
 from .two_factor import two_factor_required
 
 # Recognisable in logs and by secret scanners; the prefix shown on the page follows it.
@@ -60,7 +61,7 @@ def api_token_create(*, name: str, scope: str, by: User) -> tuple[ApiToken, str]
 
 def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
     """Revoke one of ``by``'s own tokens: the API refuses it from now on."""
-    if token.user_id != by.pk:
+    if not is_own_api_token(by, token):
         raise ApiTokenError("This token is someone else’s.")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

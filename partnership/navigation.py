@@ -35,11 +35,15 @@ class MenuItem:
 def menu_for(user, path: str, *, unread_notifications: Callable[[], int]) -> list[MenuItem]:
     home = reverse("home")
     # The rule itself, not ``has_perm``: Django's own backend would read the user's
-    # permission tables to refuse each entry. Every signed-in reader has notifications.
+    # permission tables to refuse each entry. Every signed-in reader has notifications
+    # and their own API tokens.
     offered = (
         [("Home", home)]
         + [(label, reverse(name)) for label, name, rule in MENU if rules.has_perm(rule, user)]
-        + [("Notifications", reverse("notifications:list"))]
+        + [
+            ("Notifications", reverse("notifications:list")),
+            ("API tokens", reverse("api-tokens:list")),
+        ]
     )
     # One entry is current: the longest whose address starts the path ("My projects"
     # on /projects/mine/, not "Projects" as well); Home only on the home page.

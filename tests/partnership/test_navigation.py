@@ -8,11 +8,12 @@ pytestmark = pytest.mark.django_db
 
 
 def menu_of(client, user) -> list[str]:
-    """The menu's entries before Notifications, which every signed-in reader has."""
+    """The menu's entries before Notifications and API tokens, which every signed-in
+    reader has."""
     client.force_login(user)
     labels = [item.label for item in client.get(reverse("home")).context["portal_menu"]]
-    assert labels[-1] == "Notifications"
-    return labels[:-1]
+    assert labels[-2:] == ["Notifications", "API tokens"]
+    return labels[:-2]
 
 
 def test_each_role_is_offered_the_pages_it_works_in(client):
