@@ -108,7 +108,8 @@ def test_someone_whose_role_requires_two_factor_sets_it_up_before_making_a_token
 
 def test_a_session_that_owes_its_code_is_sent_to_give_it_before_the_page(client):
     manager = user_with_role(Role.Kind.PROGRAMME_MANAGER, partnership=PartnershipFactory())
-    client.post(reverse("login"), {"username": manager.username, "password": "correct-horse-battery"})
+    password = {"username": manager.username, "password": "correct-horse-battery"}
+    client.post(reverse("login"), password)
 
     response = client.get(CREATE)
 
