@@ -22,6 +22,8 @@ from .querysets import (
     NotificationQuerySet,
     PartnershipQuerySet,
     SubRegionQuerySet,
+    WebhookDeliveryQuerySet,
+    WebhookEndpointQuerySet,
 )
 from .scopes import Kind as RoleKind
 from .uploads import GenuineContent
@@ -679,6 +681,8 @@ class WebhookEndpoint(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = WebhookEndpointQuerySet.as_manager()
+
     class Meta:
         ordering = ["partnership", "url", "pk"]
 
@@ -701,9 +705,21 @@ class WebhookDelivery(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
 
+    objects = WebhookDeliveryQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "webhook deliveries"
 
     def __str__(self) -> str:
         return f"{self.get_event_display()} to {self.endpoint_id}"
+
+    @property
+    def outcome(self) -> str:
+        if self.delivered_at is not None:
+            return "Delivered"
+        if self.attempts == 0:
+            return "Waiting to be sent"
+        if self.next_attempt_at is not None:
+            return "Failing, to be tried again"
+        return "Failed: no more attempts"
