@@ -9,25 +9,17 @@ through a database server. For example::
 """
 
 import datetime
-import os
-import subprocess
-import sys
-import time
-import uuid
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
-from kombu import Exchange, Queue
 
-from config.celery import app as celery_app
 from programmes.models import LedgerEntry
 from programmes.services import ledger_record
 from reports.models import BoardPack
 from reports.services import board_pack_request
 from reports.tasks import render_board_pack
+from tests.celery_worker import needs_a_worker, running_worker, wait_until
 from tests.factories import (
     BiddingRoundFactory,
     BidFactory,
@@ -38,95 +30,24 @@ from tests.factories import (
     user_with_role,
 )
 
-pytestmark = [
-    pytest.mark.celery_worker,
-    pytest.mark.skipif(
-        not os.environ.get("CELERY_BROKER_URL"),
-        reason="needs CELERY_BROKER_URL, the broker a real worker listens to",
-    ),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="the worker is another process: it reaches the test database on PostgreSQL",
-    ),
-]
-
-# Long enough for a cold worker to start and draw a small pack on a slow machine.
-WAIT_SECONDS = 120
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"])
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+pytestmark = needs_a_worker
 
 
 @pytest.fixture
 def worker(transactional_db, settings, tmp_path, monkeypatch):
-    """A worker process on a queue of its own, so no other worker on the same broker
-    takes this test's task (nor this worker another's)."""
-    queue = f"board-packs-test-{uuid.uuid4().hex[:12]}"
-    monkeypatch.setattr(
-        render_board_pack, "delay", lambda *args: render_board_pack.apply_async(args, queue=queue)
-    )
-    was_eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    log = tmp_path / "worker.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "PRIVATE_STORAGE_ROOT": str(settings.PRIVATE_STORAGE_ROOT),
-        "CONN_MAX_AGE": "0",
-    }
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "--app=config",
-                "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                f"--queues={queue}",
-                f"--hostname={queue}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "--loglevel=INFO",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    process.log = log
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    celery_app.conf.task_always_eager = was_eager
-    # Declared here too, so that this connection knows the bindings it deletes.
-    with celery_app.connection_for_write() as broker:
-        bound = Queue(queue, Exchange(queue), routing_key=queue)(broker.default_channel)
-        bound.declare()
-        bound.delete()
-        bound.exchange.delete()
+    with running_worker(
+        render_board_pack, settings=settings, monkeypatch=monkeypatch, log=tmp_path / "worker.log"
+    ) as process:
+        yield process
 
 
 def _wait_until_finished(pack: BoardPack, worker) -> BoardPack:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
+    def finished() -> bool:
         pack.refresh_from_db()
-        if pack.is_finished:
-            return pack
-        assert worker.poll() is None, f"the worker stopped:\n{worker.log.read_text()}"
-        time.sleep(0.5)
-    pytest.fail(f"no result after {WAIT_SECONDS} s:\n{worker.log.read_text()}")
+        return pack.is_finished
+
+    wait_until(finished, worker, "the board pack")
+    return pack
 
 
 def test_a_worker_draws_the_pack_a_manager_asked_for(worker):
