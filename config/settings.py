@@ -293,7 +293,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Partnership Portal API",
     "DESCRIPTION": (
         "Read-only access to what the signed-in user may see on the portal's pages: "
-        "money as decimal strings in pounds, dates in ISO 8601."
+        "money as decimal strings in pounds, dates in ISO 8601. Sign in with a personal "
+        "API token (Authorization: Bearer), made on the portal's API tokens page, or "
+        "the browser's session."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -383,3 +383,22 @@ def test_deliveries_are_listed_with_their_answers_to_the_partnerships_managers_o
 
     client.force_login(em_iep["officer"])
     assert client.get(deliveries).status_code == 302  # to the admin's sign-in
+
+
+@pytest.mark.parametrize("rows", [5, 30])
+def test_the_deliveries_list_takes_as_many_queries_for_30_as_for_5(
+    client, em_iep, rows, django_assert_num_queries
+):
+    endpoint = register(em_iep["partnership"], "https://finance.example.org/hooks")
+    WebhookDelivery.objects.bulk_create(
+        WebhookDelivery(endpoint=endpoint, event=Event.MILESTONE_LOGGED, payload={})
+        for _ in range(rows)
+    )
+    client.force_login(em_iep["manager"])
+
+    # As tests/admin/test_admin.py counts changelists: signed in (session, user,
+    # roles, Django's permissions of the user and of their groups), the endpoint
+    # filter's choices, the two counts, and the rows with their endpoints.
+    with django_assert_num_queries(5 + 1 + 3):
+        page = client.get(reverse("admin:partnership_webhookdelivery_changelist"))
+    assert len(page.context["cl"].result_list) == rows
