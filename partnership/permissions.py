@@ -181,11 +181,15 @@ def can_manage_webhooks(user, endpoint=None) -> bool:
     return can_change_partnership(user, endpoint.partnership if endpoint else None)
 
 
+def can_change_webhook_delivery(user, delivery=None) -> bool:
+    # Made by the events and moved only by the task that sends them.
+    return False
+
+
 register("partnership", "webhookendpoint", view=can_manage_webhooks, change=can_manage_webhooks)
 register(
     "partnership",
     "webhookdelivery",
     view=via(can_manage_webhooks, lambda delivery: delivery.endpoint),
-    # Made by the events and moved only by the task that sends them.
-    change=lambda user, delivery=None: False,
+    change=can_change_webhook_delivery,
 )
