@@ -327,11 +327,17 @@ if EMAIL_BACKEND == "django_gov_notify.backends.NotifyEmailBackend" and not (
 # The portal's own address, for links in e-mails sent outside a request.
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://localhost:8000")
 
-# The API reads what the pages read, as the signed-in user (docs/adr/0012). Personal
-# tokens will join the session in DEFAULT_AUTHENTICATION_CLASSES.
+# The API reads what the pages read, as the signed-in user (docs/adr/0012): signed in
+# by a personal API token (docs/adr/0022) or the browser's session. The token comes
+# first, so that a request without either is answered 401 with the scheme to use.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "partnership.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # Wrong or revoked tokens from one address (partnership.api.authentication).
+    "DEFAULT_THROTTLE_RATES": {"token_failures": "10/min"},
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -346,14 +352,24 @@ REST_FRAMEWORK = {
     # Writes only (partnership.api.writes.WriteThrottle), per user: "120/minute".
     "DEFAULT_THROTTLE_RATES": {"api-write": os.environ.get("API_WRITE_RATE", "120/minute")},
 }
+# Webhooks (docs/adr/0022): each delivery is tried again after 30 s, 1, 2, 4... minutes,
+# up to WEBHOOK_MAX_RETRIES times, waiting at most an hour between tries.
+WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
+WEBHOOK_RETRY_BACKOFF = int(os.environ.get("WEBHOOK_RETRY_BACKOFF", "30"))
+WEBHOOK_MAX_RETRIES = int(os.environ.get("WEBHOOK_MAX_RETRIES", "8"))
+WEBHOOK_RETRY_BACKOFF_MAX = 60 * 60
+# Endpoints must be https://, except http://127.0.0.1 or localhost while developing.
+WEBHOOK_ALLOW_LOCAL_HTTP = DEBUG
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Partnership Portal API",
     "DESCRIPTION": (
         "What the signed-in user may see on the portal's pages, and the writes they "
         "may make there, through the same rules and with the same messages: money as "
-        "decimal strings in pounds, dates in ISO 8601. Writes signed in by the session "
-        "send its CSRF token (X-CSRFToken); an Idempotency-Key header makes a retry "
-        "harmless."
+        "decimal strings in pounds, dates in ISO 8601. Sign in with a personal API token "
+        "(Authorization: Bearer), made on the portal's API tokens page, or the browser's "
+        "session; writes signed in by the session send its CSRF token (X-CSRFToken). An "
+        "Idempotency-Key header makes a retry harmless."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

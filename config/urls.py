@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/sso/callback/", single_sign_on.callback, name="oidc_authentication_callback"),
     path("accounts/two-factor/set-up/", sign_in_views.two_factor_set_up, name="two-factor-set-up"),
     path("accounts/two-factor/", sign_in_views.two_factor_verify, name="two-factor-verify"),
+    path("accounts/api-tokens/", include("partnership.api_token_urls")),
     # No trailing slash: SECURE_REDIRECT_EXEMPT matches "healthz" exactly, so
     # container health checks over plain HTTP are not redirected to HTTPS.
     path("healthz", healthz, name="healthz"),

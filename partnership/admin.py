@@ -1,8 +1,11 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter, helpers
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 
 from .admin_base import PortalAdmin, PortalInline, service_form
 from .models import (
@@ -18,9 +21,12 @@ from .models import (
     Role,
     SubRegion,
     Theme,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from .services import PersonError, meeting_schedule, meeting_update, user_anonymise
 from .two_factor import two_factor_reset
+from .webhooks import EVENT_CHOICES, webhook_endpoint_register, webhook_endpoint_update
 
 
 class SubRegionInline(PortalInline):
@@ -264,4 +270,82 @@ class NotificationAdmin(PortalAdmin):
     list_select_related = ["recipient"]
     list_filter = ["event", "delivery"]
     search_fields = ["text", "recipient__username"]
+    editable = False
+
+
+class WebhookEndpointForm(
+    service_form(
+        webhook_endpoint_register,
+        ["partnership", "url", "events", "active"],
+        change=webhook_endpoint_update,
+        row="endpoint",
+    )
+):
+    url = forms.URLField(label="Address", max_length=500, assume_scheme="https")
+    events = forms.MultipleChoiceField(
+        choices=EVENT_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each is sent to the address when it happens to a record of the partnership",
+    )
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(PortalAdmin):
+    """A partnership's managers register their systems here rather than on a portal
+    page: like sub-regions and themes, an endpoint is set up once by someone
+    technical, and the admin's scoped lists, filters and log come with it
+    (docs/adr/0022). The secret is made by the service and shown once saved, for the
+    receiver to check signatures with."""
+
+    form = WebhookEndpointForm
+    list_display = ["url", "partnership", "active", "created_at", "deliveries_link"]
+    list_select_related = ["partnership"]
+    list_filter = [("partnership", RelatedOnlyFieldListFilter), "active"]
+    search_fields = ["url"]
+    fields = ["partnership", "url", "events", "active", "secret", "created_by"]
+    readonly_fields = ["secret", "created_by"]
+    fixed_after_creation = ("partnership",)
+
+    def get_fields(self, request, obj=None):
+        # Made when the endpoint is saved: nothing to show before.
+        return self.fields if obj is not None else ["partnership", "url", "events", "active"]
+
+    def get_field_queryset(self, db, db_field, request):
+        queryset = super().get_field_queryset(db, db_field, request)
+        if db_field.name != "partnership":
+            return queryset
+        # Only the partnerships whose webhooks the user may set up: the rule decides.
+        allowed = [
+            partnership.pk
+            for partnership in queryset
+            if request.user.has_perm(
+                "partnership.add_webhookendpoint", WebhookEndpoint(partnership=partnership)
+            )
+        ]
+        return queryset.filter(pk__in=allowed)
+
+    @admin.display(description="deliveries")
+    def deliveries_link(self, endpoint):
+        url = reverse("admin:partnership_webhookdelivery_changelist")
+        return format_html('<a href="{}?endpoint__id__exact={}">Deliveries</a>', url, endpoint.pk)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(PortalAdmin):
+    """Each event sent to an endpoint and how its latest attempt went; made by the
+    events and moved only by the task that sends them."""
+
+    list_display = [
+        "created_at",
+        "event",
+        "endpoint",
+        "outcome",
+        "attempts",
+        "last_status_code",
+        "last_error",
+        "delivered_at",
+        "next_attempt_at",
+    ]
+    list_select_related = ["endpoint"]
+    list_filter = ["event", ("endpoint", RelatedOnlyFieldListFilter)]
     editable = False

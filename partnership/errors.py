@@ -6,3 +6,9 @@ class PortalError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class DeliveryFailed(Exception):
+    """A webhook delivery that did not reach its endpoint or was not answered 2xx:
+    its task tries again later (partnership.webhooks). Here, not there, because the
+    task names it when its module is imported."""

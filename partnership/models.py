@@ -15,12 +15,15 @@ from simple_history.models import HistoricalRecords
 from .lifecycles import Lifecycle
 from .private_files import PrivateFileField
 from .querysets import (
+    ApiTokenQuerySet,
     DownloadQuerySet,
     MeetingChildQuerySet,
     MeetingQuerySet,
     NotificationQuerySet,
     PartnershipQuerySet,
     SubRegionQuerySet,
+    WebhookDeliveryQuerySet,
+    WebhookEndpointQuerySet,
 )
 from .scopes import Kind as RoleKind
 from .uploads import GenuineContent
@@ -682,3 +685,102 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} ({self.key})"
+
+
+class ApiToken(models.Model):
+    """A personal API token: the API answers its bearer as its user, read only or
+    read and write (``partnership.api_tokens``). Only the SHA-256 digest of the key is
+    kept; the key itself is shown once, when the token is made."""
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read only"
+        READ_WRITE = "read_write", "Read and write"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="What the token is for")
+    # The key's first characters, so that its owner can tell which token is which.
+    prefix = models.CharField(max_length=12)
+    key_digest = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def may_write(self) -> bool:
+        return self.scope == self.Scope.READ_WRITE
+
+
+class WebhookEndpoint(models.Model):
+    """An address of a partnership's own system that is sent, signed, each event it
+    listens for (``partnership.webhooks``)."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="webhook_endpoints"
+    )
+    url = models.URLField("address", max_length=500, help_text="An https:// address")
+    # Values of Notification.Event; a list, so it reads the same on SQLite and PostgreSQL.
+    events = models.JSONField(default=list)
+    secret = models.CharField(max_length=64)
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = WebhookEndpointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partnership", "url", "pk"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event sent to one endpoint, with the outcome of its latest attempt."""
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.CharField(max_length=30, choices=Notification.Event.choices)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WebhookDeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "webhook deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} to {self.endpoint_id}"
+
+    @property
+    def outcome(self) -> str:
+        if self.delivered_at is not None:
+            return "Delivered"
+        if self.attempts == 0:
+            return "Waiting to be sent"
+        if self.next_attempt_at is not None:
+            return "Failing, to be tried again"
+        return "Failed: no more attempts"

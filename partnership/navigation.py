@@ -36,7 +36,7 @@ def menu_for(user, path: str, *, unread_notifications: Callable[[], int]) -> lis
     home = reverse("home")
     # The rule itself, not ``has_perm``: Django's own backend would read the user's
     # permission tables to refuse each entry. Every signed-in reader has notifications
-    # and their account.
+    # and their account (where their API tokens are).
     offered = (
         [("Home", home)]
         + [(label, reverse(name)) for label, name, rule in MENU if rules.has_perm(rule, user)]

@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from . import tasks
+from . import tasks, webhooks
 from .errors import PortalError
 from .models import Notification, NotificationPreference, Role
 
@@ -59,7 +59,10 @@ def notify(
     ``by``, who caused it, and e-mail those who chose straight away once the current
     transaction commits (nothing is sent if it rolls back). Three queries (the
     recipients, their choices, the notifications) and the task, however many
-    recipients."""
+    recipients. The event also goes, whoever is told, to the webhooks of the record's
+    partnerships that listen for it (``partnership.webhooks``): one query more, two
+    when some listen."""
+    webhooks.webhooks_raise(event=event, obj=obj)
     recipients = {user.pk: user for user in recipients if by is None or user.pk != by.pk}
     if not recipients:
         return []

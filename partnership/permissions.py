@@ -170,3 +170,34 @@ def can_change_notification(user, notification=None) -> bool:
 
 
 register("partnership", "notification", view=can_view_notification, change=can_change_notification)
+
+
+def is_own_api_token(user, token=None) -> bool:
+    """A personal API token is its owner's alone to see and revoke: anyone signed in
+    may make their own."""
+    if token is None:
+        return user.is_authenticated
+    return token.user_id == user.pk
+
+
+register("partnership", "apitoken", view=is_own_api_token, change=is_own_api_token)
+
+
+def can_manage_webhooks(user, endpoint=None) -> bool:
+    """A partnership's webhooks are set up by its programme managers (and
+    administrators), who watch their deliveries too."""
+    return can_change_partnership(user, endpoint.partnership if endpoint else None)
+
+
+def can_change_webhook_delivery(user, delivery=None) -> bool:
+    # Made by the events and moved only by the task that sends them.
+    return False
+
+
+register("partnership", "webhookendpoint", view=can_manage_webhooks, change=can_manage_webhooks)
+register(
+    "partnership",
+    "webhookdelivery",
+    view=via(can_manage_webhooks, lambda delivery: delivery.endpoint),
+    change=can_change_webhook_delivery,
+)

@@ -70,3 +70,29 @@ class NotificationQuerySet(models.QuerySet):
 
     def unread(self):
         return self.filter(read_at__isnull=True)
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def of(self, user):
+        """The user's own tokens: nobody lists or revokes another's."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+    def live(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class WebhookEndpointQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The endpoints of the partnerships the user manages; an administrator's, all."""
+        scope = scope_of(user)
+        if scope.is_administrator:
+            return self.all()
+        return self.filter(partnership__in=scope.managed_partnership_ids)
+
+
+class WebhookDeliveryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        endpoints = self.model._meta.get_field("endpoint").related_model.objects
+        return self.filter(endpoint__in=endpoints.visible_to(user).values("pk"))

@@ -2,9 +2,10 @@
 one service; the service holds the logic and records the outcome."""
 
 from celery import shared_task
+from django.conf import settings
 
-from . import downloads, held_uploads, notifications
-from .errors import PortalError
+from . import downloads, held_uploads, notifications, webhooks
+from .errors import DeliveryFailed, PortalError
 from .models import Download
 
 
@@ -55,3 +56,22 @@ def email_daily_notifications() -> int:
 def sweep_held_uploads() -> int:
     """Delete files held for forms abandoned more than a day ago."""
     return held_uploads.held_uploads_sweep()
+
+
+# A receiver that is down or answers an error is tried again after 30 s, 1, 2, 4...
+# minutes (settings.WEBHOOK_*); each attempt is recorded on the delivery. No jitter,
+# so the delivery can say when its next attempt is.
+@shared_task(
+    bind=True,
+    acks_late=True,
+    soft_time_limit=60,
+    time_limit=90,
+    autoretry_for=(DeliveryFailed,),
+    retry_backoff=settings.WEBHOOK_RETRY_BACKOFF,
+    retry_backoff_max=settings.WEBHOOK_RETRY_BACKOFF_MAX,
+    retry_jitter=False,
+    max_retries=settings.WEBHOOK_MAX_RETRIES,
+)
+def deliver_webhook(self, delivery_id: int) -> None:
+    """Send one webhook delivery, signed, to its endpoint."""
+    webhooks.webhook_delivery_attempt(delivery_id=delivery_id, retries_done=self.request.retries)

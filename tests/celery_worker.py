@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from urllib.parse import quote
 
 import pytest
@@ -19,7 +20,7 @@ from kombu import Exchange, Queue
 
 from config.celery import app as celery_app
 from partnership.models import BackgroundJob
-from partnership.tasks import build_download
+from partnership.tasks import build_download, deliver_webhook
 from reports.tasks import render_board_pack
 
 needs_a_worker = [
@@ -35,7 +36,7 @@ needs_a_worker = [
 ]
 
 # The jobs a test sends to its workers.
-TASKS = (render_board_pack, build_download)
+TASKS = (render_board_pack, build_download, deliver_webhook)
 
 # Long enough for a cold worker to start and draw a small pack on a slow machine.
 WAIT_SECONDS = 120
@@ -119,15 +120,25 @@ def worker(start_worker):
     return start_worker()
 
 
-def wait_until(job: BackgroundJob, worker, *statuses: str) -> BackgroundJob:
+def wait_for(done: Callable[[], bool], worker, what: str) -> None:
+    """Poll ``done`` until it is true, failing with the worker's log if the worker
+    stops or WAIT_SECONDS pass first."""
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.status in statuses:
-            return job
+        if done():
+            return
         assert worker.poll() is None, f"the worker stopped:\n{worker.log.read_text()}"
         time.sleep(0.5)
-    pytest.fail(f"still {job.status} after {WAIT_SECONDS} s:\n{worker.log.read_text()}")
+    pytest.fail(f"{what}: not after {WAIT_SECONDS} s:\n{worker.log.read_text()}")
+
+
+def wait_until(job: BackgroundJob, worker, *statuses: str) -> BackgroundJob:
+    def reached() -> bool:
+        job.refresh_from_db()
+        return job.status in statuses
+
+    wait_for(reached, worker, f"the job is not {' or '.join(statuses)}")
+    return job
 
 
 def wait_until_finished(job: BackgroundJob, worker) -> BackgroundJob:

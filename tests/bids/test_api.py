@@ -98,8 +98,8 @@ def test_nobody_reads_another_partnerships_bids_or_rounds(client, bidding):
 
 
 def test_anonymous_readers_are_refused(client, bidding):
-    assert read(client, None, BIDS).status_code == 403
-    assert read(client, None, ROUNDS).status_code == 403
+    assert read(client, None, BIDS).status_code == 401
+    assert read(client, None, ROUNDS).status_code == 401
 
 
 def test_bid_filters_narrow_the_list(client, bidding):

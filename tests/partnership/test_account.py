@@ -29,6 +29,7 @@ def test_an_officer_sees_their_name_roles_and_that_an_app_is_optional(client):
     assert "It is optional for your roles" in page
     assert f'href="{reverse("two-factor-set-up")}">Set up an authenticator app<' in page
     assert "Recovery codes" not in page
+    assert f'href="{reverse("api-tokens:list")}">Make, see and revoke your API tokens<' in page
 
 
 def test_a_manager_with_an_app_sees_how_many_recovery_codes_are_left(

@@ -160,7 +160,9 @@ def test_actions_narrow_to_those_done_or_not(client, partnerships, meetings):
 def test_anonymous_readers_are_refused_with_a_message(client, partnerships):
     response = read(client, None, "/api/v1/organisations/")
 
-    assert response.status_code == 403
+    # 401, naming the scheme to use: a personal API token (docs/adr/0022).
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Bearer"
     assert response.json() == {"detail": "Authentication credentials were not provided."}
 
 

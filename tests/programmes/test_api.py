@@ -104,7 +104,7 @@ def test_budget_lines_narrow_by_programme(client, money):
 
 def test_anonymous_readers_are_refused(client, money):
     for url in (PROGRAMMES, LINES, LEDGER):
-        assert read(client, None, url).status_code == 403
+        assert read(client, None, url).status_code == 401
 
 
 def test_budget_lines_answer_in_the_same_number_of_queries_however_many_rows(

@@ -124,7 +124,7 @@ def test_a_programme_manager_reads_every_project_of_their_partnership_only(clien
 
 def test_anonymous_readers_are_refused(client, delivery):
     for url in (PROJECTS, MILESTONES, PAYMENTS, f"{PROJECTS}{delivery['fleet'].pk}/"):
-        assert read(client, None, url).status_code == 403
+        assert read(client, None, url).status_code == 401
 
 
 def test_project_filters_narrow_the_list(client, delivery):

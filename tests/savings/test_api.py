@@ -99,7 +99,7 @@ def test_another_partnerships_manager_reads_none_of_them(client, savings):
 
 def test_anonymous_readers_are_refused(client, savings):
     for url in (ENTRIES, RETURNS, TARGETS, FORECASTS):
-        assert read(client, None, url).status_code == 403
+        assert read(client, None, url).status_code == 401
 
 
 def test_money_is_given_as_decimal_strings(client, savings):
