@@ -336,8 +336,6 @@ REST_FRAMEWORK = {
         "partnership.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    # Wrong or revoked tokens from one address (partnership.api.authentication).
-    "DEFAULT_THROTTLE_RATES": {"token_failures": "10/min"},
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -349,8 +347,12 @@ REST_FRAMEWORK = {
     "DATETIME_FORMAT": "iso-8601",
     # A service's refusal (PortalError) answers 400 with the page's message.
     "EXCEPTION_HANDLER": "partnership.api.writes.exception_handler",
-    # Writes only (partnership.api.writes.WriteThrottle), per user: "120/minute".
-    "DEFAULT_THROTTLE_RATES": {"api-write": os.environ.get("API_WRITE_RATE", "120/minute")},
+    "DEFAULT_THROTTLE_RATES": {
+        # Writes only (partnership.api.writes.WriteThrottle), per user: "120/minute".
+        "api-write": os.environ.get("API_WRITE_RATE", "120/minute"),
+        # Wrong or revoked tokens from one address (partnership.api.authentication).
+        "token_failures": "10/min",
+    },
 }
 # Webhooks (docs/adr/0022): each delivery is tried again after 30 s, 1, 2, 4... minutes,
 # up to WEBHOOK_MAX_RETRIES times, waiting at most an hour between tries.
