@@ -12,7 +12,7 @@ from django.utils import timezone
 from partnership import financial_years
 from partnership.govuk_forms import GovukForm, MoneyField, number_input
 from partnership.held_uploads import KeptFileInput
-from partnership.models import Organisation
+from partnership.models import Organisation, SubRegion
 from projects.models import Project, Rag
 
 from .models import SavingsCategory, SavingsEntry, SavingsTarget
@@ -324,19 +324,34 @@ class SavingsTargetForm(GovukForm):
         )
 
 
+NOT_RATED = "not_rated"
+
+
 class ForecastReturnForm(GovukForm):
     financial_year = forms.TypedChoiceField(
         coerce=int, label="Financial year", error_messages={"required": "Choose a year."}
+    )
+    last_year = forms.TypedChoiceField(
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Last year the return covers (optional)",
+        help_text="For a return covering several years, each given the same rating",
     )
     rag = forms.ChoiceField(
         choices=[
             Choice(Rag.GREEN, "Green", hint="On track, with clearly identified plans"),
             Choice(Rag.AMBER, "Amber", hint="Some risk"),
             Choice(Rag.RED, "Red", hint="Significant risk"),
+            Choice(
+                NOT_RATED,
+                "Received, not rated",
+                hint="The council made a return but gave no rating for the year",
+            ),
         ],
         widget=forms.RadioSelect,
         label="How likely is the council to deliver its savings that year?",
-        error_messages={"required": "Choose green, amber or red."},
+        error_messages={"required": "Choose green, amber, red or received but not rated."},
     )
     comment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -347,11 +362,19 @@ class ForecastReturnForm(GovukForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        this_year = this_financial_year()
-        self.fields["financial_year"].choices = financial_years.choices(this_year, this_year + 3)
+        # Past years too: partnerships record the returns of years gone by.
+        years = financial_years.choices(financial_years.FIRST_YEAR, this_financial_year() + 3)
+        self.fields["financial_year"].choices = years
+        self.fields["financial_year"].initial = this_financial_year()
+        self.fields["last_year"].choices = [("", "Only that year"), *years]
         self.helper.layout = Layout(
-            "financial_year", Field.radios("rag", legend_size="s"), "comment"
+            "financial_year", "last_year", Field.radios("rag", legend_size="s"), "comment"
         )
+
+    def clean_rag(self) -> str:
+        # A return received without a rating is held with a blank rating.
+        rag = self.cleaned_data["rag"]
+        return "" if rag == NOT_RATED else rag
 
 
 class OtherBenefitForm(GovukForm):
@@ -415,6 +438,18 @@ class SummaryFilterForm(forms.Form):
         self.periods = {period.label: period for period in periods}
         self.fields["period"].choices = [("", "All periods")] + [(p, p) for p in self.periods]
         self.fields["year"].choices = [("", "All years")] + year_choices(ahead=3)
+
+
+class ForecastFilterForm(SummaryFilterForm):
+    """The forecasts page's filters: the summaries' own and a sub-region."""
+
+    sub_region = forms.ModelChoiceField(
+        queryset=None, required=False, label="Sub-region", empty_label="All sub-regions"
+    )
+
+    def __init__(self, *args, partnerships, **kwargs):
+        super().__init__(*args, partnerships=partnerships, **kwargs)
+        self.fields["sub_region"].queryset = SubRegion.objects.filter(partnership__in=partnerships)
 
 
 class SavingsEntryFilterForm(SummaryFilterForm):

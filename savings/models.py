@@ -365,15 +365,19 @@ class SavingsTarget(models.Model):
 
 
 class ForecastReturn(models.Model):
-    """A council's RAG forecast of meeting its savings in a future year."""
+    """A council's RAG forecast of meeting its savings in a year. A return received
+    with no rating for the year is kept with a blank rating: "received, not rated",
+    counted apart from both green and no return."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="forecast_returns"
     )
     financial_year = models.PositiveSmallIntegerField(help_text="The year forecast")
-    rag = models.CharField("RAG", max_length=5, choices=Rag.choices)
+    rag = models.CharField("RAG", max_length=5, choices=Rag.choices, blank=True)
     comment = models.TextField(blank=True)
     returned_on = models.DateField()
+
+    NOT_RATED = "Received, not rated"
 
     objects = OrganisationOwnedQuerySet.as_manager()
     history = HistoricalRecords()
@@ -388,7 +392,11 @@ class ForecastReturn(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation} {label(self.financial_year)}: {self.get_rag_display()}"
+        return f"{self.organisation} {label(self.financial_year)}: {self.rating}"
+
+    @property
+    def rating(self) -> str:
+        return self.get_rag_display() if self.rag else self.NOT_RATED
 
 
 class OtherBenefit(models.Model):

@@ -42,6 +42,12 @@ def can_set_savings_target(user, target=None) -> bool:
     return bool(managed) and target.organisation.partnerships.filter(pk__in=managed).exists()
 
 
+def can_record_forecast_return(user, forecast=None) -> bool:
+    """A council's forecast returns are entered by its officers, or by the managers of
+    its partnerships, who key in the returns councils sent them on paper."""
+    return can_change_savings_record(user, forecast) or can_set_savings_target(user, forecast)
+
+
 def can_certify_savings_return(user, savings_return=None) -> bool:
     """The council's finance officer (s151 or deputy) signs off its return."""
     return holds_role_in_organisation(
@@ -70,8 +76,11 @@ def can_list_returns_due(user, obj=None) -> bool:
     return bool(scope_of(user).officer_organisation_ids)
 
 
-for model_name in ("savingsreturn", "savingsentry", "forecastreturn"):
+for model_name in ("savingsreturn", "savingsentry"):
     register("savings", model_name, view=can_view_savings_record, change=can_change_savings_record)
+register(
+    "savings", "forecastreturn", view=can_view_savings_record, change=can_record_forecast_return
+)
 register("savings", "savingstarget", view=can_view_savings_record, change=can_set_savings_target)
 register(
     "savings",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import User
-from django.db.models import DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from partnership import financial_years
@@ -14,7 +14,7 @@ from partnership.models import Organisation, Partnership, SubRegion
 from partnership.scopes import scope_of
 from programmes.models import Programme
 from programmes.selectors import funds_received_by_sub_region
-from projects.models import Project
+from projects.models import Project, Rag
 
 from .models import (
     ForecastReturn,
@@ -173,29 +173,107 @@ class RagCounts:
     green: int
     amber: int
     red: int
+    not_rated: int  # returns received with no rating for the year
     not_returned: list[Organisation]
 
+    @property
+    def received(self) -> int:
+        return self.green + self.amber + self.red + self.not_rated
 
-def forecast_rag_counts(*, partnership: Partnership, years: list[int]) -> list[RagCounts]:
-    """Per year: how many member organisations forecast Green, Amber or Red, and which
-    made no return at all (two queries however many years)."""
-    members = list(partnership.members.order_by("name"))
+
+@dataclass(frozen=True)
+class AreaRagCounts:
+    """A partnership's or sub-region's forecast counts, year by year."""
+
+    area: Partnership | SubRegion
+    years: list[RagCounts]
+
+
+def _ratings(members: Iterable[Organisation], years: list[int]) -> dict[int, dict[int, str]]:
+    """{year: {organisation id: rating}} of the members' forecast returns (one query);
+    a blank rating is a return received but not rated."""
     rags: dict[int, dict[int, str]] = {year: {} for year in years}
     for organisation_id, year, rag in ForecastReturn.objects.filter(
-        organisation__in=members, financial_year__in=years
+        organisation__in=[member.pk for member in members], financial_year__in=years
     ).values_list("organisation_id", "financial_year", "rag"):
         rags[year][organisation_id] = rag
-    return [
-        RagCounts(
-            financial_year=year,
-            not_returned=[member for member in members if member.pk not in rags[year]],
-            **{
-                rag: sum(1 for value in rags[year].values() if value == rag)
-                for rag in ("green", "amber", "red")
-            },
+    return rags
+
+
+def _counted(members: list[Organisation], years: list[int], rags) -> list[RagCounts]:
+    member_ids, counts = {member.pk for member in members}, []
+    for year in years:
+        returned = {pk: rag for pk, rag in rags[year].items() if pk in member_ids}
+        ratings = list(returned.values())
+        counts.append(
+            RagCounts(
+                financial_year=year,
+                green=ratings.count(Rag.GREEN),
+                amber=ratings.count(Rag.AMBER),
+                red=ratings.count(Rag.RED),
+                not_rated=ratings.count(""),
+                not_returned=[member for member in members if member.pk not in returned],
+            )
         )
-        for year in years
+    return counts
+
+
+def forecast_rag_counts(
+    *, partnership: Partnership, years: list[int], sub_region: SubRegion | None = None
+) -> list[RagCounts]:
+    """Per year: how many member organisations (of the sub-region, when given)
+    returned a forecast, how many of those were Green, Amber or Red and how many gave
+    no rating, and which made no return at all (two queries however many years)."""
+    area = sub_region or partnership
+    members = list(area.members.order_by("name"))
+    return _counted(members, years, _ratings(members, years))
+
+
+def forecast_rag_counts_by_sub_region(
+    *, partnership: Partnership, years: list[int]
+) -> list[AreaRagCounts]:
+    """:func:`forecast_rag_counts` for each of the partnership's sub-regions (three
+    queries however many sub-regions and years)."""
+    sub_regions = list(
+        partnership.sub_regions.order_by("name").prefetch_related(
+            Prefetch("members", queryset=Organisation.objects.order_by("name"))
+        )
+    )
+    members = {member for sub_region in sub_regions for member in sub_region.members.all()}
+    rags = _ratings(members, years)
+    return [
+        AreaRagCounts(area=sub_region, years=_counted(list(sub_region.members.all()), years, rags))
+        for sub_region in sub_regions
     ]
+
+
+@dataclass(frozen=True)
+class ForecastCounts:
+    """The forecast counts of an area (the partnership or one sub-region) year by
+    year, and each sub-region's when the area is the whole partnership."""
+
+    area: AreaRagCounts
+    sub_regions: list[AreaRagCounts]
+
+    @property
+    def areas(self) -> list[AreaRagCounts]:
+        return [self.area, *self.sub_regions]
+
+
+def forecast_counts(
+    *, partnership: Partnership, years: list[int], sub_region: SubRegion | None = None
+) -> ForecastCounts:
+    """What the forecasts page, its download, the dashboard and the board pack count
+    (five queries at most)."""
+    return ForecastCounts(
+        area=AreaRagCounts(
+            area=sub_region or partnership,
+            years=forecast_rag_counts(partnership=partnership, years=years, sub_region=sub_region),
+        ),
+        sub_regions=[]
+        if sub_region
+        else forecast_rag_counts_by_sub_region(partnership=partnership, years=years),
+    )
 
 
 def savings_totals_by(dimension: str, *, savings=None) -> list[dict]:

@@ -13,7 +13,7 @@ from partnership.errors import PortalError
 from partnership.models import Notification, Organisation
 from partnership.notifications import notify
 from programmes.models import PENNY
-from projects.models import Project
+from projects.models import Project, Rag
 
 from .models import (
     ForecastReturn,
@@ -353,23 +353,62 @@ def savings_entry_delete(*, entry: SavingsEntry, by: User) -> None:
     entry.delete()
 
 
+# One return rarely looks further ahead than this; a longer span is a typing slip.
+FORECAST_SPAN_YEARS = 5
+
+
 @transaction.atomic
 def forecast_return_record(
-    *, organisation: Organisation, financial_year: int, rag: str, comment: str, returned_on, by
+    *,
+    organisation: Organisation,
+    financial_year: int,
+    last_year: int | None = None,
+    rag: str,
+    comment: str,
+    returned_on,
+    by,
 ) -> ForecastReturn:
-    """A council's RAG forecast for a future year; a later return replaces it (the
-    history keeps the earlier one)."""
-    if rag in ("amber", "red") and not comment.strip():
+    """A council's RAG forecast return for ``financial_year`` and, when it covers
+    several years, every year up to ``last_year``, each given ``rag``. A blank
+    ``rag`` is a return received but not rated. Any year may be recorded, past ones
+    included, from 2000/01 (when partnership records begin) to a few years ahead. A
+    later return for a year replaces the earlier one (the history keeps it). Returns
+    the first year's forecast."""
+    last_year = financial_year if last_year is None else last_year
+    if not financial_years.FIRST_YEAR <= financial_year <= financial_years.LAST_YEAR:
+        raise SavingsError(
+            f"Choose a year from {financial_years.label(financial_years.FIRST_YEAR)}.",
+            field="financial_year",
+        )
+    if last_year < financial_year:
+        raise SavingsError(
+            "The last year the return covers cannot be before its first.", field="last_year"
+        )
+    if last_year - financial_year >= FORECAST_SPAN_YEARS:
+        raise SavingsError(
+            f"A return covers at most {FORECAST_SPAN_YEARS} years.", field="last_year"
+        )
+    if rag not in (*Rag.values, ""):
+        raise SavingsError("Choose green, amber, red or received but not rated.", field="rag")
+    if rag in (Rag.AMBER, Rag.RED) and not comment.strip():
         raise SavingsError("Say what puts the savings at risk.", field="comment")
-    forecast = ForecastReturn.objects.select_for_update().filter(
-        organisation=organisation, financial_year=financial_year
-    ).first() or ForecastReturn(organisation=organisation, financial_year=financial_year)
-    forecast.rag = rag
-    forecast.comment = comment
-    forecast.returned_on = returned_on
-    forecast._history_user = by
-    forecast.save()
-    return forecast
+    years = range(financial_year, last_year + 1)
+    held = {
+        forecast.financial_year: forecast
+        for forecast in ForecastReturn.objects.select_for_update().filter(
+            organisation=organisation, financial_year__in=years
+        )
+    }
+    recorded = []
+    for year in years:
+        forecast = held.get(year) or ForecastReturn(organisation=organisation, financial_year=year)
+        forecast.rag = rag
+        forecast.comment = comment
+        forecast.returned_on = returned_on
+        forecast._history_user = by
+        forecast.save()
+        recorded.append(forecast)
+    return recorded[0]
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from partnership.exports import csv_response
 from partnership.financial_years import label
 from partnership.form_errors import error_summary
 from partnership.form_pages import form_page, posted
-from partnership.models import Organisation, Partnership
+from partnership.models import Organisation, Partnership, SubRegion
 from partnership.page_cache import kept_until_records_change
 from partnership.pagination import page_of
 from partnership.scopes import scope_of
@@ -24,6 +24,7 @@ from projects.models import Project
 
 from .. import exports, selectors, services
 from ..forms import (
+    ForecastFilterForm,
     SavingsTargetForm,
     SummaryFilterForm,
 )
@@ -48,6 +49,7 @@ class Filters:
     partnership: Partnership
     period: selectors.ProgrammePeriod | None
     year: int | None
+    sub_region: SubRegion | None = None
 
     @property
     def errors(self) -> list[tuple[str, str]]:
@@ -62,12 +64,14 @@ class Filters:
             query["period"] = self.period.label
         if self.year is not None:
             query["year"] = self.year
+        if self.sub_region:
+            query["sub_region"] = self.sub_region.pk
         return query.urlencode()
 
 
-def _filters(request: HttpRequest) -> Filters:
+def _filters(request: HttpRequest, form_class=SummaryFilterForm) -> Filters:
     partnerships = _readable_partnerships(request.user)
-    form = SummaryFilterForm(
+    form = form_class(
         request.GET or None,
         partnerships=partnerships,
         periods=selectors.programme_periods(partnerships=partnerships),
@@ -79,11 +83,16 @@ def _filters(request: HttpRequest) -> Filters:
     partnership = data.get("partnership") or partnerships.first()
     if partnership is None:
         raise Http404("There are no partnerships yet.")
+    sub_region = data.get("sub_region")
+    if sub_region is not None and sub_region.partnership_id != partnership.pk:
+        form.add_error("sub_region", f"Choose a sub-region of {partnership.short_name}.")
+        sub_region = None
     return Filters(
         form=form,
         partnership=partnership,
         period=form.periods.get(data.get("period") or ""),
         year=data.get("year"),
+        sub_region=sub_region,
     )
 
 
@@ -289,22 +298,69 @@ def entries_download(request: HttpRequest, file_format: str) -> HttpResponse:
     return download_page(request, exports.SAVINGS_ENTRIES, file_format)
 
 
-@login_required
-def forecast_summary(request: HttpRequest) -> HttpResponse:
-    filters = _filters(request)
+def _forecasts(filters: Filters) -> selectors.ForecastCounts:
     years = (
         [filters.year]
         if filters.year is not None
         else selectors.forecast_years(partnership=filters.partnership, today=timezone.localdate())
     )
+    return selectors.forecast_counts(
+        partnership=filters.partnership, years=years, sub_region=filters.sub_region
+    )
+
+
+@login_required
+def forecast_summary(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request, ForecastFilterForm)
     return render(
         request,
         "savings/forecast_summary.html",
         {
             "filters": filters,
-            "counts": selectors.forecast_rag_counts(partnership=filters.partnership, years=years),
+            "forecasts": _forecasts(filters),
+            "sub_regions": filters.partnership.sub_regions.order_by("name"),
             "errors": filters.errors,
         },
+    )
+
+
+FORECAST_COLUMNS = [
+    "Area",
+    "Financial year",
+    "Returns received",
+    "Green",
+    "Amber",
+    "Red",
+    "Received, not rated",
+    "No return",
+    "Bodies that made no return",
+]
+
+
+@login_required
+def forecast_download(request: HttpRequest) -> HttpResponse:
+    """The forecasts page's counts as a CSV: the area in view, then each sub-region."""
+    filters = _filters(request, ForecastFilterForm)
+    parts = [filters.partnership.slug, *([filters.sub_region.slug] if filters.sub_region else [])]
+    parts += [label(filters.year).replace("/", "-")] if filters.year is not None else []
+    return csv_response(
+        f"forecasts-{'-'.join(parts)}.csv",
+        FORECAST_COLUMNS,
+        (
+            [
+                area.area.name,
+                label(year.financial_year),
+                year.received,
+                year.green,
+                year.amber,
+                year.red,
+                year.not_rated,
+                len(year.not_returned),
+                "; ".join(organisation.name for organisation in year.not_returned),
+            ]
+            for area in _forecasts(filters).areas
+            for year in area.years
+        ),
     )
 
 

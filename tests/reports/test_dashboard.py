@@ -742,9 +742,9 @@ def test_the_dashboard_costs_the_same_queries_for_1000_projects_as_for_10(client
     # from; the programmes and rounds in view; the outstanding actions; balances (the
     # programmes' ids, the ledger's sums, the programmes); projects by status; savings
     # against target (members, their savings, their targets); savings by sub-region
-    # (allocations, savings, sub-regions); progress reports; milestones; bids; the
-    # menu's unread notifications.
-    assert with_1000 == 23
+    # (allocations, savings, sub-regions); progress reports; milestones; bids; forecast
+    # returns (members, their returns); the menu's unread notifications.
+    assert with_1000 == 25
 
 
 def test_a_chart_download_costs_the_same_queries_for_1000_projects_as_for_10(client, em_iep):

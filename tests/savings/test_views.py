@@ -757,7 +757,8 @@ def test_the_forecast_page_counts_green_amber_red_and_names_who_made_no_return(c
     response = client.get(reverse("savings:forecasts"))
 
     page = text(response)
-    assert f"{financial_years.label(next_year)} 1 1 1 1" in page
+    # Received, green, amber, red, received not rated, no return.
+    assert f"{financial_years.label(next_year)} 3 1 1 1 0 1" in page
     assert (
         f"No forecast returned for {financial_years.label(next_year)} West Lindsey District Council"
         in page
@@ -780,7 +781,7 @@ def test_an_amber_or_red_forecast_needs_a_comment(client, em_iep):
     assert 'href="#id_comment"' in response.content.decode()
     assert error_summary(client.post(council_url("forecast-record", em_iep["council"]), {})) == [
         "Choose a year.",
-        "Choose green, amber or red.",
+        "Choose green, amber, red or received but not rated.",
     ]
     assert (
         'href="#id_rag_1"'
@@ -974,7 +975,7 @@ def test_the_forecast_page_costs_the_same_queries_for_1_year_as_for_6(client, em
 
     response = client.get(reverse("savings:forecasts"))
 
-    assert "2009/10 1 0 0 1" in text(response)
+    assert "2009/10 1 1 0 0 0 1" in text(response)
     assert queries_to_open(client, reverse("savings:forecasts")) == one_year
 
 
