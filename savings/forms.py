@@ -15,7 +15,7 @@ from partnership.held_uploads import KeptFileInput
 from partnership.models import Organisation, SubRegion
 from projects.models import Project, Rag
 
-from .models import SavingsCategory, SavingsEntry, SavingsTarget
+from .models import Agreement, SavingsCategory, SavingsEntry, SavingsTarget
 from .return_files import MAX_BYTES, RepeatedRows, SavingsRow, read_return_file
 
 FIRST_YEAR = 2007
@@ -259,11 +259,19 @@ class SignOffForm(GovukForm):
 
 
 class SavingsTargetForm(GovukForm):
+    agreement = forms.ModelChoiceField(
+        queryset=Agreement.objects.none(),
+        label="Agreement",
+        empty_label="Choose an agreement",
+        help_text="The local area agreement, multi-area agreement, programme or indicator "
+        "that sets the target",
+        error_messages={"required": "Choose the agreement."},
+    )
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(),
+        required=False,
         label="Council",
-        empty_label="Choose a council",
-        error_messages={"required": "Choose the council."},
+        empty_label="All the agreement's members together (area-wide)",
     )
     financial_year = forms.TypedChoiceField(
         coerce=int, label="Financial year", error_messages={"required": "Choose a year."}
@@ -292,8 +300,8 @@ class SavingsTargetForm(GovukForm):
     baseline = MoneyField(
         what="the baseline",
         required=False,
-        label="Baseline in pounds",
-        help_text="For a percentage target",
+        label="Baseline in pounds (optional)",
+        help_text="For a percentage target; leave blank until it is known",
     )
     baseline_description = forms.CharField(
         max_length=200,
@@ -307,13 +315,20 @@ class SavingsTargetForm(GovukForm):
         label="Amount in pounds",
         help_text="For an amount target",
     )
+    cashable_only = forms.BooleanField(
+        required=False, label="Only cashable savings count towards this target"
+    )
 
-    def __init__(self, *args, organisations, **kwargs):
+    def __init__(self, *args, agreements, organisations, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["agreement"].queryset = agreements
         self.fields["organisation"].queryset = organisations
-        self.fields["financial_year"].choices = year_choices(ahead=5)
+        self.fields["financial_year"].choices = financial_years.choices(
+            financial_years.FIRST_YEAR, this_financial_year() + 5
+        )
         self.fields["financial_year"].initial = this_financial_year()
         self.helper.layout = Layout(
+            "agreement",
             "organisation",
             "financial_year",
             Field.radios("basis", legend_size="s"),
@@ -321,6 +336,7 @@ class SavingsTargetForm(GovukForm):
             Field.text("baseline", field_width=10),
             "baseline_description",
             Field.text("amount", field_width=10),
+            Field.checkbox("cashable_only"),
         )
 
 

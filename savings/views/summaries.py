@@ -6,8 +6,10 @@ from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -28,7 +30,7 @@ from ..forms import (
     SavingsTargetForm,
     SummaryFilterForm,
 )
-from ..models import SavingsTarget
+from ..models import Agreement, SavingsTarget
 from . import PAGE_SIZE, council_url
 
 
@@ -377,7 +379,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     targets = SavingsTarget.objects.filter(
         organisation__in=filters.partnership.members.all()
-    ).select_related("organisation")
+    ).select_related("organisation", "agreement")
     if filters.year is not None:
         targets = targets.filter(financial_year=filters.year)
     return render(
@@ -385,6 +387,10 @@ def target_list(request: HttpRequest) -> HttpResponse:
         "savings/target_list.html",
         {
             "filters": filters,
+            "agreements": filters.partnership.agreements.annotate(
+                member_count=Count("members")
+            ).order_by("first_year", "name"),
+            "area_targets": selectors.area_target_table(partnership=filters.partnership),
             "targets": page_of(
                 request,
                 targets.order_by("organisation__name", "financial_year"),
@@ -401,11 +407,11 @@ def target_list(request: HttpRequest) -> HttpResponse:
 def target_set(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("savings.change_savingstarget"):
         raise PermissionDenied
+    managed = _managed_partnerships(request.user)
     form = SavingsTargetForm(
         posted(request),
-        organisations=Organisation.objects.filter(
-            partnerships__in=_managed_partnerships(request.user)
-        ).distinct(),
+        agreements=Agreement.objects.filter(partnership__in=managed).select_related("partnership"),
+        organisations=Organisation.objects.filter(partnerships__in=managed).distinct(),
     )
     return form_page(
         request,
@@ -413,6 +419,7 @@ def target_set(request: HttpRequest) -> HttpResponse:
         {"heading": "Set a savings target"},
         form,
         act=lambda data: services.savings_target_set(
+            agreement=data["agreement"],
             organisation=data["organisation"],
             financial_year=data["financial_year"],
             basis=data["basis"],
@@ -420,10 +427,17 @@ def target_set(request: HttpRequest) -> HttpResponse:
             baseline=data["baseline"],
             baseline_description=data["baseline_description"],
             amount=data["amount"],
+            cashable_only=data["cashable_only"],
             by=request.user,
         ),
         done=lambda target: (
-            f"Target for {target.organisation} in {label(target.financial_year)} recorded."
+            f"{target.agreement.name} target for "
+            f"{target.organisation or 'all its members'} in {label(target.financial_year)} "
+            "recorded."
         ),
-        next_url=lambda target: council_url(target.organisation),
+        next_url=lambda target: (
+            council_url(target.organisation)
+            if target.organisation
+            else f"{reverse('savings:targets')}?partnership={target.agreement.partnership.slug}"
+        ),
     )

@@ -37,6 +37,7 @@ from tests.factories import (
     SavingsEntryFactory,
     SubRegionFactory,
     funded_budget_line,
+    programme_agreement,
     user_with_role,
 )
 
@@ -490,7 +491,12 @@ def test_savings_are_shown_against_the_members_targets(client, em_iep):
             status=status,
             amount=D(amount),
         )
-    council.savings_targets.create(financial_year=2010, basis="amount", amount=D("120000.00"))
+    council.savings_targets.create(
+        agreement=programme_agreement(council),
+        financial_year=2010,
+        basis="amount",
+        amount=D("120000.00"),
+    )
     client.force_login(em_iep["board"])
 
     page = client.get(DASHBOARD)
