@@ -146,22 +146,25 @@ def _progress(targets: list[SavingsTarget], delivered_in) -> list[TargetProgress
     return progress
 
 
-def organisation_target_progress(*, organisation, targets=None) -> list[TargetProgress]:
-    """:func:`_progress` of the council's targets (``targets``, those of one agreement in
-    year order, when the caller has them; else all the council's)."""
-    if targets is None:
-        targets = SavingsTarget.objects.filter(organisation=organisation).order_by("financial_year")
-    targets = list(targets)
+def _delivered_by_council(organisation: Organisation, targets: list[SavingsTarget]):
+    """For each of the council's ``targets``, the savings it delivered that count
+    towards it (one query, two when some count only cashable savings)."""
     delivered = {
         cashable_only: _delivered_by_year([organisation.pk], cashable_only=cashable_only)
         for cashable_only in {target.cashable_only for target in targets}
     }
-    return _progress(
-        targets,
-        lambda target: delivered[target.cashable_only].get(
-            (organisation.pk, target.financial_year), ZERO
-        ),
+    return lambda target: delivered[target.cashable_only].get(
+        (organisation.pk, target.financial_year), ZERO
     )
+
+
+def organisation_target_progress(*, organisation, targets=None) -> list[TargetProgress]:
+    """:func:`_progress` of the council's targets: ``targets``, those of one agreement in
+    year order, when the caller has them; else all the council's."""
+    if targets is None:
+        targets = SavingsTarget.objects.filter(organisation=organisation).order_by("financial_year")
+    targets = list(targets)
+    return _progress(targets, _delivered_by_council(organisation, targets))
 
 
 @dataclass(frozen=True)
@@ -496,11 +499,10 @@ def organisation_target_table(*, organisation: Organisation) -> list[AgreementTa
         .select_related("agreement")
         .order_by("agreement__first_year", "agreement__name", "financial_year")
     )
-    progress = iter(organisation_target_progress(organisation=organisation, targets=targets))
+    delivered_in = _delivered_by_council(organisation, targets)
     return [
         AgreementTargets(
-            agreement=agreement,
-            rows=_target_rows(held, [next(progress) for _ in held]),
+            agreement=agreement, rows=_target_rows(held, _progress(held, delivered_in))
         )
         for agreement, held in _by_agreement(targets).items()
     ]
