@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from savings.models import Agreement, SavingsTarget
 from savings.services import SavingsError, agreement_save, savings_target_set
-from tests.factories import OrganisationFactory, SavingsEntryFactory
+from tests.factories import OrganisationFactory, SavingsEntryFactory, user_with_role
 from tests.reading import page_words
 
 from .test_views import council_url
@@ -177,3 +177,31 @@ def test_only_the_partnerships_managers_set_its_agreements_targets(client, em_ie
     assert em_iep["board"].has_perm("savings.view_agreement", area)
     assert not em_iep["board"].has_perm("savings.change_agreement", area)
     assert em_iep["manager"].has_perm("savings.change_agreement", area)
+
+
+def test_a_manager_records_an_agreement_in_the_admin_through_the_service(client, em_iep):
+    manager = user_with_role("programme_manager", partnership=em_iep["partnership"], is_staff=True)
+    client.force_login(manager)
+    agreement = {
+        "partnership": em_iep["partnership"].pk,
+        "kind": Agreement.Kind.LOCAL_AREA,
+        "name": "Lincolnshire LAA 2008-11",
+        "first_year": 2008,
+        "last_year": 2010,
+    }
+    outsider = OrganisationFactory(name="Rutland County Council")
+
+    refused = client.post(
+        reverse("admin:savings_agreement_add"), {**agreement, "members": [outsider.pk]}
+    )
+    recorded = client.post(
+        reverse("admin:savings_agreement_add"),
+        {**agreement, "members": [em_iep["council"].pk, em_iep["boston"].pk]},
+    )
+
+    assert refused.status_code == 200
+    assert "Rutland County Council is not a member of" in refused.text
+    assert recorded.status_code == 302
+    saved = Agreement.objects.get()
+    assert set(saved.members.all()) == {em_iep["council"], em_iep["boston"]}
+    assert saved.history.first().history_user == manager
