@@ -12,7 +12,7 @@ from django.urls import reverse
 from savings.models import ForecastReturn
 from savings.selectors import forecast_counts
 from savings.services import SavingsError, forecast_return_record
-from tests.factories import OrganisationFactory, SubRegionFactory
+from tests.factories import OrganisationFactory, SubRegionFactory, UserFactory
 from tests.reading import page_words
 
 from .test_views import council_url, error_summary
@@ -243,3 +243,18 @@ def test_the_partnerships_manager_keys_in_a_return_and_a_board_member_cannot(cli
     assert refused.status_code == 403
     assert recorded["Location"] == council_url("council", em_iep["council"])
     assert em_iep["council"].forecast_returns.get().financial_year == 2009
+
+
+def test_a_sub_region_of_another_readable_partnership_is_reported_and_left_out(
+    client, lincolnshire
+):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    elsewhere = SubRegionFactory(name="Elsewhere SRP")
+
+    response = client.get(
+        reverse("savings:forecasts"),
+        {"partnership": "em-iep", "year": 2011, "sub_region": elsewhere.pk},
+    )
+
+    assert error_summary(response) == ["Choose a sub-region of EM IEP."]
+    assert "2011/12 7 0 4 1 2 2" in page_words(response)
