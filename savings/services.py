@@ -529,9 +529,11 @@ def savings_target_set(
         baseline_description = ""
     else:
         raise SavingsError("Choose a percentage of a baseline or an amount.", field="basis")
+    # Unordered: the default order joins the (nullable) council, and PostgreSQL locks
+    # no row on the nullable side of an outer join.
     target = SavingsTarget.objects.select_for_update().filter(
         agreement=agreement, organisation=organisation, financial_year=financial_year
-    ).first() or SavingsTarget(
+    ).order_by().first() or SavingsTarget(
         agreement=agreement, organisation=organisation, financial_year=financial_year
     )
     target.basis = basis

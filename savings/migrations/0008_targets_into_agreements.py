@@ -3,7 +3,7 @@ agreement of its council's partnership (its first, for a council in several), ov
 the years of the targets it holds, with those councils as its members: the pages and
 figures read the same targets as before."""
 
-from django.db import migrations, models
+from django.db import migrations
 
 
 def targets_into_agreements(apps, schema_editor):
@@ -47,13 +47,4 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(targets_into_agreements, agreements_into_targets),
-        migrations.AlterField(
-            model_name="savingstarget",
-            name="agreement",
-            field=models.ForeignKey(
-                on_delete=models.deletion.PROTECT,
-                related_name="targets",
-                to="savings.agreement",
-            ),
-        ),
     ]

@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
-AFTER = [("savings", "0008_targets_into_agreements")]
+AFTER = [("savings", "0009_target_agreement_required")]
 
 
 def _migrate(targets):
