@@ -18,7 +18,13 @@ from django.utils import timezone
 from benchmarks.timing import fastest_of_three, read_page
 from partnership.models import Role
 from programmes.models import LedgerEntry
-from savings.models import SavingsCategory, SavingsEntry, SavingsReturn, SavingsTarget
+from savings.models import (
+    Agreement,
+    SavingsCategory,
+    SavingsEntry,
+    SavingsReturn,
+    SavingsTarget,
+)
 from savings.services import savings_totals_rebuild
 from tests.factories import (
     FundingSourceFactory,
@@ -104,8 +110,22 @@ def partnership_with_returns(*, councils: int, sub_regions: int, categories, peo
             for status in ("delivered", "forecast")
         ]
     )
+    agreement = Agreement.objects.create(
+        partnership=partnership,
+        kind=Agreement.Kind.PARTNERSHIP_PROGRAMME,
+        name="Partnership programme targets",
+        first_year=YEAR,
+        last_year=YEAR,
+    )
+    agreement.members.add(*members)
     SavingsTarget.objects.bulk_create(
-        SavingsTarget(organisation=council, financial_year=YEAR, basis="amount", amount=D(80000))
+        SavingsTarget(
+            agreement=agreement,
+            organisation=council,
+            financial_year=YEAR,
+            basis="amount",
+            amount=D(80000),
+        )
         for council in members
     )
     savings_totals_rebuild()  # the entries were written past the services

@@ -10,12 +10,19 @@ from decimal import Decimal
 
 from bids.models import Bid, BiddingRound
 from bids.selectors import RoundMoney, ranked_bids, round_grant_requested, round_money
+from partnership.financial_years import financial_year_of
 from partnership.models import AgendaItem, Meeting
 from partnership.selectors import MeetingRecord, meeting_record
 from programmes.models import BudgetLine, Programme
 from programmes.selectors import ProgrammeBalance, budget_lines_with_balances
 from savings.models import SavingsTotal
-from savings.selectors import SubRegionSavings, savings_totals_by, sub_region_savings
+from savings.selectors import (
+    ForecastCounts,
+    SubRegionSavings,
+    forecast_counts,
+    savings_totals_by,
+    sub_region_savings,
+)
 
 from .balances import ProgrammeBalanceRow, balance_rows, balance_totals
 from .models import BoardPack
@@ -257,6 +264,17 @@ def board_pack_budget(meeting: Meeting) -> BudgetReport:
     return BudgetReport(programmes=budgets)
 
 
+# Savings forecast returns -------------------------------------------------------------
+
+
+def board_pack_forecasts(meeting: Meeting) -> ForecastCounts:
+    """The members' forecast returns for the financial year of the meeting and the
+    next: received, green, amber, red, received but not rated, and who made no
+    return, for the partnership and each sub-region (five queries)."""
+    year = financial_year_of(meeting.held_on)
+    return forecast_counts(partnership=meeting.partnership, years=[year, year + 1])
+
+
 # The pack -----------------------------------------------------------------------------
 
 
@@ -291,6 +309,8 @@ SECTIONS = [
     ),
     (Kind.BIDS, "Project bids", board_pack_bids),
     (Kind.BUDGET, "Budget allocations", board_pack_budget),
+    # In the full pack only: a pack of this report alone is no kind of its own.
+    ("forecasts", "Savings forecast returns", board_pack_forecasts),
 ]
 
 

@@ -9,10 +9,12 @@ from partnership.admin_base import (
     money,
     service_form,
 )
+from partnership.financial_years import label
 from partnership.templatetags.portal import gbp
 
 from . import services
 from .models import (
+    Agreement,
     ForecastReturn,
     OtherBenefit,
     SavingsCategory,
@@ -123,25 +125,62 @@ class SavingsEntryAdmin(PortalAdmin):
         services.savings_entry_delete(entry=obj, by=request.user)
 
 
+@admin.register(Agreement)
+class AgreementAdmin(PortalAdmin):
+    visible_via = "partnership"
+    list_display = ["name", "kind", "partnership", "first_year_", "last_year_"]
+    list_select_related = ["partnership"]
+    list_filter = ["kind", ("partnership", RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "partnership__name"]
+    autocomplete_fields = ["partnership", "members"]
+    # The service checks the years and that the members are the partnership's, and
+    # keeps the agreement's targets inside its years and members.
+    form = service_form(
+        services.agreement_save,
+        ["partnership", "kind", "name", "first_year", "last_year", "members"],
+        change=services.agreement_save,
+        row="agreement",
+    )
+    fixed_after_creation = ("partnership",)
+
+    @admin.display(description="first year", ordering="first_year")
+    def first_year_(self, agreement: Agreement):
+        return label(agreement.first_year)
+
+    @admin.display(description="last year", ordering="last_year")
+    def last_year_(self, agreement: Agreement):
+        return label(agreement.last_year)
+
+
 @admin.register(SavingsTarget)
 class SavingsTargetAdmin(PortalAdmin):
     list_display = [
+        "agreement",
         "organisation",
         financial_year(),
         "basis",
         "percentage",
         money("baseline"),
         "target",
+        "cashable_only",
     ]
-    list_select_related = ["organisation"]
-    list_filter = [FinancialYearFilter, "basis", *BY_MEMBERSHIP]
-    search_fields = ["organisation__name", "baseline_description"]
-    autocomplete_fields = ["organisation"]
+    list_select_related = ["agreement", "organisation"]
+    list_filter = [
+        FinancialYearFilter,
+        "basis",
+        "agreement__kind",
+        ("agreement", RelatedOnlyFieldListFilter),
+        *BY_MEMBERSHIP,
+    ]
+    search_fields = ["organisation__name", "agreement__name", "baseline_description"]
+    autocomplete_fields = ["agreement", "organisation"]
     readonly_fields = ["target"]
-    # The service checks the basis and replaces the council's target for the year.
+    # The service checks the basis, the agreement's years and members, and replaces
+    # the agreement's target for the body (or all its members) and year.
     form = service_form(
         services.savings_target_set,
         [
+            "agreement",
             "organisation",
             "financial_year",
             "basis",
@@ -149,14 +188,17 @@ class SavingsTargetAdmin(PortalAdmin):
             "baseline",
             "baseline_description",
             "amount",
+            "cashable_only",
         ],
     )
-    fixed_after_creation = ("organisation", "financial_year")
+    fixed_after_creation = ("agreement", "organisation", "financial_year")
 
     @admin.display(description="target")
     def target(self, target: SavingsTarget):
-        # A target being added has no basis yet to work its amount out from.
-        return gbp(target.target_amount) if target.pk else None
+        # A target being added has no basis yet to work its amount out from, and a
+        # percentage has none until its baseline is known.
+        amount = target.target_amount if target.pk else None
+        return gbp(amount) if amount is not None else None
 
 
 @admin.register(ForecastReturn)

@@ -12,10 +12,10 @@ from django.utils import timezone
 from partnership import financial_years
 from partnership.govuk_forms import GovukForm, MoneyField, number_input
 from partnership.held_uploads import KeptFileInput
-from partnership.models import Organisation
+from partnership.models import Organisation, SubRegion
 from projects.models import Project, Rag
 
-from .models import SavingsCategory, SavingsEntry, SavingsTarget
+from .models import Agreement, SavingsCategory, SavingsEntry, SavingsTarget
 from .return_files import MAX_BYTES, RepeatedRows, SavingsRow, read_return_file
 
 FIRST_YEAR = 2007
@@ -259,11 +259,19 @@ class SignOffForm(GovukForm):
 
 
 class SavingsTargetForm(GovukForm):
+    agreement = forms.ModelChoiceField(
+        queryset=Agreement.objects.none(),
+        label="Agreement",
+        empty_label="Choose an agreement",
+        help_text="The local area agreement, multi-area agreement, programme or indicator "
+        "that sets the target",
+        error_messages={"required": "Choose the agreement."},
+    )
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(),
+        required=False,
         label="Council",
-        empty_label="Choose a council",
-        error_messages={"required": "Choose the council."},
+        empty_label="All the agreement's members together (area-wide)",
     )
     financial_year = forms.TypedChoiceField(
         coerce=int, label="Financial year", error_messages={"required": "Choose a year."}
@@ -292,8 +300,8 @@ class SavingsTargetForm(GovukForm):
     baseline = MoneyField(
         what="the baseline",
         required=False,
-        label="Baseline in pounds",
-        help_text="For a percentage target",
+        label="Baseline in pounds (optional)",
+        help_text="For a percentage target; leave blank until it is known",
     )
     baseline_description = forms.CharField(
         max_length=200,
@@ -307,13 +315,20 @@ class SavingsTargetForm(GovukForm):
         label="Amount in pounds",
         help_text="For an amount target",
     )
+    cashable_only = forms.BooleanField(
+        required=False, label="Only cashable savings count towards this target"
+    )
 
-    def __init__(self, *args, organisations, **kwargs):
+    def __init__(self, *args, agreements, organisations, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["agreement"].queryset = agreements
         self.fields["organisation"].queryset = organisations
-        self.fields["financial_year"].choices = year_choices(ahead=5)
+        self.fields["financial_year"].choices = financial_years.choices(
+            financial_years.FIRST_YEAR, this_financial_year() + 5
+        )
         self.fields["financial_year"].initial = this_financial_year()
         self.helper.layout = Layout(
+            "agreement",
             "organisation",
             "financial_year",
             Field.radios("basis", legend_size="s"),
@@ -321,22 +336,38 @@ class SavingsTargetForm(GovukForm):
             Field.text("baseline", field_width=10),
             "baseline_description",
             Field.text("amount", field_width=10),
+            Field.checkbox("cashable_only"),
         )
+
+
+NOT_RATED = "not_rated"
 
 
 class ForecastReturnForm(GovukForm):
     financial_year = forms.TypedChoiceField(
         coerce=int, label="Financial year", error_messages={"required": "Choose a year."}
     )
+    last_year = forms.TypedChoiceField(
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Last year the return covers (optional)",
+        help_text="For a return covering several years, each given the same rating",
+    )
     rag = forms.ChoiceField(
         choices=[
             Choice(Rag.GREEN, "Green", hint="On track, with clearly identified plans"),
             Choice(Rag.AMBER, "Amber", hint="Some risk"),
             Choice(Rag.RED, "Red", hint="Significant risk"),
+            Choice(
+                NOT_RATED,
+                "Received, not rated",
+                hint="The council made a return but gave no rating for the year",
+            ),
         ],
         widget=forms.RadioSelect,
         label="How likely is the council to deliver its savings that year?",
-        error_messages={"required": "Choose green, amber or red."},
+        error_messages={"required": "Choose green, amber, red or received but not rated."},
     )
     comment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -347,11 +378,19 @@ class ForecastReturnForm(GovukForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        this_year = this_financial_year()
-        self.fields["financial_year"].choices = financial_years.choices(this_year, this_year + 3)
+        # Past years too: partnerships record the returns of years gone by.
+        years = financial_years.choices(financial_years.FIRST_YEAR, this_financial_year() + 3)
+        self.fields["financial_year"].choices = years
+        self.fields["financial_year"].initial = this_financial_year()
+        self.fields["last_year"].choices = [("", "Only that year"), *years]
         self.helper.layout = Layout(
-            "financial_year", Field.radios("rag", legend_size="s"), "comment"
+            "financial_year", "last_year", Field.radios("rag", legend_size="s"), "comment"
         )
+
+    def clean_rag(self) -> str:
+        # A return received without a rating is held with a blank rating.
+        rag = self.cleaned_data["rag"]
+        return "" if rag == NOT_RATED else rag
 
 
 class OtherBenefitForm(GovukForm):
@@ -415,6 +454,18 @@ class SummaryFilterForm(forms.Form):
         self.periods = {period.label: period for period in periods}
         self.fields["period"].choices = [("", "All periods")] + [(p, p) for p in self.periods]
         self.fields["year"].choices = [("", "All years")] + year_choices(ahead=3)
+
+
+class ForecastFilterForm(SummaryFilterForm):
+    """The forecasts page's filters: the summaries' own and a sub-region."""
+
+    sub_region = forms.ModelChoiceField(
+        queryset=None, required=False, label="Sub-region", empty_label="All sub-regions"
+    )
+
+    def __init__(self, *args, partnerships, **kwargs):
+        super().__init__(*args, partnerships=partnerships, **kwargs)
+        self.fields["sub_region"].queryset = SubRegion.objects.filter(partnership__in=partnerships)
 
 
 class SavingsEntryFilterForm(SummaryFilterForm):

@@ -7,17 +7,22 @@ from itertools import product
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from partnership.financial_years import QUARTER_CHOICES, label
 from partnership.lifecycles import Lifecycle
-from partnership.models import Organisation
+from partnership.models import Organisation, Partnership
 from programmes.models import MONEY, PENNY, Programme
 from projects.models import Project, Rag
 
-from .querysets import OrganisationOwnedQuerySet, SavingsEntryQuerySet, SavingsReturnQuerySet
+from .querysets import (
+    OrganisationOwnedQuerySet,
+    SavingsEntryQuerySet,
+    SavingsReturnQuerySet,
+    SavingsTargetQuerySet,
+)
 
 FINANCIAL_YEAR_SANE = Q(financial_year__gte=2000) & Q(financial_year__lte=2100)
 
@@ -301,16 +306,72 @@ class SavingsTotal(models.Model):
         return f"{self.organisation} {label(self.financial_year)} {self.status} £{self.amount:,.2f}"
 
 
+class Agreement(models.Model):
+    """An agreement that sets savings targets for its member bodies over its years: a
+    local area agreement, a multi-area agreement, the partnership's own programme or
+    a national indicator. One body may be in several at once, overlapping in years;
+    each agreement's targets are summed on their own."""
+
+    class Kind(models.TextChoices):
+        LOCAL_AREA = "local_area", "Local area agreement"
+        MULTI_AREA = "multi_area", "Multi-area agreement"
+        PARTNERSHIP_PROGRAMME = "programme", "Partnership programme"
+        NATIONAL_INDICATOR = "national_indicator", "National indicator"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="agreements"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    name = models.CharField(max_length=200)
+    first_year = models.PositiveSmallIntegerField(help_text="The first financial year it covers")
+    last_year = models.PositiveSmallIntegerField(help_text="The last financial year it covers")
+    members = models.ManyToManyField(Organisation, related_name="agreements", blank=True)
+
+    history = HistoricalRecords(m2m_fields=[members])
+
+    class Meta:
+        ordering = ["partnership", "first_year", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "name"],
+                name="agreement_name_unique_in_partnership",
+                violation_error_message="The partnership already has an agreement of that name.",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_year__gte=2000)
+                & Q(last_year__lte=2100)
+                & Q(last_year__gte=F("first_year")),
+                name="agreement_years_in_order",
+                violation_error_message="An agreement's last year cannot be before its first.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({label(self.first_year)} to {label(self.last_year)})"
+
+    @property
+    def years(self) -> range:
+        return range(self.first_year, self.last_year + 1)
+
+
 class SavingsTarget(models.Model):
-    """A council's efficiency target for one financial year: a percentage of a
-    baseline (NI 179: 3% of net revenue expenditure) or a plain amount."""
+    """A target an agreement sets for one of its members, or for all of them together
+    (no organisation: an area-wide target), for one financial year: a percentage of a
+    baseline (NI 179: 3% of net revenue expenditure) or a plain amount. A percentage
+    may be recorded before its baseline is known; it has no amount until then."""
 
     class Basis(models.TextChoices):
         PERCENTAGE = "percentage", "Percentage of a baseline"
         AMOUNT = "amount", "Amount"
 
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="targets")
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="savings_targets"
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="savings_targets",
+        null=True,
+        blank=True,
+        help_text="Blank for a target over all the agreement's members together",
     )
     financial_year = models.PositiveSmallIntegerField()
     basis = models.CharField(max_length=10, choices=Basis.choices)
@@ -320,17 +381,31 @@ class SavingsTarget(models.Model):
         max_length=200, blank=True, help_text="e.g. Net revenue expenditure 2007/08"
     )
     amount = models.DecimalField(**MONEY, null=True, blank=True)
+    cashable_only = models.BooleanField(
+        default=False, help_text="Only cashable savings count towards it"
+    )
 
-    objects = OrganisationOwnedQuerySet.as_manager()
+    objects = SavingsTargetQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["organisation", "financial_year"]
+        ordering = ["agreement", "organisation", "financial_year"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "financial_year"],
-                name="savings_target_once_per_year",
-                violation_error_message="This council already has a target for that year.",
+                fields=["agreement", "organisation", "financial_year"],
+                condition=Q(organisation__isnull=False),
+                name="savings_target_once_per_body_and_year",
+                violation_error_message=(
+                    "This agreement already has a target for that council and year."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "financial_year"],
+                condition=Q(organisation__isnull=True),
+                name="savings_target_once_per_area_and_year",
+                violation_error_message=(
+                    "This agreement already has an area-wide target for that year."
+                ),
             ),
             models.CheckConstraint(
                 condition=(
@@ -339,41 +414,48 @@ class SavingsTarget(models.Model):
                         percentage__isnull=False,
                         percentage__gt=0,
                         percentage__lte=100,
-                        baseline__isnull=False,
-                        baseline__gt=0,
                         amount__isnull=True,
                     )
+                    & (Q(baseline__isnull=True) | Q(baseline__gt=0))
                     | Q(basis="amount", amount__isnull=False, amount__gt=0, percentage__isnull=True)
                 ),
                 name="savings_target_matches_basis",
                 violation_error_message=(
-                    "A percentage target needs a percentage (up to 100) and a baseline; an "
-                    "amount target needs an amount above zero."
+                    "A percentage target needs a percentage (up to 100) and any baseline above "
+                    "zero; an amount target needs an amount above zero."
                 ),
             ),
             models.CheckConstraint(condition=FINANCIAL_YEAR_SANE, name="savings_target_year_sane"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation} {label(self.financial_year)} target"
+        whose = self.organisation or "All members"
+        return f"{whose} {label(self.financial_year)} target ({self.agreement.name})"
 
     @property
-    def target_amount(self) -> Decimal:
+    def target_amount(self) -> Decimal | None:
+        """The target in pounds; None for a percentage whose baseline is not known yet."""
         if self.basis == self.Basis.AMOUNT:
             return self.amount
+        if self.baseline is None:
+            return None
         return (self.baseline * self.percentage / 100).quantize(PENNY)
 
 
 class ForecastReturn(models.Model):
-    """A council's RAG forecast of meeting its savings in a future year."""
+    """A council's RAG forecast of meeting its savings in a year. A return received
+    with no rating for the year is kept with a blank rating: "received, not rated",
+    counted apart from both green and no return."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="forecast_returns"
     )
     financial_year = models.PositiveSmallIntegerField(help_text="The year forecast")
-    rag = models.CharField("RAG", max_length=5, choices=Rag.choices)
+    rag = models.CharField("RAG", max_length=5, choices=Rag.choices, blank=True)
     comment = models.TextField(blank=True)
     returned_on = models.DateField()
+
+    NOT_RATED = "Received, not rated"
 
     objects = OrganisationOwnedQuerySet.as_manager()
     history = HistoricalRecords()
@@ -388,7 +470,11 @@ class ForecastReturn(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation} {label(self.financial_year)}: {self.get_rag_display()}"
+        return f"{self.organisation} {label(self.financial_year)}: {self.rating}"
+
+    @property
+    def rating(self) -> str:
+        return self.get_rag_display() if self.rag else self.NOT_RATED
 
 
 class OtherBenefit(models.Model):

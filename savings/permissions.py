@@ -31,15 +31,51 @@ def can_change_savings_record(user, record=None) -> bool:
     )
 
 
-def can_set_savings_target(user, target=None) -> bool:
-    """Programme managers set the targets of their partnerships' member councils."""
+def _manages_partnership_of(user, record, partnership_ids) -> bool:
+    """Whether the user manages a partnership among ``partnership_ids`` (an
+    administrator manages every one; with no record, any)."""
     scope = scope_of(user)
-    if target is None:
-        return scope.is_administrator or bool(scope.managed_partnership_ids)
     if scope.is_administrator:
         return True
     managed = scope.managed_partnership_ids
-    return bool(managed) and target.organisation.partnerships.filter(pk__in=managed).exists()
+    if record is None:
+        return bool(managed)
+    return bool(managed & set(partnership_ids(record)))
+
+
+def can_set_savings_target(user, target=None) -> bool:
+    """Programme managers set the targets of their partnerships' agreements."""
+    return _manages_partnership_of(user, target, lambda t: [t.agreement.partnership_id])
+
+
+def can_change_agreement(user, agreement=None) -> bool:
+    """Programme managers record their partnerships' agreements."""
+    return _manages_partnership_of(user, agreement, lambda a: [a.partnership_id])
+
+
+def can_view_agreement(user, agreement=None) -> bool:
+    """An agreement and its area-wide targets are read by those who read its
+    partnership as a whole."""
+    scope = scope_of(user)
+    if agreement is None:
+        return reads_whole_partnerships(user)
+    return scope.is_administrator or agreement.partnership_id in scope.readable_partnership_ids
+
+
+def can_view_savings_target(user, target=None) -> bool:
+    """A council's target as its other savings records; an area-wide one as its
+    agreement."""
+    if target is not None and target.organisation_id is None:
+        return can_view_agreement(user, target.agreement)
+    return can_view_savings_record(user, target)
+
+
+def can_record_forecast_return(user, forecast=None) -> bool:
+    """A council's forecast returns are entered by its officers, or by the managers of
+    its partnerships, who key in the returns councils sent them on paper."""
+    return can_change_savings_record(user, forecast) or _manages_partnership_of(
+        user, forecast, lambda f: f.organisation.partnerships.values_list("pk", flat=True)
+    )
 
 
 def can_certify_savings_return(user, savings_return=None) -> bool:
@@ -70,9 +106,13 @@ def can_list_returns_due(user, obj=None) -> bool:
     return bool(scope_of(user).officer_organisation_ids)
 
 
-for model_name in ("savingsreturn", "savingsentry", "forecastreturn"):
+for model_name in ("savingsreturn", "savingsentry"):
     register("savings", model_name, view=can_view_savings_record, change=can_change_savings_record)
-register("savings", "savingstarget", view=can_view_savings_record, change=can_set_savings_target)
+register(
+    "savings", "forecastreturn", view=can_view_savings_record, change=can_record_forecast_return
+)
+register("savings", "savingstarget", view=can_view_savings_target, change=can_set_savings_target)
+register("savings", "agreement", view=can_view_agreement, change=can_change_agreement)
 register(
     "savings",
     "savingscategory",

@@ -14,13 +14,16 @@ class OrganisationOwnedQuerySet(models.QuerySet):
         scope = scope_of(user)
         if scope.is_administrator:
             return self.all()
+        return self.filter(self._organisations_records(scope))
+
+    @staticmethod
+    def _organisations_records(scope) -> Q:
         in_partnership = Partnership.members.through.objects.filter(
             organisation_id=OuterRef("organisation_id"),
             partnership_id__in=scope.readable_partnership_ids,
         )
-        return self.filter(
-            Q(organisation__in=scope.organisation_ids(Kind.OFFICER, Kind.FINANCE))
-            | Q(Exists(in_partnership))
+        return Q(organisation__in=scope.organisation_ids(Kind.OFFICER, Kind.FINANCE)) | Q(
+            Exists(in_partnership)
         )
 
 
@@ -47,3 +50,18 @@ class SavingsReturnQuerySet(OrganisationOwnedQuerySet):
     def current(self):
         """The return of each quarter that no later version replaced."""
         return self.exclude(status__in=["draft", "superseded"])
+
+
+class SavingsTargetQuerySet(OrganisationOwnedQuerySet):
+    def visible_to(self, user):
+        """A council's target as its other records; an area-wide target (no council) to
+        those who read its agreement's partnership as a whole."""
+        scope = scope_of(user)
+        if scope.is_administrator:
+            return self.all()
+        return self.filter(
+            self._organisations_records(scope)
+            | Q(
+                organisation__isnull=True, agreement__partnership__in=scope.readable_partnership_ids
+            )
+        )

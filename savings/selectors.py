@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import User
-from django.db.models import DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from partnership import financial_years
@@ -14,9 +14,10 @@ from partnership.models import Organisation, Partnership, SubRegion
 from partnership.scopes import scope_of
 from programmes.models import Programme
 from programmes.selectors import funds_received_by_sub_region
-from projects.models import Project
+from projects.models import Project, Rag
 
 from .models import (
+    Agreement,
     ForecastReturn,
     OtherBenefit,
     SavingsCategory,
@@ -91,39 +92,79 @@ def sub_region_savings(
 @dataclass(frozen=True)
 class TargetProgress:
     financial_year: int
-    target: Decimal
-    cumulative_target: Decimal
+    target: Decimal | None  # None for a percentage whose baseline is not known yet
+    cumulative_target: Decimal | None
     delivered: Decimal
     cumulative_delivered: Decimal
 
+    @property
+    def delivered_share(self) -> Decimal | None:
+        """Delivered savings as a percentage of the target to date, to one place."""
+        if not self.cumulative_target:
+            return None
+        return (self.cumulative_delivered * 100 / self.cumulative_target).quantize(Decimal("0.1"))
 
-def organisation_target_progress(*, organisation, targets=None) -> list[TargetProgress]:
-    """Year by year: the target, delivered savings, and both added up over the years
-    (NI 179's 3% + 3% + 3.4% = 9.4% over three years is a simple sum). ``targets``,
-    the council's targets in year order, when the caller has them already."""
-    delivered = dict(
-        SavingsTotal.objects.filter(organisation=organisation, status=Status.DELIVERED)
+
+def _delivered_by_year(organisation_ids, *, cashable_only: bool) -> dict[tuple[int, int], Decimal]:
+    """{(organisation id, year): delivered savings that count} of the organisations,
+    from the savings totals, or from the entries when only cashable savings count
+    (the totals do not split them; one query)."""
+    if cashable_only:
+        savings = SavingsEntry.objects.counted().filter(cashable=True)
+    else:
+        savings = SavingsTotal.objects.all()
+    return {
+        (organisation_id, year): total
+        for organisation_id, year, total in savings.filter(
+            organisation__in=organisation_ids, status=Status.DELIVERED
+        )
         .order_by()
-        .values_list("financial_year")
+        .values_list("organisation_id", "financial_year")
         .annotate(total=Sum("amount"))
-    )
-    if targets is None:
-        targets = SavingsTarget.objects.filter(organisation=organisation).order_by("financial_year")
+    }
+
+
+def _progress(targets: list[SavingsTarget], delivered_in) -> list[TargetProgress]:
+    """Year by year: each target, its delivered savings (``delivered_in(target)``), and
+    both added up over the years (NI 179's 3% + 3% + 3.4% = 9.4% over three years is a
+    simple sum); the target to date is unknown from a target with no amount on."""
     progress, target_sum, delivered_sum = [], ZERO, ZERO
     for target in targets:
-        year_delivered = delivered.get(target.financial_year, ZERO)
-        target_sum += target.target_amount
+        year_delivered = delivered_in(target)
+        amount = target.target_amount
+        target_sum = None if target_sum is None or amount is None else target_sum + amount
         delivered_sum += year_delivered
         progress.append(
             TargetProgress(
                 financial_year=target.financial_year,
-                target=target.target_amount,
+                target=amount,
                 cumulative_target=target_sum,
                 delivered=year_delivered,
                 cumulative_delivered=delivered_sum,
             )
         )
     return progress
+
+
+def _delivered_by_council(organisation: Organisation, targets: list[SavingsTarget]):
+    """For each of the council's ``targets``, the savings it delivered that count
+    towards it (one query, two when some count only cashable savings)."""
+    delivered = {
+        cashable_only: _delivered_by_year([organisation.pk], cashable_only=cashable_only)
+        for cashable_only in {target.cashable_only for target in targets}
+    }
+    return lambda target: delivered[target.cashable_only].get(
+        (organisation.pk, target.financial_year), ZERO
+    )
+
+
+def organisation_target_progress(*, organisation, targets=None) -> list[TargetProgress]:
+    """:func:`_progress` of the council's targets: ``targets``, those of one agreement in
+    year order, when the caller has them; else all the council's."""
+    if targets is None:
+        targets = SavingsTarget.objects.filter(organisation=organisation).order_by("financial_year")
+    targets = list(targets)
+    return _progress(targets, _delivered_by_council(organisation, targets))
 
 
 @dataclass(frozen=True)
@@ -173,29 +214,107 @@ class RagCounts:
     green: int
     amber: int
     red: int
+    not_rated: int  # returns received with no rating for the year
     not_returned: list[Organisation]
 
+    @property
+    def received(self) -> int:
+        return self.green + self.amber + self.red + self.not_rated
 
-def forecast_rag_counts(*, partnership: Partnership, years: list[int]) -> list[RagCounts]:
-    """Per year: how many member organisations forecast Green, Amber or Red, and which
-    made no return at all (two queries however many years)."""
-    members = list(partnership.members.order_by("name"))
+
+@dataclass(frozen=True)
+class AreaRagCounts:
+    """A partnership's or sub-region's forecast counts, year by year."""
+
+    area: Partnership | SubRegion
+    years: list[RagCounts]
+
+
+def _ratings(members: Iterable[Organisation], years: list[int]) -> dict[int, dict[int, str]]:
+    """{year: {organisation id: rating}} of the members' forecast returns (one query);
+    a blank rating is a return received but not rated."""
     rags: dict[int, dict[int, str]] = {year: {} for year in years}
     for organisation_id, year, rag in ForecastReturn.objects.filter(
-        organisation__in=members, financial_year__in=years
+        organisation__in=[member.pk for member in members], financial_year__in=years
     ).values_list("organisation_id", "financial_year", "rag"):
         rags[year][organisation_id] = rag
-    return [
-        RagCounts(
-            financial_year=year,
-            not_returned=[member for member in members if member.pk not in rags[year]],
-            **{
-                rag: sum(1 for value in rags[year].values() if value == rag)
-                for rag in ("green", "amber", "red")
-            },
+    return rags
+
+
+def _counted(members: list[Organisation], years: list[int], rags) -> list[RagCounts]:
+    member_ids, counts = {member.pk for member in members}, []
+    for year in years:
+        returned = {pk: rag for pk, rag in rags[year].items() if pk in member_ids}
+        ratings = list(returned.values())
+        counts.append(
+            RagCounts(
+                financial_year=year,
+                green=ratings.count(Rag.GREEN),
+                amber=ratings.count(Rag.AMBER),
+                red=ratings.count(Rag.RED),
+                not_rated=ratings.count(""),
+                not_returned=[member for member in members if member.pk not in returned],
+            )
         )
-        for year in years
+    return counts
+
+
+def forecast_rag_counts(
+    *, partnership: Partnership, years: list[int], sub_region: SubRegion | None = None
+) -> list[RagCounts]:
+    """Per year: how many member organisations (of the sub-region, when given)
+    returned a forecast, how many of those were Green, Amber or Red and how many gave
+    no rating, and which made no return at all (two queries however many years)."""
+    area = sub_region or partnership
+    members = list(area.members.order_by("name"))
+    return _counted(members, years, _ratings(members, years))
+
+
+def forecast_rag_counts_by_sub_region(
+    *, partnership: Partnership, years: list[int]
+) -> list[AreaRagCounts]:
+    """:func:`forecast_rag_counts` for each of the partnership's sub-regions (three
+    queries however many sub-regions and years)."""
+    sub_regions = list(
+        partnership.sub_regions.order_by("name").prefetch_related(
+            Prefetch("members", queryset=Organisation.objects.order_by("name"))
+        )
+    )
+    members = {member for sub_region in sub_regions for member in sub_region.members.all()}
+    rags = _ratings(members, years)
+    return [
+        AreaRagCounts(area=sub_region, years=_counted(list(sub_region.members.all()), years, rags))
+        for sub_region in sub_regions
     ]
+
+
+@dataclass(frozen=True)
+class ForecastCounts:
+    """The forecast counts of an area (the partnership or one sub-region) year by
+    year, and each sub-region's when the area is the whole partnership."""
+
+    area: AreaRagCounts
+    sub_regions: list[AreaRagCounts]
+
+    @property
+    def areas(self) -> list[AreaRagCounts]:
+        return [self.area, *self.sub_regions]
+
+
+def forecast_counts(
+    *, partnership: Partnership, years: list[int], sub_region: SubRegion | None = None
+) -> ForecastCounts:
+    """What the forecasts page, its download, the dashboard and the board pack count
+    (five queries at most)."""
+    return ForecastCounts(
+        area=AreaRagCounts(
+            area=sub_region or partnership,
+            years=forecast_rag_counts(partnership=partnership, years=years, sub_region=sub_region),
+        ),
+        sub_regions=[]
+        if sub_region
+        else forecast_rag_counts_by_sub_region(partnership=partnership, years=years),
+    )
 
 
 def savings_totals_by(dimension: str, *, savings=None) -> list[dict]:
@@ -337,27 +456,90 @@ class TargetRow:
     cumulative_percentage: Decimal | None
 
 
-def organisation_target_table(*, organisation: Organisation) -> list[TargetRow]:
-    """The council's targets year by year with its progress against them, and the
-    percentages added up while every target so far is a percentage (NI 179: 3% + 3% +
-    3.4% = 9.4%)."""
-    targets = list(
-        SavingsTarget.objects.filter(organisation=organisation).order_by("financial_year")
-    )
+@dataclass(frozen=True)
+class AgreementTargets:
+    """One agreement's targets for a body (or for all its members), year by year with
+    progress, summed on their own."""
+
+    agreement: Agreement
+    rows: list[TargetRow]
+
+    @property
+    def last(self) -> TargetRow:
+        return self.rows[-1]
+
+
+def _target_rows(targets: list[SavingsTarget], progress: list[TargetProgress]) -> list[TargetRow]:
+    """The targets with their progress, and the percentages added up while every target
+    so far is a percentage (NI 179: 3% + 3% + 3.4% = 9.4%)."""
     rows, percentage_sum = [], ZERO
-    for target, progress in zip(
-        targets,
-        organisation_target_progress(organisation=organisation, targets=targets),
-        strict=True,
-    ):
+    for target, made in zip(targets, progress, strict=True):
         if percentage_sum is not None and target.basis == SavingsTarget.Basis.PERCENTAGE:
             percentage_sum += target.percentage
         else:
             percentage_sum = None
-        rows.append(
-            TargetRow(target=target, progress=progress, cumulative_percentage=percentage_sum)
-        )
+        rows.append(TargetRow(target=target, progress=made, cumulative_percentage=percentage_sum))
     return rows
+
+
+def _by_agreement(targets: list[SavingsTarget]) -> dict[Agreement, list[SavingsTarget]]:
+    grouped: dict[Agreement, list[SavingsTarget]] = {}
+    for target in targets:
+        grouped.setdefault(target.agreement, []).append(target)
+    return grouped
+
+
+def organisation_target_table(*, organisation: Organisation) -> list[AgreementTargets]:
+    """The council's targets under each agreement it is in, each agreement's summed on
+    its own (a local area agreement and a multi-area agreement over overlapping years
+    are two sums, never one), with its progress against them (two queries, three when
+    a target counts only cashable savings)."""
+    targets = list(
+        SavingsTarget.objects.filter(organisation=organisation)
+        .select_related("agreement")
+        .order_by("agreement__first_year", "agreement__name", "financial_year")
+    )
+    delivered_in = _delivered_by_council(organisation, targets)
+    return [
+        AgreementTargets(
+            agreement=agreement, rows=_target_rows(held, _progress(held, delivered_in))
+        )
+        for agreement, held in _by_agreement(targets).items()
+    ]
+
+
+def area_target_table(*, partnership: Partnership) -> list[AgreementTargets]:
+    """The partnership's area-wide targets (over all an agreement's members together),
+    per agreement, with the savings its members delivered in each year against them
+    once a baseline gives the target an amount (four queries at most)."""
+    targets = list(
+        SavingsTarget.objects.filter(agreement__partnership=partnership, organisation=None)
+        .select_related("agreement")
+        .prefetch_related("agreement__members")
+        .order_by("agreement__first_year", "agreement__name", "financial_year")
+    )
+    members = {member.pk for target in targets for member in target.agreement.members.all()}
+    delivered = {
+        cashable_only: _delivered_by_year(members, cashable_only=cashable_only)
+        for cashable_only in {target.cashable_only for target in targets}
+    }
+
+    def delivered_in(target: SavingsTarget) -> Decimal:
+        by_body = delivered[target.cashable_only]
+        return sum(
+            (
+                by_body.get((member.pk, target.financial_year), ZERO)
+                for member in target.agreement.members.all()
+            ),
+            ZERO,
+        )
+
+    return [
+        AgreementTargets(
+            agreement=agreement, rows=_target_rows(held, _progress(held, delivered_in))
+        )
+        for agreement, held in _by_agreement(targets).items()
+    ]
 
 
 @dataclass(frozen=True)
@@ -470,17 +652,25 @@ def organisation_savings_against_target(
 ) -> list[OrganisationSavings]:
     """Each member council with a target or savings: its targets for the years (every
     year when None) against its savings among ``savings`` (totals or entries that
-    count; three queries)."""
+    count; three queries). The targets are those of the partnership's own programme
+    agreements: other agreements (a local area agreement, a multi-area agreement)
+    may overlap them in years, and adding them together would count a year twice.
+    A percentage with no baseline yet has no amount to add."""
     members = list(partnership.members.order_by("name"))
     sums = _delivered_and_forecast(savings.filter(organisation__in=members), "organisation")
-    targets = SavingsTarget.objects.filter(organisation__in=members)
+    targets = SavingsTarget.objects.filter(
+        organisation__in=members,
+        agreement__partnership=partnership,
+        agreement__kind=Agreement.Kind.PARTNERSHIP_PROGRAMME,
+    )
     if years is not None:
         targets = targets.filter(financial_year__in=years)
     target_sums: dict[int, Decimal] = {}
     for target in targets:
-        target_sums[target.organisation_id] = (
-            target_sums.get(target.organisation_id, ZERO) + target.target_amount
-        )
+        if target.target_amount is not None:
+            target_sums[target.organisation_id] = (
+                target_sums.get(target.organisation_id, ZERO) + target.target_amount
+            )
     return [
         OrganisationSavings(
             organisation=member,

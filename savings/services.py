@@ -10,12 +10,13 @@ from django.utils import timezone
 
 from partnership import financial_years
 from partnership.errors import PortalError
-from partnership.models import Notification, Organisation
+from partnership.models import Notification, Organisation, Partnership
 from partnership.notifications import notify
 from programmes.models import PENNY
-from projects.models import Project
+from projects.models import Project, Rag
 
 from .models import (
+    Agreement,
     ForecastReturn,
     OtherBenefit,
     SavingsEntry,
@@ -353,47 +354,172 @@ def savings_entry_delete(*, entry: SavingsEntry, by: User) -> None:
     entry.delete()
 
 
+# One return rarely looks further ahead than this; a longer span is a typing slip.
+FORECAST_SPAN_YEARS = 5
+
+
 @transaction.atomic
 def forecast_return_record(
-    *, organisation: Organisation, financial_year: int, rag: str, comment: str, returned_on, by
+    *,
+    organisation: Organisation,
+    financial_year: int,
+    last_year: int | None = None,
+    rag: str,
+    comment: str,
+    returned_on,
+    by,
 ) -> ForecastReturn:
-    """A council's RAG forecast for a future year; a later return replaces it (the
-    history keeps the earlier one)."""
-    if rag in ("amber", "red") and not comment.strip():
+    """A council's RAG forecast return for ``financial_year`` and, when it covers
+    several years, every year up to ``last_year``, each given ``rag``. A blank
+    ``rag`` is a return received but not rated. Any year may be recorded, past ones
+    included, from 2000/01 (when partnership records begin) to a few years ahead. A
+    later return for a year replaces the earlier one (the history keeps it). Returns
+    the first year's forecast."""
+    last_year = financial_year if last_year is None else last_year
+    if not financial_years.FIRST_YEAR <= financial_year <= financial_years.LAST_YEAR:
+        raise SavingsError(
+            f"Choose a year from {financial_years.label(financial_years.FIRST_YEAR)}.",
+            field="financial_year",
+        )
+    if last_year < financial_year:
+        raise SavingsError(
+            "The last year the return covers cannot be before its first.", field="last_year"
+        )
+    if last_year - financial_year >= FORECAST_SPAN_YEARS:
+        raise SavingsError(
+            f"A return covers at most {FORECAST_SPAN_YEARS} years.", field="last_year"
+        )
+    if rag not in (*Rag.values, ""):
+        raise SavingsError("Choose green, amber, red or received but not rated.", field="rag")
+    if rag in (Rag.AMBER, Rag.RED) and not comment.strip():
         raise SavingsError("Say what puts the savings at risk.", field="comment")
-    forecast = ForecastReturn.objects.select_for_update().filter(
-        organisation=organisation, financial_year=financial_year
-    ).first() or ForecastReturn(organisation=organisation, financial_year=financial_year)
-    forecast.rag = rag
-    forecast.comment = comment
-    forecast.returned_on = returned_on
-    forecast._history_user = by
-    forecast.save()
-    return forecast
+    years = range(financial_year, last_year + 1)
+    held = {
+        forecast.financial_year: forecast
+        for forecast in ForecastReturn.objects.select_for_update().filter(
+            organisation=organisation, financial_year__in=years
+        )
+    }
+    recorded = []
+    for year in years:
+        forecast = held.get(year) or ForecastReturn(organisation=organisation, financial_year=year)
+        forecast.rag = rag
+        forecast.comment = comment
+        forecast.returned_on = returned_on
+        forecast._history_user = by
+        forecast.save()
+        recorded.append(forecast)
+    return recorded[0]
+
+
+def _check_years(first_year: int | None, last_year: int | None) -> None:
+    for field, year in (("first_year", first_year), ("last_year", last_year)):
+        if year is None or not financial_years.FIRST_YEAR <= year <= financial_years.LAST_YEAR:
+            raise SavingsError("Choose a financial year.", field=field)
+    if last_year < first_year:
+        raise SavingsError("The last year cannot be before the first.", field="last_year")
+
+
+@transaction.atomic
+def agreement_save(
+    *,
+    agreement: Agreement | None = None,
+    partnership: Partnership | None = None,
+    kind: str,
+    name: str,
+    first_year: int,
+    last_year: int,
+    members,
+    by: User,
+) -> Agreement:
+    """Record an agreement that sets savings targets, or change one: its kind, name,
+    years and member bodies, who must be members of its partnership. Its targets
+    must stay within its years and members."""
+    if agreement is None:
+        if partnership is None:
+            raise SavingsError("Choose the partnership.", field="partnership")
+        agreement = Agreement(partnership=partnership)
+    else:
+        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if kind not in Agreement.Kind.values:
+        raise SavingsError("Choose what kind of agreement it is.", field="kind")
+    name = " ".join(name.split())
+    if not name:
+        raise SavingsError("Enter the agreement's name.", field="name")
+    _check_years(first_year, last_year)
+    members = list(members)
+    if not members:
+        raise SavingsError("Choose the bodies the agreement covers.", field="members")
+    partnership_members = set(agreement.partnership.members.values_list("pk", flat=True))
+    strangers = [member.name for member in members if member.pk not in partnership_members]
+    if strangers:
+        raise SavingsError(
+            f"{', '.join(strangers)} {'is' if len(strangers) == 1 else 'are'} not a member "
+            f"of {agreement.partnership}.",
+            field="members",
+        )
+    if agreement.pk is not None:
+        targets = agreement.targets.all()
+        if targets.exclude(financial_year__range=(first_year, last_year)).exists():
+            raise SavingsError(
+                "The agreement has targets outside those years: change them first.",
+                field="last_year",
+            )
+        if targets.exclude(organisation=None).exclude(organisation__in=members).exists():
+            raise SavingsError(
+                "A body left out has targets under this agreement: change them first.",
+                field="members",
+            )
+    duplicate = Agreement.objects.filter(partnership=agreement.partnership, name=name)
+    if duplicate.exclude(pk=agreement.pk).exists():
+        raise SavingsError("The partnership already has an agreement of that name.", field="name")
+    agreement.kind, agreement.name = kind, name
+    agreement.first_year, agreement.last_year = first_year, last_year
+    agreement._history_user = by
+    agreement.save()
+    agreement.members.set(members)
+    return agreement
 
 
 @transaction.atomic
 def savings_target_set(
     *,
-    organisation: Organisation,
+    agreement: Agreement,
+    organisation: Organisation | None = None,
     financial_year: int,
     basis: str,
     percentage: Decimal | None = None,
     baseline: Decimal | None = None,
     baseline_description: str = "",
     amount: Decimal | None = None,
+    cashable_only: bool = False,
     by: User,
 ) -> SavingsTarget:
-    """Record a council's target for a year: a percentage of a baseline, or an amount.
-    A target already set for that year is replaced (its history keeps the earlier)."""
-    if not financial_years.FIRST_YEAR <= financial_year <= financial_years.LAST_YEAR:
-        raise SavingsError("Choose a financial year.", field="financial_year")
+    """Record an agreement's target for one of its members, or with no organisation
+    for all its members together, for a year of the agreement: a percentage of a
+    baseline (which may be recorded later) or an amount. A target the agreement
+    already set for that body and year is replaced (its history keeps the earlier);
+    other agreements' targets stay as they are."""
+    if agreement is None:
+        raise SavingsError("Choose the agreement.", field="agreement")
+    if financial_year not in agreement.years:
+        raise SavingsError(
+            f"{agreement.name} covers {financial_years.label(agreement.first_year)} to "
+            f"{financial_years.label(agreement.last_year)}: choose one of those years.",
+            field="financial_year",
+        )
+    if organisation is not None and not agreement.members.filter(pk=organisation.pk).exists():
+        raise SavingsError(
+            f"{organisation} is not a member of {agreement.name}.", field="organisation"
+        )
     if basis == SavingsTarget.Basis.PERCENTAGE:
         if percentage is None or not 0 < percentage <= 100:
             raise SavingsError("Enter a percentage above 0 and up to 100.", field="percentage")
-        if baseline is None or baseline <= 0:
+        if baseline is not None and baseline <= 0:
             raise SavingsError(
-                "Enter the baseline the percentage is of, above £0.", field="baseline"
+                "Enter the baseline the percentage is of, above £0, or leave it blank until "
+                "it is known.",
+                field="baseline",
             )
         amount = None
     elif basis == SavingsTarget.Basis.AMOUNT:
@@ -403,14 +529,19 @@ def savings_target_set(
         baseline_description = ""
     else:
         raise SavingsError("Choose a percentage of a baseline or an amount.", field="basis")
+    # Unordered: the default order joins the (nullable) council, and PostgreSQL locks
+    # no row on the nullable side of an outer join.
     target = SavingsTarget.objects.select_for_update().filter(
-        organisation=organisation, financial_year=financial_year
-    ).first() or SavingsTarget(organisation=organisation, financial_year=financial_year)
+        agreement=agreement, organisation=organisation, financial_year=financial_year
+    ).order_by().first() or SavingsTarget(
+        agreement=agreement, organisation=organisation, financial_year=financial_year
+    )
     target.basis = basis
     target.percentage = percentage if percentage is None else percentage.quantize(HUNDREDTH)
     target.baseline = baseline if baseline is None else baseline.quantize(PENNY)
     target.baseline_description = baseline_description.strip()
     target.amount = amount if amount is None else amount.quantize(PENNY)
+    target.cashable_only = cashable_only
     target._history_user = by
     target.save()
     return target

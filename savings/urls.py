@@ -10,6 +10,7 @@ urlpatterns: list = [
     path("entries.csv", summaries.entries_download, {"file_format": "csv"}, name="entries-csv"),
     path("entries.xlsx", summaries.entries_download, {"file_format": "xlsx"}, name="entries-xlsx"),
     path("forecasts/", summaries.forecast_summary, name="forecasts"),
+    path("forecasts.csv", summaries.forecast_download, name="forecasts-csv"),
     path("targets/", summaries.target_list, name="targets"),
     path("targets/new/", summaries.target_set, name="target-set"),
     path("our/", councils.our_savings, name="our-savings"),

@@ -11,7 +11,7 @@ from partnership.models import Meeting, Organisation, Partnership, Role, SubRegi
 from programmes.models import BudgetLine, FundingSource, LedgerEntry, Programme
 from programmes.services import ledger_record
 from projects.models import GrantPayment, Milestone, Project
-from savings.models import SavingsCategory, SavingsEntry
+from savings.models import Agreement, SavingsCategory, SavingsEntry
 from savings.services import savings_totals_add
 
 
@@ -226,3 +226,35 @@ class MeetingFactory(factory.django.DjangoModelFactory):
 
     partnership = factory.SubFactory(PartnershipFactory)
     held_on = datetime.date(2011, 4, 12)
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agreement
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    kind = Agreement.Kind.PARTNERSHIP_PROGRAMME
+    name = factory.Sequence(lambda n: f"Agreement {n}")
+    first_year = 2000
+    last_year = 2030
+
+
+def programme_agreement(organisation: Organisation) -> Agreement:
+    """The "partnership programme" agreement of the council's (first) partnership, made
+    if need be, with the council among its members: where targets set before
+    agreements existed were migrated to."""
+    partnership = organisation.partnerships.order_by("pk").first()
+    if partnership is None:
+        partnership = PartnershipFactory()
+        partnership.members.add(organisation)
+    agreement, _made = Agreement.objects.get_or_create(
+        partnership=partnership,
+        name="Partnership programme targets",
+        defaults={
+            "kind": Agreement.Kind.PARTNERSHIP_PROGRAMME,
+            "first_year": 2000,
+            "last_year": 2030,
+        },
+    )
+    agreement.members.add(organisation)
+    return agreement

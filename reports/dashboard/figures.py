@@ -19,6 +19,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, TruncMonth
+from django.urls import reverse
 
 from bids.models import Bid
 from partnership import financial_years
@@ -29,7 +30,9 @@ from projects.models import Milestone, ProgressReport, Project, Rag
 from projects.selectors import ENDED_PROJECT, OPEN_MILESTONE
 from savings.selectors import (
     OrganisationSavings,
+    RagCounts,
     SubRegionSavings,
+    forecast_rag_counts,
     organisation_savings_against_target,
     partnership_savings_totals,
     sub_region_savings,
@@ -323,3 +326,33 @@ def sub_region_rows(filters: Filters, programmes: QuerySet[Programme]) -> list[S
         return rows
     running = set(programmes.exclude(sub_region=None).values_list("sub_region", flat=True))
     return [row for row in rows if row.sub_region.pk in running]
+
+
+@dataclass(frozen=True)
+class ForecastFigures:
+    """The forecast returns of the partnership's members (the sub-region's, when one
+    is chosen) for one year, with the forecasts page that lists them."""
+
+    area: str
+    counts: RagCounts
+    url: str
+
+
+def forecast_figures(filters: Filters, today: datetime.date) -> ForecastFigures:
+    """Forecast returns for the year chosen, or else the next financial year, which
+    every member should forecast (two queries)."""
+    year = (
+        filters.financial_year
+        if filters.financial_year is not None
+        else financial_years.financial_year_of(today) + 1
+    )
+    params = {"partnership": filters.partnership.slug, "year": year}
+    if filters.sub_region:
+        params["sub_region"] = filters.sub_region.pk
+    return ForecastFigures(
+        area=(filters.sub_region or filters.partnership).name,
+        counts=forecast_rag_counts(
+            partnership=filters.partnership, years=[year], sub_region=filters.sub_region
+        )[0],
+        url=f"{reverse('savings:forecasts')}?{urlencode(params)}",
+    )

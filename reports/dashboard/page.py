@@ -37,8 +37,10 @@ from .charts import (
 )
 from .figures import (
     Filters,
+    ForecastFigures,
     SavingsFigures,
     bids_by_status,
+    forecast_figures,
     latest_report_rags,
     milestones_by_month,
     programme_money,
@@ -397,6 +399,7 @@ class Dashboard:
     charts: list[Chart]
     actions: list[Action]
     more_actions: bool
+    forecasts: ForecastFigures
 
 
 def dashboard_page(view: View) -> Dashboard:
@@ -417,4 +420,5 @@ def dashboard_page(view: View) -> Dashboard:
         charts=[build(view, slug) for slug, build in CHARTS.items()],
         actions=actions[:ACTIONS_SHOWN],
         more_actions=len(actions) > ACTIONS_SHOWN,
+        forecasts=forecast_figures(view.filters, view.today),
     )

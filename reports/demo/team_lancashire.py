@@ -1,12 +1,15 @@
 """Team Lancashire: its six themes, its 2008/11 programme funded at about £1.1M a year
-(Lancaster cabinet report, 3 June 2008) and the Mid Lancashire cluster's £100,000
-award (Lancaster cabinet report, 1 September 2009)."""
+and the county's CSR07 efficiency target of £36M a year (Lancaster cabinet report, 3
+June 2008), and the Mid Lancashire cluster's £100,000 award (Lancaster cabinet report,
+1 September 2009)."""
 
 import datetime
 
 from partnership.financial_years import label
 from partnership.models import Partnership, SubRegion, Theme
 from programmes.models import BudgetLine, FundingSource, LedgerEntry
+from savings.models import Agreement, SavingsTarget
+from savings.services import agreement_save, savings_target_set
 
 from .fixture_files import money, rows
 from .funding import demo_funding_source, demo_programme, record_once
@@ -32,6 +35,7 @@ def load_team_lancashire(partnership: Partnership, sub_regions: dict[str, SubReg
         for row in rows("team_lancashire/lancs_funding_and_targets.csv")
     }
     _partnership_programme(partnership, themes, figures)
+    _csr07_target(partnership)
     _mid_lancashire_programme(partnership, sub_regions["Mid Lancashire"], figures)
 
 
@@ -66,6 +70,37 @@ def _partnership_programme(partnership: Partnership, themes: list[Theme], figure
             occurred_on=datetime.date(year, 4, 1),
             funding_source=source,
             memo=f"Central government resources {label(year)}",
+        )
+
+
+def _csr07_target(partnership: Partnership) -> None:
+    """The CSR07 efficiency target across the county, all cashable, for all its councils
+    together: an area-wide target of the national 3% (s1.2 and s4.1)."""
+    yearly = next(
+        row
+        for row in rows("team_lancashire/lancs_funding_and_targets.csv")
+        if row["section"] == "4.1" and row["period"] == "per annum"
+    )
+    name = "CSR07 efficiency target across Lancashire"
+    if Agreement.objects.filter(partnership=partnership, name=name).exists():
+        return  # loaded already: setting the targets again would add to their history
+    agreement = agreement_save(
+        partnership=partnership,
+        kind=Agreement.Kind.NATIONAL_INDICATOR,
+        name=name,
+        first_year=FIRST_YEAR,
+        last_year=LAST_YEAR,
+        members=partnership.members.all(),
+        by=None,
+    )
+    for year in range(FIRST_YEAR, LAST_YEAR + 1):
+        savings_target_set(
+            agreement=agreement,
+            financial_year=year,
+            basis=SavingsTarget.Basis.AMOUNT,
+            amount=money(yearly["value"]),
+            cashable_only=True,
+            by=None,
         )
 
 

@@ -22,6 +22,7 @@ from programmes.models import BudgetLine, FundingSource, LedgerEntry, Programme
 from projects.models import GrantPayment, Milestone, MilestoneReprofile, ProgressReport, Project
 from projects.selectors import last_completed_quarter, quarters_between
 from savings.models import (
+    Agreement,
     ForecastReturn,
     SavingsCategory,
     SavingsEntry,
@@ -137,6 +138,7 @@ class _Builder:
             ProgressReport,
             SavingsReturn,
             SavingsEntry,
+            Agreement,
             SavingsTarget,
             ForecastReturn,
         ):
@@ -656,6 +658,30 @@ class _Builder:
             organisation = rng.choice(self.organisations)
             self._entry(organisation.pk, rng.randint(this_year - 2, this_year), None, None)
         self.with_ids(SavingsEntry, self.rows[SavingsEntry])
+        # Each partnership's own programme agreement sets its members' targets.
+        agreement_of = {}
+        for partnership in self.partners:
+            agreement_of[partnership.pk] = self.new(
+                Agreement,
+                partnership_id=partnership.pk,
+                kind=Agreement.Kind.PARTNERSHIP_PROGRAMME,
+                name="Partnership programme targets",
+                first_year=this_year - 2,
+                last_year=this_year,
+            )
+        self.with_ids(Agreement, list(agreement_of.values()))
+        for partnership_id, members in self.members.items():
+            for organisation in members:
+                self.new(
+                    Agreement.members.through,
+                    agreement_id=agreement_of[partnership_id].pk,
+                    organisation_id=organisation.pk,
+                )
+        partnership_of = {
+            organisation.pk: partnership_id
+            for partnership_id, members in self.members.items()
+            for organisation in members
+        }
         for organisation in self.organisations:
             baseline = money(skewed(rng, 120e6, 0.8, low=8e6, high=1.5e9), to=1000)
             for year, percentage in zip(
@@ -663,6 +689,7 @@ class _Builder:
             ):
                 self.new(
                     SavingsTarget,
+                    agreement_id=agreement_of[partnership_of[organisation.pk]].pk,
                     organisation_id=organisation.pk,
                     financial_year=year,
                     basis=SavingsTarget.Basis.PERCENTAGE,

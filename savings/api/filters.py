@@ -51,7 +51,14 @@ class SavingsReturnFilter(_OfOrganisation):
 class SavingsTargetFilter(_OfOrganisation):
     class Meta:
         model = SavingsTarget
-        fields = ["organisation", "partnership", "sub_region", "financial_year", "basis"]
+        fields = [
+            "agreement",
+            "organisation",
+            "partnership",
+            "sub_region",
+            "financial_year",
+            "basis",
+        ]
 
 
 class ForecastReturnFilter(_OfOrganisation):

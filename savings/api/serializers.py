@@ -40,12 +40,16 @@ class SavingsReturnSerializer(serializers.ModelSerializer):
 
 
 class SavingsTargetSerializer(serializers.ModelSerializer):
-    target_amount = derived_amount("The amount, or the percentage of the baseline")
+    target_amount = derived_amount(
+        "The amount, or the percentage of the baseline; null while the baseline is not known",
+        allow_null=True,
+    )
 
     class Meta:
         model = SavingsTarget
         fields = [
             "id",
+            "agreement",
             "organisation",
             "financial_year",
             "basis",
@@ -53,6 +57,7 @@ class SavingsTargetSerializer(serializers.ModelSerializer):
             "baseline",
             "baseline_description",
             "amount",
+            "cashable_only",
             "target_amount",
         ]
 

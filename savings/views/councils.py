@@ -23,6 +23,7 @@ from ..models import ForecastReturn, OtherBenefit, SavingsReturn
 from ..permissions import (
     can_certify_savings_return,
     can_change_savings_record,
+    can_record_forecast_return,
     can_view_savings_record,
 )
 from . import PAGE_SIZE, council_for, council_url
@@ -72,6 +73,7 @@ def council_savings(request: HttpRequest, pk: int) -> HttpResponse:
                 organisation=organisation, today=timezone.localdate()
             ),
             "returns": page_of(request, returns.select_related("submitted_by"), per_page=PAGE_SIZE),
+            "can_record_forecast": can_record_forecast_return(request.user, record),
             "targets": selectors.organisation_target_table(organisation=organisation),
             "forecasts": ForecastReturn.objects.filter(organisation=organisation),
             "benefits": selectors.other_benefits_by_unit(
@@ -84,9 +86,14 @@ def council_savings(request: HttpRequest, pk: int) -> HttpResponse:
 # What a council's officers return besides savings: RAG forecasts and other benefits
 
 
+def _years_covered(data: dict) -> str:
+    first, last = data["financial_year"], data["last_year"]
+    return label(first) if last in (None, first) else f"{label(first)} to {label(last)}"
+
+
 @login_required
 def forecast_record(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = council_for(request, pk, can_change_savings_record)
+    organisation = council_for(request, pk, can_record_forecast_return)
     form = ForecastReturnForm(posted(request))
     return form_page(
         request,
@@ -100,12 +107,13 @@ def forecast_record(request: HttpRequest, pk: int) -> HttpResponse:
         act=lambda data: services.forecast_return_record(
             organisation=organisation,
             financial_year=data["financial_year"],
+            last_year=data["last_year"],
             rag=data["rag"],
             comment=data["comment"],
             returned_on=timezone.localdate(),
             by=request.user,
         ),
-        done=lambda _made: f"Forecast for {label(form.cleaned_data['financial_year'])} recorded.",
+        done=lambda _made: f"Forecast for {_years_covered(form.cleaned_data)} recorded.",
         next_url=council_url(organisation),
     )
 

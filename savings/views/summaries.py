@@ -6,8 +6,10 @@ from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -16,7 +18,7 @@ from partnership.exports import csv_response
 from partnership.financial_years import label
 from partnership.form_errors import error_summary
 from partnership.form_pages import form_page, posted
-from partnership.models import Organisation, Partnership
+from partnership.models import Organisation, Partnership, SubRegion
 from partnership.page_cache import kept_until_records_change
 from partnership.pagination import page_of
 from partnership.scopes import scope_of
@@ -24,10 +26,11 @@ from projects.models import Project
 
 from .. import exports, selectors, services
 from ..forms import (
+    ForecastFilterForm,
     SavingsTargetForm,
     SummaryFilterForm,
 )
-from ..models import SavingsTarget
+from ..models import Agreement, SavingsTarget
 from . import PAGE_SIZE, council_url
 
 
@@ -48,6 +51,7 @@ class Filters:
     partnership: Partnership
     period: selectors.ProgrammePeriod | None
     year: int | None
+    sub_region: SubRegion | None = None
 
     @property
     def errors(self) -> list[tuple[str, str]]:
@@ -62,12 +66,14 @@ class Filters:
             query["period"] = self.period.label
         if self.year is not None:
             query["year"] = self.year
+        if self.sub_region:
+            query["sub_region"] = self.sub_region.pk
         return query.urlencode()
 
 
-def _filters(request: HttpRequest) -> Filters:
+def _filters(request: HttpRequest, form_class=SummaryFilterForm) -> Filters:
     partnerships = _readable_partnerships(request.user)
-    form = SummaryFilterForm(
+    form = form_class(
         request.GET or None,
         partnerships=partnerships,
         periods=selectors.programme_periods(partnerships=partnerships),
@@ -79,11 +85,16 @@ def _filters(request: HttpRequest) -> Filters:
     partnership = data.get("partnership") or partnerships.first()
     if partnership is None:
         raise Http404("There are no partnerships yet.")
+    sub_region = data.get("sub_region")
+    if sub_region is not None and sub_region.partnership_id != partnership.pk:
+        form.add_error("sub_region", f"Choose a sub-region of {partnership.short_name}.")
+        sub_region = None
     return Filters(
         form=form,
         partnership=partnership,
         period=form.periods.get(data.get("period") or ""),
         year=data.get("year"),
+        sub_region=sub_region,
     )
 
 
@@ -289,22 +300,69 @@ def entries_download(request: HttpRequest, file_format: str) -> HttpResponse:
     return download_page(request, exports.SAVINGS_ENTRIES, file_format)
 
 
-@login_required
-def forecast_summary(request: HttpRequest) -> HttpResponse:
-    filters = _filters(request)
+def _forecasts(filters: Filters) -> selectors.ForecastCounts:
     years = (
         [filters.year]
         if filters.year is not None
         else selectors.forecast_years(partnership=filters.partnership, today=timezone.localdate())
     )
+    return selectors.forecast_counts(
+        partnership=filters.partnership, years=years, sub_region=filters.sub_region
+    )
+
+
+@login_required
+def forecast_summary(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request, ForecastFilterForm)
     return render(
         request,
         "savings/forecast_summary.html",
         {
             "filters": filters,
-            "counts": selectors.forecast_rag_counts(partnership=filters.partnership, years=years),
+            "forecasts": _forecasts(filters),
+            "sub_regions": filters.partnership.sub_regions.order_by("name"),
             "errors": filters.errors,
         },
+    )
+
+
+FORECAST_COLUMNS = [
+    "Area",
+    "Financial year",
+    "Returns received",
+    "Green",
+    "Amber",
+    "Red",
+    "Received, not rated",
+    "No return",
+    "Bodies that made no return",
+]
+
+
+@login_required
+def forecast_download(request: HttpRequest) -> HttpResponse:
+    """The forecasts page's counts as a CSV: the area in view, then each sub-region."""
+    filters = _filters(request, ForecastFilterForm)
+    parts = [filters.partnership.slug, *([filters.sub_region.slug] if filters.sub_region else [])]
+    parts += [label(filters.year).replace("/", "-")] if filters.year is not None else []
+    return csv_response(
+        f"forecasts-{'-'.join(parts)}.csv",
+        FORECAST_COLUMNS,
+        (
+            [
+                area.area.name,
+                label(year.financial_year),
+                year.received,
+                year.green,
+                year.amber,
+                year.red,
+                year.not_rated,
+                len(year.not_returned),
+                "; ".join(organisation.name for organisation in year.not_returned),
+            ]
+            for area in _forecasts(filters).areas
+            for year in area.years
+        ),
     )
 
 
@@ -321,7 +379,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     targets = SavingsTarget.objects.filter(
         organisation__in=filters.partnership.members.all()
-    ).select_related("organisation")
+    ).select_related("organisation", "agreement")
     if filters.year is not None:
         targets = targets.filter(financial_year=filters.year)
     return render(
@@ -329,6 +387,10 @@ def target_list(request: HttpRequest) -> HttpResponse:
         "savings/target_list.html",
         {
             "filters": filters,
+            "agreements": filters.partnership.agreements.annotate(
+                member_count=Count("members")
+            ).order_by("first_year", "name"),
+            "area_targets": selectors.area_target_table(partnership=filters.partnership),
             "targets": page_of(
                 request,
                 targets.order_by("organisation__name", "financial_year"),
@@ -345,11 +407,11 @@ def target_list(request: HttpRequest) -> HttpResponse:
 def target_set(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("savings.change_savingstarget"):
         raise PermissionDenied
+    managed = _managed_partnerships(request.user)
     form = SavingsTargetForm(
         posted(request),
-        organisations=Organisation.objects.filter(
-            partnerships__in=_managed_partnerships(request.user)
-        ).distinct(),
+        agreements=Agreement.objects.filter(partnership__in=managed).select_related("partnership"),
+        organisations=Organisation.objects.filter(partnerships__in=managed).distinct(),
     )
     return form_page(
         request,
@@ -357,6 +419,7 @@ def target_set(request: HttpRequest) -> HttpResponse:
         {"heading": "Set a savings target"},
         form,
         act=lambda data: services.savings_target_set(
+            agreement=data["agreement"],
             organisation=data["organisation"],
             financial_year=data["financial_year"],
             basis=data["basis"],
@@ -364,10 +427,17 @@ def target_set(request: HttpRequest) -> HttpResponse:
             baseline=data["baseline"],
             baseline_description=data["baseline_description"],
             amount=data["amount"],
+            cashable_only=data["cashable_only"],
             by=request.user,
         ),
         done=lambda target: (
-            f"Target for {target.organisation} in {label(target.financial_year)} recorded."
+            f"{target.agreement.name} target for "
+            f"{target.organisation or 'all its members'} in {label(target.financial_year)} "
+            "recorded."
         ),
-        next_url=lambda target: council_url(target.organisation),
+        next_url=lambda target: (
+            council_url(target.organisation)
+            if target.organisation
+            else f"{reverse('savings:targets')}?partnership={target.agreement.partnership.slug}"
+        ),
     )

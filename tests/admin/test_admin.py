@@ -33,6 +33,7 @@ from tests.factories import (
     SubRegionFactory,
     UserFactory,
     funded_budget_line,
+    programme_agreement,
     user_with_role,
 )
 
@@ -84,6 +85,7 @@ def one_of_everything(superuser) -> None:
     )
     SavingsEntryFactory(organisation=council, project=project, savings_return=savings_return)
     SavingsTarget.objects.create(
+        agreement=programme_agreement(council),
         organisation=council,
         financial_year=2010,
         basis="percentage",

@@ -31,6 +31,7 @@ from tests.factories import (
     SavingsEntryFactory,
     UserFactory,
     funded_budget_line,
+    programme_agreement,
     user_with_role,
 )
 
@@ -315,6 +316,7 @@ def test_a_savings_target_set_in_the_admin_is_checked_and_recorded_by_the_servic
 ):
     client.force_login(manager)
     target = {
+        "agreement": programme_agreement(council).pk,
         "organisation": council.pk,
         "financial_year": 2010,
         "basis": "percentage",
@@ -337,6 +339,7 @@ def test_a_savings_targets_council_and_year_stay_and_its_basis_is_checked_when_c
     client, manager, council
 ):
     target = savings_target_set(
+        agreement=programme_agreement(council),
         organisation=council,
         financial_year=2010,
         basis="percentage",
@@ -351,7 +354,9 @@ def test_a_savings_targets_council_and_year_stay_and_its_basis_is_checked_when_c
     refused = client.post(change, {"basis": "amount", "amount": ""})
     changed = client.post(change, {"basis": "amount", "amount": "250000.00"})
 
-    assert {"organisation", "financial_year"} <= set(page.context["adminform"].readonly_fields)
+    assert {"agreement", "organisation", "financial_year"} <= set(
+        page.context["adminform"].readonly_fields
+    )
     assert "Enter a target amount above £0." in refused.text
     assert changed.status_code == 302
     target.refresh_from_db()

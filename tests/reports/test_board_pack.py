@@ -97,6 +97,7 @@ SECTION_TITLES = [
     "Progress report: regional programmes",
     "Project bids",
     "Budget allocations",
+    "Savings forecast returns",
 ]
 
 

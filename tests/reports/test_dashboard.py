@@ -37,6 +37,7 @@ from tests.factories import (
     SavingsEntryFactory,
     SubRegionFactory,
     funded_budget_line,
+    programme_agreement,
     user_with_role,
 )
 
@@ -490,7 +491,12 @@ def test_savings_are_shown_against_the_members_targets(client, em_iep):
             status=status,
             amount=D(amount),
         )
-    council.savings_targets.create(financial_year=2010, basis="amount", amount=D("120000.00"))
+    council.savings_targets.create(
+        agreement=programme_agreement(council),
+        financial_year=2010,
+        basis="amount",
+        amount=D("120000.00"),
+    )
     client.force_login(em_iep["board"])
 
     page = client.get(DASHBOARD)
@@ -742,9 +748,9 @@ def test_the_dashboard_costs_the_same_queries_for_1000_projects_as_for_10(client
     # from; the programmes and rounds in view; the outstanding actions; balances (the
     # programmes' ids, the ledger's sums, the programmes); projects by status; savings
     # against target (members, their savings, their targets); savings by sub-region
-    # (allocations, savings, sub-regions); progress reports; milestones; bids; the
-    # menu's unread notifications.
-    assert with_1000 == 23
+    # (allocations, savings, sub-regions); progress reports; milestones; bids; forecast
+    # returns (members, their returns); the menu's unread notifications.
+    assert with_1000 == 25
 
 
 def test_a_chart_download_costs_the_same_queries_for_1000_projects_as_for_10(client, em_iep):

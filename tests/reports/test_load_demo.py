@@ -210,6 +210,23 @@ def test_team_lancashire_has_its_15_authorities_six_themes_and_three_clusters():
     assert programme_balance(mid_lancashire.programmes.get()).funds_received == Decimal("100000.00")
 
 
+def test_team_lancashire_holds_the_countys_csr07_target_of_36m_a_year_cashable():
+    load()
+    team = Partnership.objects.get(short_name="Team Lancashire")
+
+    agreement = team.agreements.get()
+    targets = agreement.targets.order_by("financial_year")
+
+    assert (agreement.name, agreement.get_kind_display(), agreement.members.count()) == (
+        "CSR07 efficiency target across Lancashire",
+        "National indicator",
+        15,
+    )
+    assert [
+        (t.financial_year, t.organisation, t.target_amount, t.cashable_only) for t in targets
+    ] == [(year, None, Decimal("36000000.00"), True) for year in (2008, 2009, 2010)]
+
+
 def _snapshot() -> dict[str, object]:
     counts = {
         model._meta.label: model.objects.count()

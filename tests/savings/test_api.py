@@ -15,6 +15,7 @@ from tests.factories import (
     PartnershipFactory,
     SavingsEntryFactory,
     SubRegionFactory,
+    programme_agreement,
     user_with_role,
 )
 
@@ -45,6 +46,7 @@ def savings():
             ),
             "earlier": SavingsEntryFactory(organisation=council, financial_year=2009),
             "target": SavingsTarget.objects.create(
+                agreement=programme_agreement(council),
                 organisation=council,
                 financial_year=2010,
                 basis=SavingsTarget.Basis.PERCENTAGE,

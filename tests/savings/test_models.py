@@ -16,6 +16,7 @@ from tests.factories import (
     SavingsCategoryFactory,
     SavingsEntryFactory,
     SubRegionFactory,
+    programme_agreement,
 )
 
 pytestmark = pytest.mark.django_db
@@ -65,18 +66,25 @@ def test_a_council_has_one_current_return_per_quarter_with_earlier_versions_kept
 
 def test_a_target_is_a_percentage_of_a_baseline_or_an_amount():
     council = OrganisationFactory()
+    agreement = programme_agreement(council)
     assert refused(
         lambda: SavingsTarget.objects.create(
-            organisation=council, financial_year=2008, basis="percentage", percentage=D("3")
+            agreement=agreement,
+            organisation=council,
+            financial_year=2008,
+            basis="percentage",
+            percentage=D("3"),
+            baseline=D("0"),
         )
     )
     assert refused(
         lambda: SavingsTarget.objects.create(
-            organisation=council, financial_year=2008, basis="amount"
+            agreement=agreement, organisation=council, financial_year=2008, basis="amount"
         )
     )
     assert refused(
         lambda: SavingsTarget.objects.create(
+            agreement=agreement,
             organisation=council,
             financial_year=2008,
             basis="percentage",
@@ -97,6 +105,7 @@ def test_cumulative_target_progress_adds_up_three_percent_three_percent_and_thre
     council = OrganisationFactory()
     for year, percentage in ((2008, "3"), (2009, "3"), (2010, "3.4")):
         SavingsTarget.objects.create(
+            agreement=programme_agreement(council),
             organisation=council,
             financial_year=year,
             basis="percentage",

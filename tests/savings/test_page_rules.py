@@ -36,6 +36,7 @@ from tests.factories import (
     SavingsCategoryFactory,
     SavingsEntryFactory,
     UserFactory,
+    programme_agreement,
 )
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +49,7 @@ D = Decimal
 def test_a_target_set_again_for_the_same_year_replaces_the_earlier_one():
     council, manager = OrganisationFactory(), UserFactory()
     savings_target_set(
+        agreement=programme_agreement(council),
         organisation=council,
         financial_year=2010,
         basis="percentage",
@@ -57,7 +59,12 @@ def test_a_target_set_again_for_the_same_year_replaces_the_earlier_one():
         by=manager,
     )
     target = savings_target_set(
-        organisation=council, financial_year=2010, basis="amount", amount=D("250000"), by=manager
+        agreement=programme_agreement(council),
+        organisation=council,
+        financial_year=2010,
+        basis="amount",
+        amount=D("250000"),
+        by=manager,
     )
 
     target.refresh_from_db()
@@ -81,16 +88,24 @@ def test_a_target_set_again_for_the_same_year_replaces_the_earlier_one():
             "percentage",
             "up to 100",
         ),
-        ({"basis": "percentage", "percentage": D("3")}, "baseline", "Enter the baseline"),
+        (
+            {"basis": "percentage", "percentage": D("3"), "baseline": D("0")},
+            "baseline",
+            "Enter the baseline",
+        ),
         ({"basis": "amount", "amount": D("0")}, "amount", "above £0"),
         ({"basis": "share"}, "basis", "Choose a percentage of a baseline or an amount"),
         ({"basis": "amount", "amount": D("1"), "financial_year": 1990}, "financial_year", "year"),
     ],
 )
 def test_a_target_is_refused_without_what_its_basis_needs(fields, field, message):
+    council = OrganisationFactory()
     with pytest.raises(SavingsError, match=message) as refused:
         savings_target_set(
-            organisation=OrganisationFactory(), **{"financial_year": 2010, **fields}, by=None
+            agreement=programme_agreement(council),
+            organisation=council,
+            **{"financial_year": 2010, **fields},
+            by=None,
         )
     assert refused.value.field == field
     assert not SavingsTarget.objects.exists()
@@ -100,6 +115,7 @@ def test_the_target_table_adds_up_percentages_only_while_every_target_is_a_perce
     council = OrganisationFactory()
     for year, percentage in ((2008, "3"), (2009, "3"), (2010, "3.4")):
         savings_target_set(
+            agreement=programme_agreement(council),
             organisation=council,
             financial_year=year,
             basis="percentage",
@@ -108,10 +124,16 @@ def test_the_target_table_adds_up_percentages_only_while_every_target_is_a_perce
             by=None,
         )
     savings_target_set(
-        organisation=council, financial_year=2011, basis="amount", amount=D("1000"), by=None
+        agreement=programme_agreement(council),
+        organisation=council,
+        financial_year=2011,
+        basis="amount",
+        amount=D("1000"),
+        by=None,
     )
 
-    rows = organisation_target_table(organisation=council)
+    [held] = organisation_target_table(organisation=council)
+    rows = held.rows
 
     assert [row.cumulative_percentage for row in rows] == [D("3"), D("6"), D("9.4"), None]
     assert [row.progress.cumulative_target for row in rows] == [
@@ -267,7 +289,11 @@ def test_councils_savings_are_set_against_their_targets_for_the_years_asked():
     OrganisationFactory(name="Quiet District Council", partnership=partnership)
     for year in (2009, 2010):
         SavingsTarget.objects.create(
-            organisation=lincoln, financial_year=year, basis="amount", amount=D("1000")
+            agreement=programme_agreement(lincoln),
+            organisation=lincoln,
+            financial_year=year,
+            basis="amount",
+            amount=D("1000"),
         )
         SavingsEntryFactory(organisation=lincoln, financial_year=year, amount=D("250"))
     SavingsEntryFactory(organisation=boston, amount=D("70"), status="forecast")

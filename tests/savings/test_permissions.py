@@ -6,6 +6,7 @@ from tests.factories import (
     OrganisationFactory,
     PartnershipFactory,
     SavingsEntryFactory,
+    programme_agreement,
     user_with_role,
 )
 
@@ -54,7 +55,12 @@ def test_programme_managers_set_targets_for_their_member_councils_only():
     officer = user_with_role("officer", organisation=member)
 
     def target(organisation):
-        return SavingsTarget(organisation=organisation, financial_year=2010, basis="amount")
+        return SavingsTarget(
+            agreement=programme_agreement(organisation),
+            organisation=organisation,
+            financial_year=2010,
+            basis="amount",
+        )
 
     assert manager.has_perm("savings.change_savingstarget", target(member))
     assert not manager.has_perm("savings.change_savingstarget", target(stranger))

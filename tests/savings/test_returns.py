@@ -23,6 +23,7 @@ from tests.factories import (
     SavingsCategoryFactory,
     SubRegionFactory,
     UserFactory,
+    programme_agreement,
 )
 
 pytestmark = pytest.mark.django_db
@@ -153,7 +154,11 @@ def test_resubmitting_a_quarter_replaces_the_return_and_keeps_the_earlier_versio
 def test_a_return_counts_only_once_certified_by_someone_else(council):
     officer, finance = UserFactory(), UserFactory()
     SavingsTarget.objects.create(
-        organisation=council, financial_year=2010, basis="amount", amount=D("5000")
+        agreement=programme_agreement(council),
+        organisation=council,
+        financial_year=2010,
+        basis="amount",
+        amount=D("5000"),
     )
     savings_return = submit(council, "1500", officer)
     assert organisation_target_progress(organisation=council)[0].delivered == D("0.00")

@@ -36,6 +36,7 @@ from tests.factories import (
     ProjectFactory,
     SavingsEntryFactory,
     UserFactory,
+    programme_agreement,
     user_with_role,
 )
 from tests.reading import page_words
@@ -685,10 +686,11 @@ def test_board_members_read_targets_but_only_managers_set_them(client, em_iep):
 # Targets, forecasts and benefits
 
 
-def set_target(client, council, year, **fields):
+def set_target(client, council, year, agreement=None, **fields):
+    agreement = agreement or programme_agreement(council)
     return client.post(
         reverse("savings:target-set"),
-        {"organisation": council.pk, "financial_year": year, **fields},
+        {"agreement": agreement.pk, "organisation": council.pk, "financial_year": year, **fields},
     )
 
 
@@ -718,7 +720,10 @@ def test_cumulative_target_progress_shows_three_three_and_three_point_four_as_ni
         "9.4%: £940,000 £250,000 £750,000"
     ) in page
     targets = text(client.get(reverse("savings:targets")))
-    assert "North Kesteven District Council 2009/10 3% of £10,000,000" in targets
+    assert (
+        "North Kesteven District Council Partnership programme targets 2009/10 3% of £10,000,000"
+        in targets
+    )
 
 
 def test_a_target_needs_what_its_basis_asks_for(client, em_iep):
@@ -731,7 +736,14 @@ def test_a_target_needs_what_its_basis_asks_for(client, em_iep):
         "Enter a target amount above £0."
     ]
     assert error_summary(
-        set_target(client, OrganisationFactory(), 2010, basis="amount", amount="5")
+        set_target(
+            client,
+            OrganisationFactory(),
+            2010,
+            agreement=programme_agreement(em_iep["council"]),
+            basis="amount",
+            amount="5",
+        )
     ) == ["Select a valid choice. That choice is not one of the available choices."]
     set_target(client, em_iep["council"], 2010, basis="amount", amount="5000")
     assert "An amount £5,000" in text(client.get(reverse("savings:targets")))
@@ -757,7 +769,8 @@ def test_the_forecast_page_counts_green_amber_red_and_names_who_made_no_return(c
     response = client.get(reverse("savings:forecasts"))
 
     page = text(response)
-    assert f"{financial_years.label(next_year)} 1 1 1 1" in page
+    # Received, green, amber, red, received not rated, no return.
+    assert f"{financial_years.label(next_year)} 3 1 1 1 0 1" in page
     assert (
         f"No forecast returned for {financial_years.label(next_year)} West Lindsey District Council"
         in page
@@ -780,7 +793,7 @@ def test_an_amber_or_red_forecast_needs_a_comment(client, em_iep):
     assert 'href="#id_comment"' in response.content.decode()
     assert error_summary(client.post(council_url("forecast-record", em_iep["council"]), {})) == [
         "Choose a year.",
-        "Choose green, amber or red.",
+        "Choose green, amber, red or received but not rated.",
     ]
     assert (
         'href="#id_rag_1"'
@@ -934,7 +947,11 @@ def test_the_summary_costs_the_same_queries_for_few_councils_as_for_many(client,
         SavingsEntryFactory(organisation=council)
         SavingsEntryFactory(organisation=council, status="forecast")
         SavingsTarget.objects.create(
-            organisation=council, financial_year=2010, basis="amount", amount=D("1000")
+            agreement=programme_agreement(council),
+            organisation=council,
+            financial_year=2010,
+            basis="amount",
+            amount=D("1000"),
         )
 
     assert queries_to_open(client, reverse("savings:summary")) == 17
@@ -974,7 +991,7 @@ def test_the_forecast_page_costs_the_same_queries_for_1_year_as_for_6(client, em
 
     response = client.get(reverse("savings:forecasts"))
 
-    assert "2009/10 1 0 0 1" in text(response)
+    assert "2009/10 1 1 0 0 0 1" in text(response)
     assert queries_to_open(client, reverse("savings:forecasts")) == one_year
 
 
@@ -989,12 +1006,15 @@ def test_the_sign_off_and_target_lists_cost_the_same_queries_for_2_rows_as_for_1
                 submitted_by=UserFactory(),
                 submitted_at=timezone.now(),
             )
-            SavingsTarget.objects.create(
-                organisation=OrganisationFactory(partnership=em_iep["partnership"]),
-                financial_year=first_year + number,
-                basis="amount",
-                amount=D("1000"),
-            )
+            council = OrganisationFactory(partnership=em_iep["partnership"])
+            for organisation in (council, None):  # the council's, and one area-wide
+                SavingsTarget.objects.create(
+                    agreement=programme_agreement(council),
+                    organisation=organisation,
+                    financial_year=first_year + number,
+                    basis="amount",
+                    amount=D("1000"),
+                )
 
     def costs() -> tuple[int, int]:
         client.force_login(em_iep["finance"])
@@ -1005,9 +1025,10 @@ def test_the_sign_off_and_target_lists_cost_the_same_queries_for_2_rows_as_for_1
     add_rows(2, 2000)
     # Sign-off: session, user, roles, the count and the page of returns with their
     # councils and submitters. Targets: session, user, roles, programme periods, the
-    # partnership, the count and page of targets with their councils, and the
-    # partnership filter's choices (counted, then listed). Each also counts the menu's
-    # unread notifications.
-    assert costs() == (6, 10)
+    # partnership, the agreements, the area-wide targets (with their agreements'
+    # members and the savings delivered by them), the count and page of targets with
+    # their councils and agreements, and the partnership filter's choices (counted,
+    # then listed). Each also counts the menu's unread notifications.
+    assert costs() == (6, 14)
     add_rows(10, 2002)
-    assert costs() == (6, 10)
+    assert costs() == (6, 14)
