@@ -68,7 +68,7 @@ NORTH_KESTEVEN_WRITERS = roles(NORTH_KESTEVEN, ADMIN)
 class Rule:
     get: frozenset[str]
     post: frozenset[str] | None = None  # None: the page takes no form; nothing is posted
-    on: str | None = None  # the demo object whose ids fill the path (SUBJECTS)
+    on: str | None = None  # the demo object whose ids fill the path (_subjects() in the test)
     # What an allowed GET answers: a page or file (200), or a redirect on to the page
     # it leads to (a notification opens its record).
     redirects: bool = False
