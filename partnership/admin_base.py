@@ -294,6 +294,9 @@ class PortalAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
         statuses and money, so the page takes no POST."""
         if request.method != "GET":
             raise PermissionDenied
+        if not has_history(self.model):
+            # The page's address exists for every model; only some keep past versions.
+            raise Http404(f"No past versions are kept of a {self.opts.verbose_name}.")
         self.get_object(request, unquote(object_id))
         return super().history_form_view(request, object_id, version_id, extra_context)
 

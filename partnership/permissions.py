@@ -17,6 +17,12 @@ def is_administrator(user) -> bool:
     return scope_of(user).is_administrator
 
 
+def can_add_or_remove_partnership(user, partnership: Partnership | None = None) -> bool:
+    """Programme managers correct their partnership's record; making or removing a
+    partnership is the administrator's."""
+    return is_administrator(user)
+
+
 def holds_role_in_partnership(user, partnership_id: int | None, *kinds: str) -> bool:
     """True for an administrator, or a holder of one of ``kinds`` in the partnership
     (in any partnership when ``partnership_id`` is None)."""
@@ -129,7 +135,14 @@ def can_view_download(user, download=None) -> bool:
     return download.requested_by_id == user.pk
 
 
-register("partnership", "partnership", view=can_view_partnership, change=can_change_partnership)
+register(
+    "partnership",
+    "partnership",
+    view=can_view_partnership,
+    change=can_change_partnership,
+    add=can_add_or_remove_partnership,
+    delete=can_add_or_remove_partnership,
+)
 for model_name in ("subregion", "theme"):
     of_partnership = lambda obj: obj.partnership  # noqa: E731
     register(

@@ -38,6 +38,16 @@ def can_change_project(user, project: Project | None = None) -> bool:
     ) or holds_role_in_partnership(user, project.programme.partnership_id, Kind.PROGRAMME_MANAGER)
 
 
+def can_report_on_project(user, project: Project | None = None) -> bool:
+    """Logging milestones as achieved, re-profiling them, writing the progress reports
+    and asking for a change are the lead council's officers' (README, "Roles"). The
+    programme managers, who may otherwise change the project, verify and decide what
+    the council reports, so they never report it themselves."""
+    return holds_role_in_organisation(
+        user, project.lead_organisation_id if project else None, Kind.OFFICER
+    )
+
+
 def acts_for_recipient(user, project: Project) -> bool:
     """Whether the user works for the council that receives the project's grant (its
     lead organisation). Duties are kept apart: that council never approves or records
@@ -111,19 +121,19 @@ register(
     delete=can_add_project,
 )
 of_project = lambda obj: obj.project  # noqa: E731
-for model_name in (
-    "milestone",
-    "progressreport",
-    "projectrisk",
-    "changerequest",
-    "projectclosure",
-):
+for model_name in ("milestone", "projectrisk", "changerequest", "projectclosure"):
     register(
         "projects",
         model_name,
         view=via(can_view_project, of_project),
         change=via(can_change_project, of_project),
     )
+register(
+    "projects",
+    "progressreport",
+    view=via(can_view_project, of_project),
+    change=via(can_report_on_project, of_project),
+)
 for model_name, parent in (
     ("milestoneevidence", lambda obj: obj.milestone.project),
     ("progressreportspend", lambda obj: obj.report.project),
@@ -153,6 +163,7 @@ register("projects", "clawback", view=via(can_view_project, of_project), change=
 # Finance records repayments received; the schedule itself is agreed at approval.
 register("projects", "repayment", view=via(can_view_project, of_project), change=can_change_payment)
 # The lists the service navigation links to, asked by name by their pages and the menu.
+rules.set_perm("projects.report_on_project", rules.predicate(can_report_on_project))
 rules.set_perm("projects.list_own_projects", rules.predicate(can_list_own_projects))
 rules.set_perm("projects.list_projects", rules.predicate(reads_whole_partnerships))
 rules.set_perm("projects.read_payment_schedule", rules.predicate(can_read_payment_schedule))

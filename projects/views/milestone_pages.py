@@ -12,7 +12,7 @@ from partnership.form_pages import confirm_page, form_page, posted
 from partnership.private_files import private_file_response
 from projects import forms, selectors, services
 from projects.models import Milestone, MilestoneEvidence
-from projects.permissions import can_change_project, can_manage_delivery
+from projects.permissions import can_manage_delivery, can_report_on_project
 from projects.services import milestone_log_delivery
 
 from .access import OF_PROJECT, fetch_or_404, of_project, project_or_404
@@ -35,7 +35,7 @@ def milestone_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "milestone": milestone,
             "reprofiles": selectors.milestone_reprofiles(milestone),
             "evidence": selectors.milestone_evidence(milestone),
-            "can_change": can_change_project(user, milestone.project),
+            "can_report": can_report_on_project(user, milestone.project),
             "manages": can_manage_delivery(user, milestone.project),
         },
     )
@@ -60,7 +60,7 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def milestone_log(request: HttpRequest, pk: int) -> HttpResponse:
-    milestone = _milestone(request, pk, of_project(can_change_project))
+    milestone = _milestone(request, pk, of_project(can_report_on_project))
     has_evidence = milestone.evidence.exists()
     form = forms.MilestoneLogForm(posted(request), request.FILES or None, has_evidence=has_evidence)
     return form_page(
@@ -90,7 +90,7 @@ def milestone_log(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def milestone_reprofile(request: HttpRequest, pk: int) -> HttpResponse:
-    milestone = _milestone(request, pk, of_project(can_change_project))
+    milestone = _milestone(request, pk, of_project(can_report_on_project))
     form = forms.MilestoneReprofileForm(posted(request))
     return form_page(
         request,

@@ -18,6 +18,7 @@ from projects.permissions import (
     can_change_project,
     can_manage_delivery,
     can_record_payment,
+    can_report_on_project,
 )
 
 from .access import PAGE_SIZE, project_or_404, require_manager
@@ -203,6 +204,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "project": project,
             "page": selectors.project_page(project, timezone.localdate()),
             "can_change": can_change_project(user, project),
+            "can_report": can_report_on_project(user, project),
             "manages": can_manage_delivery(user, project),
             "records_payments": can_record_payment(user, Repayment(project=project)),
             "openable": Openable(user, [project.bid]),

@@ -17,7 +17,7 @@ from projects.models import (
     Project,
     ProjectRisk,
 )
-from projects.permissions import can_change_project
+from projects.permissions import can_change_project, can_report_on_project
 from projects.services.reporting import REPORT_FIELDS
 
 from .access import OF_PROJECT, fetch_or_404, of_project, project_or_404
@@ -44,7 +44,7 @@ def progress_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     financial_year=report.financial_year, quarter=report.quarter
                 ).exclude(pk=report.pk)
             ),
-            "can_change": can_change_project(request.user, report.project),
+            "can_report": can_report_on_project(request.user, report.project),
         },
     )
 
@@ -66,7 +66,7 @@ def _spend_initial(project: Project, report: ProgressReport | None) -> list[dict
 
 @login_required
 def progress_report_edit(request: HttpRequest, pk: int, year: int, quarter: int) -> HttpResponse:
-    project = project_or_404(request, pk, can_change_project)
+    project = project_or_404(request, pk, can_report_on_project)
     if not 1 <= quarter <= 4 or not financial_years.FIRST_YEAR <= year <= financial_years.LAST_YEAR:
         raise Http404
     report = (
@@ -105,7 +105,7 @@ def progress_report_edit(request: HttpRequest, pk: int, year: int, quarter: int)
 @login_required
 @require_POST
 def progress_report_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _report(request, pk, of_project(can_change_project))
+    report = _report(request, pk, of_project(can_report_on_project))
     return button(
         request,
         lambda: services.progress_report_submit(report=report, by=request.user),
@@ -117,7 +117,7 @@ def progress_report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def progress_report_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _report(request, pk, of_project(can_change_project))
+    report = _report(request, pk, of_project(can_report_on_project))
     return button(
         request,
         lambda: services.progress_report_correct(report=report, by=request.user),

@@ -16,9 +16,9 @@ from projects.models import (
     Repayment,
 )
 from projects.permissions import (
-    can_change_project,
     can_manage_delivery,
     can_record_payment,
+    can_report_on_project,
 )
 
 from .access import OF_PROJECT, fetch_or_404, of_project, project_or_404
@@ -28,7 +28,7 @@ from .access import OF_PROJECT, fetch_or_404, of_project, project_or_404
 
 @login_required
 def change_request_add(request: HttpRequest, pk: int) -> HttpResponse:
-    project = project_or_404(request, pk, can_change_project)
+    project = project_or_404(request, pk, can_report_on_project)
     form = forms.ChangeRequestForm(posted(request), payments=selectors.open_payments(project))
     return form_page(
         request,
