@@ -16,6 +16,7 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from openpyxl import Workbook
 
 from bids.models import Bid
+from partnership.exports import neutralised
 from partnership.models import Organisation, Partnership
 from projects.models import GrantPayment, Project
 
@@ -213,7 +214,8 @@ def as_xlsx(records: Iterable[dict]) -> bytes:
     sheet = workbook.create_sheet("grants")
     sheet.append([title for title, _ in COLUMNS])
     for record in records:
-        sheet.append([_cell(record, path) for _, path in COLUMNS])
+        # A title typed by an officer must not run as a formula (docs/adr/0009).
+        sheet.append([neutralised(_cell(record, path)) for _, path in COLUMNS])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

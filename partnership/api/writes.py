@@ -8,6 +8,7 @@ throttled (``WriteThrottle``), documented with its form's fields.
 the form, and ``cleaned`` answers 400 with the form's errors."""
 
 import datetime
+import functools
 from collections.abc import Callable
 
 from crispy_forms_gds.fields import DateInputField
@@ -195,13 +196,18 @@ def write(
     takes multipart uploads; otherwise the body is JSON."""
 
     def decorate(method: Callable) -> Callable:
+        @functools.wraps(method)
+        def without_format(self, request, *args, format=None, **kwargs):
+            # The router also routes ``<action>.json``: the suffix is the renderer's.
+            return method(self, request, *args, **kwargs)
+
         endpoint = action(
             detail=detail,
             methods=["post"],
             throttle_classes=[WriteThrottle],
             parser_classes=[MultiPartParser] if files else [JSONParser],
             **action_kwargs,
-        )(idempotent(method))
+        )(idempotent(without_format))
         # drf-spectacular reads an action's schema from above the action.
         return extend_schema(
             summary=summary,

@@ -18,9 +18,9 @@ from projects.forms import PaymentScheduleFilter
 from projects.models import ChangeRequest, GrantPayment, Milestone, ProgressReport, Project
 from projects.permissions import (
     can_approve_payment,
-    can_change_project,
     can_manage_delivery,
     can_record_payment,
+    can_report_on_project,
 )
 from projects.views.access import OF_PROJECT, of_project
 
@@ -65,7 +65,7 @@ class MilestoneViewSet(PortalViewSet):
     )
     def log(self, request, pk=None):
         milestone = self.get_object()
-        allowed(request.user, milestone, of_project(can_change_project))
+        allowed(request.user, milestone, of_project(can_report_on_project))
         form = bind(forms.MilestoneLogForm, request, has_evidence=milestone.evidence.exists())
         data = cleaned(form)
         logged = services.milestone_log_delivery(
@@ -225,7 +225,7 @@ class ProgressReportViewSet(PortalViewSet):
     )
     def submit(self, request, pk=None):
         report = self.get_object()
-        allowed(request.user, report, of_project(can_change_project))
+        allowed(request.user, report, of_project(can_report_on_project))
         return self.answer(services.progress_report_submit(report=report, by=request.user))
 
 

@@ -169,7 +169,7 @@ def test_a_rounds_criteria_are_read_by_whoever_reads_the_round(client, bidding):
         }
     ]
     assert read(client, bidding["board"], f"{CRITERIA}{elsewhere.pk}/").status_code == 404
-    assert read(client, None, CRITERIA).status_code == 403
+    assert read(client, None, CRITERIA).status_code == 401
 
 
 def test_a_named_scorer_reads_the_criteria_of_the_round_they_score(client, bidding):

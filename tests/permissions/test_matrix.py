@@ -26,11 +26,13 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from bids.models import Bid, BiddingRound, InterestDeclaration, Score
+from bids.models import Bid, BiddingRound, Criterion, InterestDeclaration, Score
 from partnership.admin_base import has_history
+from partnership.api_tokens import api_token_create
 from partnership.models import (
     Action,
     AgendaItem,
+    ApiToken,
     Decision,
     Download,
     Meeting,
@@ -38,8 +40,10 @@ from partnership.models import (
     Organisation,
     Partnership,
     SubRegion,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
-from programmes.models import BudgetLine, LedgerEntry, Programme
+from programmes.models import BudgetLine, FundingSource, LedgerEntry, Programme
 from projects.models import (
     ChangeRequest,
     Clawback,
@@ -54,7 +58,15 @@ from projects.models import (
     Repayment,
 )
 from reports.models import BoardPack
-from savings.models import ForecastReturn, OtherBenefit, SavingsEntry, SavingsReturn, SavingsTarget
+from savings.models import (
+    Agreement,
+    ForecastReturn,
+    OtherBenefit,
+    SavingsEntry,
+    SavingsReturn,
+    SavingsTarget,
+)
+from tests.factories import programme_agreement
 
 from .matrix import ADMIN_MODELS, ANONYMOUS, EXPECTED, ROLES, SEEN_BY, SUPPORT, AdminRule, Rule
 
@@ -250,7 +262,11 @@ def _add_records(users) -> None:
         revision=1,
     )
     SavingsTarget.objects.create(
-        organisation=council, financial_year=2011, basis="amount", amount=Decimal("100000")
+        agreement=programme_agreement(council),
+        organisation=council,
+        financial_year=2011,
+        basis="amount",
+        amount=Decimal("100000"),
     )
     ForecastReturn.objects.create(
         organisation=council,
@@ -284,6 +300,17 @@ def _add_records(users) -> None:
         text="A milestone was verified",
         url=reverse("projects:project-detail", args=[project.pk]),
         delivery="none",
+    )
+    api_token_create(name="Council dashboard", scope=ApiToken.Scope.READ, by=officer)
+    endpoint = WebhookEndpoint.objects.create(
+        partnership=Partnership.objects.get(short_name="EM IEP"),
+        url="https://systems.example.org/portal-events",
+        events=["milestone_verified"],
+        secret="a-secret",
+        created_by=users["manager"],
+    )
+    WebhookDelivery.objects.create(
+        endpoint=endpoint, event="milestone_verified", payload={"event": "milestone_verified"}
     )
     _add_library_records(users["admin"])
 
@@ -379,7 +406,14 @@ def _subjects() -> dict[str, dict]:
         "savings entry": pk(
             SavingsEntry.objects.filter(organisation__name="Nottinghamshire County Council")
         ),
-        "savings target": pk(SavingsTarget.objects.all()),
+        "savings target": pk(SavingsTarget.objects.filter(organisation=council)),
+        "agreement": pk(Agreement.objects.filter(partnership=em_iep)),
+        "webhook endpoint": pk(WebhookEndpoint.objects.all()),
+        "api token": pk(ApiToken.objects.filter(user__username="officer-north-kesteven")),
+        "funding source": pk(FundingSource.objects.filter(programme__partnership=em_iep)),
+        "criterion": pk(
+            Criterion.objects.filter(bidding_round__budget_line__programme__partnership=em_iep)
+        ),
         "forecast return": pk(ForecastReturn.objects.all()),
         "board pack": pk(BoardPack.objects.all()),
         "summary table": {"table": "organisations"},

@@ -142,7 +142,7 @@ def test_funding_sources_are_read_with_their_programme(client, money):
     ]
     other = elsewhere.funding_sources.get()
     assert read(client, money["officer"], f"{SOURCES}{other.pk}/").status_code == 404
-    assert read(client, None, SOURCES).status_code == 403
+    assert read(client, None, SOURCES).status_code == 401
 
 
 def test_funding_sources_narrow_by_kind_and_sort_by_expected_amount(client, money):

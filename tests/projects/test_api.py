@@ -261,7 +261,7 @@ def test_progress_reports_follow_their_projects_with_the_spend_they_give(client,
     ]
     fleet_report = delivery["fleet"].progress_reports.get()
     assert read(client, officer, f"{REPORTS}{fleet_report.pk}/").status_code == 404
-    assert read(client, None, REPORTS).status_code == 403
+    assert read(client, None, REPORTS).status_code == 401
 
 
 def test_progress_reports_narrow_by_quarter_and_rag(client, delivery):
@@ -316,7 +316,7 @@ def test_change_requests_follow_their_projects_with_the_payments_they_reprofile(
     ]
     fleet_request = delivery["fleet"].change_requests.get()
     assert read(client, officer, f"{CHANGES}{fleet_request.pk}/").status_code == 404
-    assert read(client, None, CHANGES).status_code == 403
+    assert read(client, None, CHANGES).status_code == 401
 
 
 def test_change_requests_narrow_by_status_and_project(client, delivery):

@@ -69,7 +69,7 @@ def test_an_officer_who_reads_payments_cannot_download_the_schedule(client, sche
 
 
 def test_anonymous_readers_are_refused_the_csv(client, schedule):
-    assert client.get(PAYMENTS, {"format": "csv"}).status_code == 403
+    assert client.get(PAYMENTS, {"format": "csv"}).status_code == 401
 
 
 @pytest.mark.usefixtures("tasks_run_here")

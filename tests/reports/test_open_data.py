@@ -251,6 +251,17 @@ def test_the_spreadsheet_has_the_standards_column_titles_and_the_same_figures(cl
     assert row["Award Date"] == "2011-04-12"
 
 
+def test_a_title_that_reads_as_a_formula_is_text_in_the_spreadsheet(client, grants):
+    Project.objects.filter(pk=grants["shared_ict"].pk).update(title='=HYPERLINK("x")')
+
+    sheet = load_workbook(io.BytesIO(client.get("/open-data/em-iep/360giving.xlsx").content))
+    header, row = sheet["grants"].iter_rows(values_only=True)
+    cells = dict(zip(header, row, strict=True))
+
+    assert cells["Title"] == '\'=HYPERLINK("x")'
+    assert cells["Amount Awarded"] == 100000
+
+
 def test_a_grant_to_a_sub_regions_programme_paid_to_its_accountable_body_is_a_regrant(grants):
     partnership = grants["partnership"]
     lincolnshire = SubRegionFactory(
