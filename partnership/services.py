@@ -8,13 +8,11 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django_otp import devices_for_user
 
 from . import uploads
 from .errors import PortalError
@@ -33,6 +31,7 @@ from .models import (
     Role,
 )
 from .scopes import scope_of
+from .two_factor import signed_out_everywhere
 
 MAX_REPORT_BYTES = 20 * 1024 * 1024
 
@@ -412,8 +411,7 @@ def user_anonymise(*, user: User, by: User) -> User:
     for role in roles:  # one by one, so each removal is in the role's history
         role._history_user = by
         role.delete()
-    for device in devices_for_user(user, confirmed=None):
-        device.delete()
+    signed_out_everywhere(user)
     NotificationPreference.objects.filter(user=user).delete()
     Notification.objects.filter(recipient=user).delete()
     downloads = Download.objects.filter(requested_by=user)
@@ -426,9 +424,6 @@ def user_anonymise(*, user: User, by: User) -> User:
 
     # Only once the removal is saved: a transaction rolled back keeps every file.
     transaction.on_commit(delete_files)
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
     for log in (AccessAttempt, AccessLog, AccessFailureLog):
         log.objects.filter(username=former_username).delete()
     # The admin's record of changes to this user names them by their old username.

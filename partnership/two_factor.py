@@ -138,9 +138,7 @@ def two_factor_reset(*, user: User, by: User) -> None:
     """Remove the user's app and recovery codes (they lost their phone, or it was
     stolen) and end their sessions, which gave a code from that app: they sign in and
     set up again. Recorded in the user's history in the admin."""
-    for device in devices_for_user(user, confirmed=None):
-        device.delete()
-    _sessions_end(user)
+    signed_out_everywhere(user)
     LogEntry.objects.log_actions(
         user_id=by.pk,
         queryset=[user],
@@ -150,7 +148,11 @@ def two_factor_reset(*, user: User, by: User) -> None:
     )
 
 
-def _sessions_end(user: User) -> None:
+def signed_out_everywhere(user: User) -> None:
+    """Remove the user's apps and recovery codes and end every session of theirs: what
+    an administrator's reset and anonymising someone who has left both do."""
+    for device in devices_for_user(user, confirmed=None):
+        device.delete()
     # Sessions are not indexed by user, so each live one is read; idle sessions end
     # after SESSION_COOKIE_AGE, so only those of the last half hour or so are live.
     ended = [
